@@ -1,0 +1,24 @@
+/** Enum value lists, importable by client code without drizzle. */
+export const alertDispositions = [
+  "queued",
+  "investigated",
+  "skipped_resolved",
+  "skipped_allowlist",
+  "skipped_snoozed",
+  "skipped_duplicate",
+  "dead_letter",
+  "enqueue_failed",
+] as const;
+export type AlertDisposition = (typeof alertDispositions)[number];
+
+export const caseStatuses = ["open", "resolved"] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+export const runStatuses = ["succeeded", "failed"] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const claimStates = ["running", "done"] as const;
+export type ClaimState = (typeof claimStates)[number];
+
+export const classifications = ["actionable", "informational", "noisy", "artifact"] as const;
+export type Classification = (typeof classifications)[number];

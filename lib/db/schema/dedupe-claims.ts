@@ -1,0 +1,25 @@
+import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { claimStates } from "./constants";
+
+/**
+ * One row per dedupe key (DESIGN §5). Inserted with ON CONFLICT DO NOTHING before an investigation
+ * starts; only the inserter investigates. A `running` row whose lease expired may be reclaimed.
+ */
+export const dedupeClaims = pgTable(
+  "dedupe_claims",
+  {
+    key: text("key").primaryKey(),
+    identityKey: text("identity_key").notNull(),
+    family: text("family").notNull(),
+    alertname: text("alertname").notNull(),
+    bucket: text("bucket").notNull(),
+    state: text("state", { enum: claimStates }).notNull(),
+    owner: text("owner").notNull(),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }).notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    reportKey: text("report_key"),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [index("dedupe_claims_identity_idx").on(t.identityKey)],
+);

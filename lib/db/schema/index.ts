@@ -1,0 +1,5 @@
+export * from "./received-alerts";
+export * from "./dedupe-claims";
+export * from "./cases";
+export * from "./investigation-runs";
+export * from "./dead-letters";

@@ -1,0 +1,149 @@
+import { z } from "zod";
+
+const boolish = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const csv = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const url = z.url({ message: "expected an absolute URL such as http://host:port" });
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const durationRe = /^(\d+)(s|m|h|d)$/;
+export const durationSchema = z
+  .string()
+  .regex(durationRe, { message: "expected a duration such as 30m, 1h or 2d" });
+
+export function parseDurationMs(value: string): number {
+  const m = durationRe.exec(value);
+  if (!m) throw new Error(`invalid duration ${value}`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
+  return Number(m[1]) * unit;
+}
+
+/** Every environment variable Tarka reads. Documented in README.md and docs/configuration.md. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATA_DIR: z.string().min(1).default("./.data"),
+
+  // Providers
+  PROMETHEUS_URL: url.optional(),
+  ALERTMANAGER_URL: url.optional(),
+  LOGS_URL: url.optional(),
+  LOGS_BACKEND: z.enum(["victorialogs", "loki"]).optional(),
+  CLUSTER_NAME: z.string().min(1).optional(),
+  KUBECONFIG: z.string().min(1).optional(),
+  KUBERNETES_ENABLED: boolish.optional(),
+  TIME_WINDOW: durationSchema.default("1h"),
+  ALERTNAME_ALLOWLIST: csv.default([]),
+  PROVIDER_TIMEOUT_MS: positiveInt.default(8_000),
+
+  // Storage
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_PREFIX: z.string().default(""),
+  S3_ENDPOINT_URL: url.optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: boolish.default(false),
+
+  // Queue
+  NATS_URL: z.string().min(1).optional(),
+  JETSTREAM_STREAM: z.string().min(1).default("TARKA"),
+  JETSTREAM_SUBJECT: z.string().min(1).default("tarka.alerts"),
+  JETSTREAM_DURABLE: z.string().min(1).default("WORKERS"),
+  JETSTREAM_DLQ_STREAM: z.string().min(1).default("TARKA_DLQ"),
+  JETSTREAM_DLQ_SUBJECT: z.string().min(1).default("tarka.dlq"),
+  JETSTREAM_ACK_WAIT_SECONDS: positiveInt.default(1800),
+  JETSTREAM_MAX_DELIVER: positiveInt.default(5),
+  JETSTREAM_BACKOFF_SECONDS: csv
+    .pipe(z.array(z.coerce.number().positive({ message: "expected positive seconds" })))
+    .default([10, 60, 300]),
+  JETSTREAM_DUPLICATE_WINDOW_SECONDS: positiveInt.default(600),
+  JETSTREAM_MAX_AGE_HOURS: positiveInt.default(72),
+  JETSTREAM_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  WORKER_CONCURRENCY: positiveInt.default(2),
+  WORKER_FETCH_BATCH: positiveInt.default(10),
+  WORKER_PORT: port.default(9464),
+  WORKER_DRAIN_SECONDS: positiveInt.default(60),
+  CLAIM_LEASE_SECONDS: positiveInt.default(300),
+
+  // Database
+  DATABASE_URL: z.string().min(1).optional(),
+  POSTGRES_HOST: z.string().min(1).optional(),
+  POSTGRES_PORT: port.default(5432),
+  POSTGRES_DB: z.string().min(1).default("tarka"),
+  POSTGRES_USER: z.string().min(1).default("tarka"),
+  POSTGRES_PASSWORD: z.string().optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+
+  // Console auth
+  AUTH_MODE: z.enum(["oidc", "basic", "both", "disabled"]).default("disabled"),
+  AUTH_PUBLIC_BASE_URL: url.optional(),
+  AUTH_ALLOWED_DOMAINS: csv.default([]),
+  AUTH_SESSION_SECRET: z.string().min(32, { message: "expected at least 32 characters" }).optional(),
+  GOOGLE_OAUTH_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+
+  // LLM
+  LLM_ENABLED: boolish.default(false),
+  LLM_PROVIDER: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+
+  // Webhook
+  WEBHOOK_BEARER_TOKEN: z.string().min(1).optional(),
+  WEBHOOK_MAX_BYTES: positiveInt.default(1024 * 1024),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+/** Blank values count as unset, so `FOO=` in a ConfigMap behaves like no FOO at all. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? "?");
+      return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
+    });
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  if ((env.S3_ACCESS_KEY_ID === undefined) !== (env.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new EnvError(
+      "Invalid configuration:\n  S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together",
+    );
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+/** The process configuration, validated once. */
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}
+
+export function databaseUrl(e: Env): string | undefined {
+  if (e.DATABASE_URL) return e.DATABASE_URL;
+  if (!e.POSTGRES_HOST) return undefined;
+  const auth = e.POSTGRES_PASSWORD
+    ? `${encodeURIComponent(e.POSTGRES_USER)}:${encodeURIComponent(e.POSTGRES_PASSWORD)}`
+    : encodeURIComponent(e.POSTGRES_USER);
+  return `postgres://${auth}@${e.POSTGRES_HOST}:${e.POSTGRES_PORT}/${encodeURIComponent(e.POSTGRES_DB)}`;
+}
