@@ -1,0 +1,151 @@
+import type { WorkloadRef } from "@/lib/alerts/identity";
+
+/**
+ * Contracts between the evidence providers (one module per outside system) and the investigation
+ * pipeline. Providers are read-only. Each method throws on failure (the pipeline records the failure
+ * in `queries[]` and carries on); "nothing found" is an empty result or null, never an exception.
+ */
+
+export type ProviderName = "prometheus" | "kubernetes" | "logs" | "alertmanager";
+
+/** One outside call, as recorded in the report's `queries[]`. */
+export type QueryRecord = {
+  provider: ProviderName;
+  /** PromQL, LogQL/LogsQL, or a Kubernetes verb and path such as `GET pods/prod/api-7d9`. */
+  query: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: "ok" | "empty" | "error" | "timeout";
+  error?: string;
+  /** Link that opens this query in its own UI (Prometheus graph page), when there is one. */
+  link?: string;
+};
+
+export type InstantSample = { metric: Record<string, string>; value: number };
+/** values are [unix seconds, value] pairs, as the Prometheus HTTP API returns them. */
+export type RangeSeries = { metric: Record<string, string>; values: Array<[number, number]> };
+
+export type MetricsProvider = {
+  readonly kind: "prometheus" | "victoriametrics";
+  readonly baseUrl: string;
+  instant(query: string, at?: Date): Promise<InstantSample[]>;
+  range(query: string, start: Date, end: Date, stepSeconds: number): Promise<RangeSeries[]>;
+};
+
+export type ContainerState = {
+  name: string;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  state: "running" | "waiting" | "terminated" | "unknown";
+  waitingReason?: string;
+  waitingMessage?: string;
+  lastTerminatedReason?: string;
+  lastTerminatedExitCode?: number;
+  lastTerminatedAt?: string;
+  requests: { cpu?: string; memory?: string };
+  limits: { cpu?: string; memory?: string };
+};
+
+export type PodFacts = {
+  namespace: string;
+  name: string;
+  phase: string;
+  nodeName?: string;
+  reason?: string;
+  deletionTimestamp?: string;
+  startTime?: string;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  containers: ContainerState[];
+  initContainers: ContainerState[];
+  owner: { kind: string; name: string } | null;
+  labels: Record<string, string>;
+};
+
+export type KubeEvent = {
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  lastTimestamp?: string;
+  involvedObject: { kind: string; name: string };
+};
+
+export type WorkloadStatus = {
+  kind: "Deployment" | "StatefulSet" | "DaemonSet" | "Job" | "ReplicaSet";
+  namespace: string;
+  name: string;
+  desired: number;
+  ready: number;
+  updated: number;
+  available: number;
+  generation?: number;
+  observedGeneration?: number;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  images: string[];
+  /** Rollout history: when each ReplicaSet/revision was created and with which images (Deployments). */
+  revisions: Array<{ revision: string; createdAt: string; images: string[] }>;
+  /** Jobs only. */
+  job?: { succeeded: number; failed: number; active: number; completionTime?: string; startTime?: string };
+};
+
+export type NodeFacts = {
+  name: string;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  unschedulable: boolean;
+  allocatable: Record<string, string>;
+};
+
+export type KubernetesProvider = {
+  getPod(namespace: string, name: string): Promise<PodFacts | null>;
+  listPods(namespace: string, labelSelector: string): Promise<PodFacts[]>;
+  listEvents(namespace: string, involvedName: string): Promise<KubeEvent[]>;
+  /** Pod → ReplicaSet → Deployment (or StatefulSet, DaemonSet, Job) via ownerReferences. */
+  resolveOwnerWorkload(namespace: string, podName: string): Promise<WorkloadRef | null>;
+  getWorkload(namespace: string, kind: WorkloadStatus["kind"], name: string): Promise<WorkloadStatus | null>;
+  getPodLogs(
+    namespace: string,
+    pod: string,
+    options: { container?: string; previous?: boolean; tailLines?: number },
+  ): Promise<string[]>;
+  getNode(name: string): Promise<NodeFacts | null>;
+};
+
+export type LogEntry = { timestamp: string; line: string; labels: Record<string, string> };
+
+export type LogSelector = { namespace?: string; pod?: string; container?: string; service?: string; job?: string };
+
+export type LogsResult =
+  | { status: "ok"; backend: "loki" | "victorialogs"; query: string; entries: LogEntry[] }
+  | { status: "empty"; backend: "loki" | "victorialogs"; query: string; entries: [] }
+  | { status: "unavailable"; backend: "loki" | "victorialogs" | null; query: string | null; reason: string; entries: [] };
+
+export type LogsProvider = {
+  /** Tries the label conventions in turn (namespace/pod/container, k8s_*, pod_name) until one matches. */
+  fetch(selector: LogSelector, start: Date, end: Date, limit: number): Promise<LogsResult>;
+};
+
+export type AlertmanagerAlertView = {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL?: string;
+  status: { state: string; silencedBy: string[]; inhibitedBy: string[] };
+};
+
+export type AlertmanagerProvider = {
+  listAlerts(options?: { active?: boolean; silenced?: boolean; inhibited?: boolean; filter?: string[] }): Promise<AlertmanagerAlertView[]>;
+  listSilences(): Promise<Array<{ id: string; status: string; matchers: unknown[]; endsAt: string; comment: string }>>;
+};
+
+/** Whatever is configured. A missing provider is reported as a blocker, not an error. */
+export type Providers = {
+  metrics?: MetricsProvider;
+  kubernetes?: KubernetesProvider;
+  logs?: LogsProvider;
+  alertmanager?: AlertmanagerProvider;
+  /** Each wrapped provider call is reported here (timing, outcome) for queries[] and metrics. */
+  timeoutMs: number;
+};
