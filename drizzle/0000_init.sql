@@ -23,6 +23,7 @@ CREATE TABLE "dedupe_claims" (
 	"bucket" text NOT NULL,
 	"state" text NOT NULL,
 	"owner" text NOT NULL,
+	"receipt_id" text NOT NULL,
 	"lease_until" timestamp with time zone NOT NULL,
 	"attempts" integer DEFAULT 1 NOT NULL,
 	"report_key" text,

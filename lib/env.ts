@@ -64,8 +64,10 @@ export const envSchema = z.object({
   JETSTREAM_DLQ_SUBJECT: z.string().min(1).default("tarka.dlq"),
   JETSTREAM_ACK_WAIT_SECONDS: positiveInt.default(1800),
   JETSTREAM_MAX_DELIVER: positiveInt.default(5),
-  JETSTREAM_BACKOFF_SECONDS: csv
-    .pipe(z.array(z.coerce.number().positive({ message: "expected positive seconds" })))
+  JETSTREAM_BACKOFF_SECONDS: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: "expected comma-separated seconds such as 10,60,300" })
+    .transform((v) => v.split(",").map((s) => Number(s.trim())))
     .default([10, 60, 300]),
   JETSTREAM_DUPLICATE_WINDOW_SECONDS: positiveInt.default(600),
   JETSTREAM_MAX_AGE_HOURS: positiveInt.default(72),

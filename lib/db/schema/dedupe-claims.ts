@@ -15,6 +15,8 @@ export const dedupeClaims = pgTable(
     bucket: text("bucket").notNull(),
     state: text("state", { enum: claimStates }).notNull(),
     owner: text("owner").notNull(),
+    /** The received alert whose job holds the claim: a redelivery of that same job may wait and reclaim. */
+    receiptId: text("receipt_id").notNull(),
     leaseUntil: timestamp("lease_until", { withTimezone: true }).notNull(),
     attempts: integer("attempts").notNull().default(1),
     reportKey: text("report_key"),

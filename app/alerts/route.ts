@@ -1,0 +1,41 @@
+// POST /alerts — Alertmanager webhook v4
+import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
+import { errorBody, httpStatus } from "@/lib/errors";
+import { checkBearerToken } from "@/lib/http/check-bearer-token";
+import { readJsonBody } from "@/lib/http/read-json-body";
+import { invalidInput } from "@/lib/http/zod-issues";
+import { getWebRuntime } from "@/lib/web-runtime";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(req: Request): Promise<Response> {
+  const started = performance.now();
+  let status = 500;
+  const rt = await getWebRuntime().catch(() => null);
+  if (!rt) return Response.json({ error: { code: "unavailable", message: "service is starting or misconfigured" } }, { status: 503 });
+  try {
+    checkBearerToken(req.headers.get("authorization"), rt.env.WEBHOOK_BEARER_TOKEN);
+    const parsed = alertmanagerWebhookSchema.safeParse(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES));
+    if (!parsed.success) throw invalidInput(parsed.error, "invalid Alertmanager payload");
+    const result = await ingestAlerts({
+      ctx: {
+        db: rt.database.db,
+        queue: rt.queue,
+        log: rt.log,
+        metrics: rt.metrics,
+        config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
+      },
+      input: { payload: parsed.data, traceparent: req.headers.get("traceparent") ?? undefined },
+    });
+    status = 202;
+    return Response.json(result, { status });
+  } catch (e) {
+    status = httpStatus(e);
+    if (status >= 500) rt.log.error({ err: e instanceof Error ? e.message : String(e) }, "alert intake failed");
+    return Response.json(errorBody(e), { status });
+  } finally {
+    rt.metrics.webhookRequests.inc({ code: String(status) });
+    rt.metrics.enqueueDuration.observe((performance.now() - started) / 1000);
+  }
+}

@@ -1,0 +1,6 @@
+// GET /healthz — liveness: the process answers
+export const dynamic = "force-dynamic";
+
+export function GET(): Response {
+  return Response.json({ status: "ok" });
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import { inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { receivedAlerts } from "@/lib/db/schema";
+import type { AlertDisposition } from "@/lib/db/schema/constants";
+import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
+import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
+import { ServiceError, errorMessage } from "@/lib/errors";
+import type { Logger } from "@/lib/log";
+import type { Metrics } from "@/lib/metrics";
+import type { AlertJob } from "@/lib/queue/job";
+import type { JobQueue } from "@/lib/queue/types";
+import { familyOf } from "./family";
+import { identityOf } from "./identity";
+import { normalizeAlert } from "./normalize";
+import type { AlertmanagerWebhook, NormalizedAlert } from "./schema";
+
+export type IngestResult = {
+  received: number;
+  enqueued: number;
+  skipped: { resolved: number; allowlist: number; snoozed: number; duplicate: number };
+};
+
+export type IngestContext = {
+  db: DbOrTx;
+  queue: JobQueue;
+  log: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+  config: { allowlist: string[]; timeWindow: string; clusterName?: string };
+};
+
+/** Nats-Msg-Id: the same notification of the same alert is dropped by the queue's duplicate window. */
+function messageId(alert: NormalizedAlert): string {
+  return `${alert.fingerprint}-${Date.parse(alert.startsAt)}`;
+}
+
+/**
+ * Record every alert of an Alertmanager payload, then queue each firing alert that passes the
+ * guards (allowlist, snooze). Resolved alerts close their cases and are never investigated.
+ * Throws ServiceError("unavailable") when any alert could not be durably recorded or queued, so the
+ * caller answers 5xx and Alertmanager retries: nothing answered 2xx is ever lost.
+ */
+export async function ingestAlerts({
+  ctx,
+  input,
+}: {
+  ctx: IngestContext;
+  input: { payload: AlertmanagerWebhook; traceparent?: string };
+}): Promise<IngestResult> {
+  const now = ctx.now?.() ?? new Date();
+  const alerts = input.payload.alerts.map((a) => normalizeAlert(a, input.payload, now));
+  const allow = ctx.config.allowlist;
+  const firing = alerts.filter((a) => a.status === "firing");
+  const resolved = alerts.filter((a) => a.status === "resolved");
+
+  const identityKeys = firing.map((a) => identityOf(a, familyOf(a.alertname, a.labels), { defaultCluster: ctx.config.clusterName }).key);
+  const snoozed = await findSnoozed({
+    ctx: { db: ctx.db, now },
+    input: { identityKeys, fingerprints: firing.map((a) => a.fingerprint) },
+  }).catch((e: unknown) => {
+    throw new ServiceError("unavailable", `database unavailable: ${errorMessage(e)}`, { cause: e });
+  });
+
+  const rows = alerts.map((alert) => {
+    let disposition: AlertDisposition = "queued";
+    let reason: string | null = null;
+    if (alert.status === "resolved") {
+      disposition = "skipped_resolved";
+      reason = `resolved at ${alert.endsAt}`;
+    } else if (allow.length > 0 && !allow.includes(alert.alertname)) {
+      disposition = "skipped_allowlist";
+      reason = `${alert.alertname} is not in ALERTNAME_ALLOWLIST`;
+    } else if (
+      snoozed.fingerprints.has(alert.fingerprint) ||
+      snoozed.identityKeys.has(identityKeys[firing.indexOf(alert)])
+    ) {
+      disposition = "skipped_snoozed";
+      reason = "case is snoozed";
+    }
+    return {
+      id: randomUUID(),
+      alert,
+      disposition,
+      reason,
+    };
+  });
+
+  try {
+    await ctx.db.insert(receivedAlerts).values(
+      rows.map((r) => ({
+        id: r.id,
+        fingerprint: r.alert.fingerprint,
+        alertname: r.alert.alertname,
+        status: r.alert.status,
+        labels: r.alert.labels,
+        annotations: r.alert.annotations,
+        startsAt: new Date(r.alert.startsAt),
+        endsAt: r.alert.endsAt ? new Date(r.alert.endsAt) : null,
+        receivedAt: now,
+        disposition: r.disposition,
+        dispositionReason: r.reason,
+      })),
+    );
+  } catch (e) {
+    throw new ServiceError("unavailable", `could not record alerts: ${errorMessage(e)}`, { cause: e });
+  }
+
+  if (resolved.length > 0) {
+    await closeResolvedCases({ ctx, input: { fingerprints: resolved.map((a) => a.fingerprint) } }).catch((e: unknown) =>
+      ctx.log.warn({ err: errorMessage(e) }, "could not close cases of resolved alerts"),
+    );
+  }
+
+  const toQueue = rows.filter((r) => r.disposition === "queued");
+  const outcomes = await Promise.allSettled(
+    toQueue.map((r) => {
+      const job: AlertJob = {
+        alert: r.alert,
+        receiptId: r.id,
+        receivedAt: now.toISOString(),
+        timeWindow: ctx.config.timeWindow,
+        ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+      };
+      return ctx.queue.publish(job, messageId(r.alert));
+    }),
+  );
+
+  const duplicates: string[] = [];
+  const failed: string[] = [];
+  let firstError: unknown;
+  outcomes.forEach((o, i) => {
+    if (o.status === "rejected") {
+      failed.push(toQueue[i].id);
+      firstError ??= o.reason;
+    } else if (o.value.duplicate) duplicates.push(toQueue[i].id);
+  });
+  await markDisposition(ctx.db, duplicates, "skipped_duplicate", "same notification already queued");
+  if (failed.length > 0) {
+    await markDisposition(ctx.db, failed, "enqueue_failed", errorMessage(firstError)).catch(() => undefined);
+    throw new ServiceError("unavailable", `could not queue ${failed.length} alert(s): ${errorMessage(firstError)}`, {
+      cause: firstError,
+    });
+  }
+
+  const count = (d: AlertDisposition) => rows.filter((r) => r.disposition === d).length;
+  const result: IngestResult = {
+    received: rows.length,
+    enqueued: toQueue.length - duplicates.length,
+    skipped: {
+      resolved: count("skipped_resolved"),
+      allowlist: count("skipped_allowlist"),
+      snoozed: count("skipped_snoozed"),
+      duplicate: duplicates.length,
+    },
+  };
+  if (ctx.metrics) {
+    ctx.metrics.alertsReceived.inc({ status: "firing" }, firing.length);
+    ctx.metrics.alertsReceived.inc({ status: "resolved" }, resolved.length);
+    ctx.metrics.alertsEnqueued.inc(result.enqueued);
+    for (const [reason, n] of Object.entries(result.skipped)) if (n > 0) ctx.metrics.alertsSkipped.inc({ reason }, n);
+  }
+  return result;
+}
+
+async function markDisposition(db: DbOrTx, ids: string[], disposition: AlertDisposition, reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(receivedAlerts)
+    .set({ disposition, dispositionReason: reason, updatedAt: sql`now()` })
+    .where(inArray(receivedAlerts.id, ids));
+}

@@ -1,0 +1,117 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { cases, investigationRuns, receivedAlerts } from "@/lib/db/schema";
+import type { Classification } from "@/lib/db/schema/constants";
+import type { Identity } from "@/lib/alerts/identity";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { eq } from "drizzle-orm";
+
+export type RunSummary = {
+  title: string;
+  family: string;
+  targetType: string;
+  targetName: string | null;
+  classification: Classification;
+  oneLiner: string;
+  impact: number;
+  confidence: number;
+  noise: number;
+};
+
+/**
+ * Index a finished investigation: the case for its identity is created or updated (and reopened if
+ * it was resolved — a re-fire reopens), the run is appended, and the alert's receipt points at both.
+ */
+export async function recordRun({
+  ctx,
+  input,
+}: {
+  ctx: { db: DbOrTx };
+  input: {
+    identity: Identity;
+    alert: NormalizedAlert;
+    receiptId: string;
+    dedupeKey: string;
+    reportKey: string;
+    worker: string;
+    startedAt: Date;
+    durationMs: number;
+    summary: RunSummary;
+  };
+}): Promise<{ caseId: string; runId: string }> {
+  const { identity, alert, summary } = input;
+  const l = alert.labels;
+  const caseValues = {
+    identityKey: identity.key,
+    identityKind: identity.kind,
+    cluster: identity.cluster,
+    namespace: identity.namespace,
+    title: summary.title,
+    alertname: alert.alertname,
+    family: summary.family,
+    severity: l.severity ?? null,
+    team: l.team ?? l.owner ?? null,
+    service: l.service ?? l.app ?? l.job ?? null,
+    targetType: summary.targetType,
+    targetName: summary.targetName,
+    classification: summary.classification,
+    oneLiner: summary.oneLiner,
+    impact: summary.impact,
+    confidence: summary.confidence,
+    noise: summary.noise,
+    labels: l,
+    runCount: 1,
+  };
+  const [row] = await ctx.db
+    .insert(cases)
+    .values(caseValues)
+    .onConflictDoUpdate({
+      target: cases.identityKey,
+      set: {
+        title: caseValues.title,
+        alertname: caseValues.alertname,
+        family: caseValues.family,
+        severity: caseValues.severity,
+        team: caseValues.team,
+        service: caseValues.service,
+        targetType: caseValues.targetType,
+        targetName: caseValues.targetName,
+        classification: caseValues.classification,
+        oneLiner: caseValues.oneLiner,
+        impact: caseValues.impact,
+        confidence: caseValues.confidence,
+        noise: caseValues.noise,
+        labels: caseValues.labels,
+        status: "open",
+        resolvedAt: null,
+        runCount: sql`${cases.runCount} + 1`,
+        lastSeenAt: sql`now()`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({ id: cases.id });
+  const [run] = await ctx.db
+    .insert(investigationRuns)
+    .values({
+      caseId: row.id,
+      dedupeKey: input.dedupeKey,
+      alertFingerprint: alert.fingerprint,
+      alertname: alert.alertname,
+      family: summary.family,
+      status: "succeeded",
+      classification: summary.classification,
+      oneLiner: summary.oneLiner,
+      reportKey: input.reportKey,
+      worker: input.worker,
+      alertStartsAt: new Date(alert.startsAt),
+      startedAt: input.startedAt,
+      durationMs: input.durationMs,
+    })
+    .returning({ id: investigationRuns.id });
+  await ctx.db.update(cases).set({ latestRunId: run.id }).where(eq(cases.id, row.id));
+  await ctx.db
+    .update(receivedAlerts)
+    .set({ disposition: "investigated", caseId: row.id, runId: run.id, updatedAt: sql`now()` })
+    .where(eq(receivedAlerts.id, input.receiptId));
+  return { caseId: row.id, runId: run.id };
+}

@@ -1,0 +1,193 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { receivedAlerts } from "@/lib/db/schema";
+import type { AlertDisposition } from "@/lib/db/schema/constants";
+import { familyOf } from "@/lib/alerts/family";
+import { identityOf, isRolloutNoisy, type WorkloadRef } from "@/lib/alerts/identity";
+import { dedupeBucket, dedupeKey, reportBaseKey } from "@/lib/alerts/dedupe-key";
+import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
+import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
+import { recordRun } from "@/lib/cases/record-run";
+import { touchCase } from "@/lib/cases/touch-case";
+import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
+import { investigateAlert } from "@/lib/investigate/investigate-alert";
+import { renderMarkdown } from "@/lib/investigate/render-markdown";
+import type { Providers } from "@/lib/investigate/providers/types";
+import { ServiceError, errorMessage } from "@/lib/errors";
+import type { Logger } from "@/lib/log";
+import type { Metrics } from "@/lib/metrics";
+import type { AlertJob } from "@/lib/queue/job";
+import type { Delivery } from "@/lib/queue/types";
+import type { ReportStore } from "@/lib/storage/types";
+
+/** A rollout-noisy report younger than this is reused; older ones are investigated again (DESIGN §5). */
+const ROLLOUT_NOISY_FRESHNESS_MS = 3_600_000;
+
+export type ProcessContext = {
+  db: Db;
+  store: ReportStore;
+  providers: Providers;
+  log: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+  config: { s3Prefix: string; clusterName?: string; claimLeaseMs: number; workerName?: string };
+};
+
+export type ProcessOutcome =
+  | { outcome: "investigated"; reportKey: string; caseId: string; runId: string }
+  | { outcome: "skipped"; reason: "duplicate" | "snoozed" };
+
+/**
+ * Handle one queued alert: identity → dedupe claim → investigate → store the report → index the
+ * case and run. Throws a retryable ServiceError when the work must be tried again later.
+ */
+export async function processAlertJob({
+  ctx,
+  input,
+}: {
+  ctx: ProcessContext;
+  input: { job: AlertJob; delivery: Delivery };
+}): Promise<ProcessOutcome> {
+  const { job, delivery } = input;
+  const { alert } = job;
+  const now = ctx.now ?? (() => new Date());
+  const log = ctx.log.child({ fingerprint: alert.fingerprint, alertname: alert.alertname, receiptId: job.receiptId });
+  const family = familyOf(alert.alertname, alert.labels);
+
+  let workload: WorkloadRef | null = null;
+  const k8s = ctx.providers.kubernetes;
+  if (k8s && isRolloutNoisy(alert.alertname) && alert.labels.pod && alert.labels.namespace) {
+    workload = await k8s.resolveOwnerWorkload(alert.labels.namespace, alert.labels.pod).catch((e: unknown) => {
+      log.warn({ err: errorMessage(e) }, "owner lookup failed; keying the alert by pod");
+      return null;
+    });
+  }
+  const identity = identityOf(alert, family, { defaultCluster: ctx.config.clusterName, workload });
+
+  const snoozed = await findSnoozed({
+    ctx: { db: ctx.db, now: now() },
+    input: { identityKeys: [identity.key], fingerprints: [alert.fingerprint] },
+  });
+  if (snoozed.identityKeys.size > 0 || snoozed.fingerprints.size > 0) {
+    await markReceipt(ctx.db, job.receiptId, "skipped_snoozed", "case is snoozed");
+    ctx.metrics?.alertsSkipped.inc({ reason: "snoozed" });
+    return { outcome: "skipped", reason: "snoozed" };
+  }
+
+  const bucket = dedupeBucket(new Date(job.receivedAt));
+  const key = dedupeKey({ identity, family, alertname: alert.alertname, bucket });
+  const owner = `${ctx.config.workerName ?? hostname()}:${process.pid}:${randomUUID()}`;
+  const claim = await claimDedupeKey({
+    ctx,
+    input: {
+      key,
+      identityKey: identity.key,
+      family,
+      alertname: alert.alertname,
+      bucket,
+      owner,
+      receiptId: job.receiptId,
+      leaseMs: ctx.config.claimLeaseMs,
+      refreshAfterMs: isRolloutNoisy(alert.alertname) ? ROLLOUT_NOISY_FRESHNESS_MS : undefined,
+    },
+  });
+  if (claim.outcome === "held_by_earlier_delivery") {
+    throw new ServiceError("conflict", `an earlier delivery of this alert holds the claim until ${claim.leaseUntil.toISOString()}`, {
+      details: { retryAt: claim.leaseUntil.toISOString() },
+    });
+  }
+  if (claim.outcome === "duplicate") {
+    const caseId = await touchCase({ ctx, input: { identityKey: identity.key } });
+    await markReceipt(ctx.db, job.receiptId, "skipped_duplicate", `report exists for dedupe key ${key.slice(0, 12)}`, caseId);
+    ctx.metrics?.dedupeHits.inc();
+    ctx.metrics?.alertsSkipped.inc({ reason: "duplicate" });
+    log.info({ dedupeKey: key }, "duplicate alert; report already exists");
+    return { outcome: "skipped", reason: "duplicate" };
+  }
+
+  const startedAt = now();
+  const keepAlive = setInterval(
+    () => {
+      delivery.heartbeat();
+      extendClaim({ ctx, input: { key, owner, leaseMs: ctx.config.claimLeaseMs } }).catch((e: unknown) =>
+        log.warn({ err: errorMessage(e) }, "could not extend claim lease"),
+      );
+    },
+    Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),
+  );
+  try {
+    const report = await investigateAlert({
+      ctx: { providers: ctx.providers, log, now },
+      input: { alert, family, identity, timeWindow: job.timeWindow, clusterName: ctx.config.clusterName },
+    });
+    const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket });
+    await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
+    await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
+    const durationMs = now().getTime() - startedAt.getTime();
+    const verdict = report.analysis.verdict;
+    const recorded = await ctx.db.transaction(async (tx) => {
+      const stillOwner = await completeClaim({ ctx: { db: tx }, input: { key, owner, reportKey: baseKey } });
+      if (!stillOwner) return null;
+      return recordRun({
+        ctx: { db: tx },
+        input: {
+          identity,
+          alert,
+          receiptId: job.receiptId,
+          dedupeKey: key,
+          reportKey: baseKey,
+          worker: owner,
+          startedAt,
+          durationMs,
+          summary: {
+            title: caseTitle(alert, report.target.name ?? null),
+            family,
+            targetType: report.target.type,
+            targetName: report.target.name ?? null,
+            classification: verdict.classification,
+            oneLiner: verdict.oneLiner,
+            impact: report.analysis.scores.impact,
+            confidence: report.analysis.scores.confidence,
+            noise: report.analysis.scores.noise,
+          },
+        },
+      });
+    });
+    if (!recorded) {
+      // Our lease ran out and another worker took the key over; its run is the one of record.
+      await markReceipt(ctx.db, job.receiptId, "skipped_duplicate", "claim taken over by another worker");
+      return { outcome: "skipped", reason: "duplicate" };
+    }
+    ctx.metrics?.investigations.inc({ family, classification: verdict.classification, outcome: "succeeded" });
+    ctx.metrics?.investigationDuration.observe({ family }, durationMs / 1000);
+    log.info({ dedupeKey: key, reportKey: baseKey, caseId: recorded.caseId, durationMs, claim: claim.outcome }, "investigation stored");
+    return { outcome: "investigated", reportKey: baseKey, ...recorded };
+  } catch (e) {
+    ctx.metrics?.investigations.inc({ family, classification: "none", outcome: "failed" });
+    await releaseClaim({ ctx, input: { key, owner } }).catch(() => undefined);
+    throw e;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function markReceipt(
+  db: Db,
+  receiptId: string,
+  disposition: AlertDisposition,
+  reason: string,
+  caseId: string | null = null,
+): Promise<void> {
+  await db
+    .update(receivedAlerts)
+    .set({ disposition, dispositionReason: reason, updatedAt: sql`now()`, ...(caseId ? { caseId } : {}) })
+    .where(eq(receivedAlerts.id, receiptId));
+}
+
+function caseTitle(alert: AlertJob["alert"], targetName: string | null): string {
+  const summary = alert.annotations.summary?.trim();
+  if (summary) return summary.slice(0, 200);
+  return targetName ? `${alert.alertname} · ${targetName}` : alert.alertname;
+}

@@ -1,0 +1,47 @@
+import { errorMessage } from "@/lib/errors";
+import type { Runtime } from "@/lib/runtime";
+import type { Consumer } from "@/lib/queue/types";
+import { processAlertJob } from "./process-alert-job";
+import { recordDeadLetter } from "./record-dead-letter";
+
+/** Start consuming alert jobs with the runtime's queue; the same loop runs in `npm run worker` and embedded mode. */
+export async function startWorker(runtime: Runtime): Promise<Consumer> {
+  const { env, log, metrics } = runtime;
+  const ctx = {
+    db: runtime.database.db,
+    store: runtime.store,
+    providers: runtime.providers,
+    log,
+    metrics,
+    config: {
+      s3Prefix: env.S3_PREFIX,
+      clusterName: env.CLUSTER_NAME,
+      claimLeaseMs: env.CLAIM_LEASE_SECONDS * 1000,
+    },
+  };
+  const consumer = await runtime.queue.consume({
+    concurrency: env.WORKER_CONCURRENCY,
+    fetchBatch: env.WORKER_FETCH_BATCH,
+    handler: async (job, delivery) => {
+      metrics.jobsInFlight.inc();
+      try {
+        await processAlertJob({ ctx, input: { job, delivery } });
+      } catch (e) {
+        log.warn(
+          { err: errorMessage(e), fingerprint: job.alert.fingerprint, delivery: delivery.deliveryCount, last: delivery.isLastDelivery },
+          "alert job failed",
+        );
+        throw e;
+      } finally {
+        metrics.jobsInFlight.dec();
+      }
+    },
+    onDeadLetter: async (entry) => {
+      metrics.deadLetters.inc({ kind: entry.kind });
+      log.error({ kind: entry.kind, reason: entry.reason, deliveries: entry.deliveries }, "job dead-lettered");
+      await recordDeadLetter({ ctx: { db: runtime.database.db }, input: entry });
+    },
+  });
+  log.info({ concurrency: env.WORKER_CONCURRENCY, queue: runtime.queue.kind }, "worker consuming");
+  return consumer;
+}

@@ -1,0 +1,88 @@
+import { sql } from "drizzle-orm";
+import { databaseUrl, type Env } from "@/lib/env";
+import { openDatabase, type DbHandle } from "@/lib/db/client";
+import { createLogger, type Logger } from "@/lib/log";
+import { createMetrics, type Metrics } from "@/lib/metrics";
+import { createQueue } from "@/lib/queue/create-queue";
+import type { JobQueue } from "@/lib/queue/types";
+import { createStore } from "@/lib/storage/create-store";
+import type { ReportStore } from "@/lib/storage/types";
+import { createProviders } from "@/lib/investigate/providers/create-providers";
+import type { Providers } from "@/lib/investigate/providers/types";
+
+/** Everything a process wires together once at start and hands to the lib/ verbs as context. */
+export type Runtime = {
+  env: Env;
+  log: Logger;
+  metrics: Metrics;
+  database: DbHandle;
+  store: ReportStore;
+  queue: JobQueue;
+  providers: Providers;
+  close(): Promise<void>;
+};
+
+export async function createRuntime({ env, name }: { env: Env; name: string }): Promise<Runtime> {
+  const log = createLogger({ level: env.LOG_LEVEL, name });
+  const metrics = createMetrics();
+  const database = await openDatabase({
+    url: databaseUrl(env),
+    dataDir: env.DATA_DIR,
+    poolSize: env.DATABASE_POOL_SIZE,
+  });
+  const queue = await createQueue({ env, log });
+  const store = createStore({ env, log });
+  const providers = createProviders({ env, log });
+  log.info(
+    { database: database.kind, queue: queue.kind, store: store.kind, providers: Object.keys(providers).filter((k) => k !== "timeoutMs") },
+    "runtime ready",
+  );
+  return {
+    env,
+    log,
+    metrics,
+    database,
+    store,
+    queue,
+    providers,
+    async close() {
+      await queue.close();
+      await database.close();
+    },
+  };
+}
+
+export type Readiness = { ready: boolean; checks: Record<string, "ok" | string> };
+
+/** /readyz: can this process do its job right now? */
+export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
+  const checks: Record<string, string> = {};
+  const probe = async (name: string, fn: () => Promise<boolean>) => {
+    try {
+      checks[name] = (await fn()) ? "ok" : "not ready";
+    } catch (e) {
+      checks[name] = e instanceof Error ? e.message : String(e);
+    }
+  };
+  await Promise.all([
+    probe("database", async () => {
+      await runtime.database.db.execute(sql`select 1`);
+      return true;
+    }),
+    probe("queue", () => runtime.queue.isReady()),
+    probe("storage", () => runtime.store.isReady()),
+  ]);
+  return { ready: Object.values(checks).every((v) => v === "ok"), checks };
+}
+
+/** Prometheus exposition for /metrics, with the queue gauges refreshed first. */
+export async function renderMetrics(runtime: Runtime): Promise<string> {
+  try {
+    const stats = await runtime.queue.stats();
+    runtime.metrics.queueBacklog.set(stats.pending);
+    runtime.metrics.deadLetterDepth.set(stats.deadLetters);
+  } catch {
+    // The gauges keep their last value when the queue cannot answer; a scrape must not fail for that.
+  }
+  return runtime.metrics.registry.metrics();
+}

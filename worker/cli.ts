@@ -1,0 +1,106 @@
+// npm run tarka -- <flags> — operate Tarka from a shell (see README "CLI").
+import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
+import { EnvError, databaseUrl, durationSchema, loadEnv, type Env } from "@/lib/env";
+import { openDatabase } from "@/lib/db/client";
+import { createLogger } from "@/lib/log";
+import { createProviders } from "@/lib/investigate/providers/create-providers";
+import { investigateStoredAlert, listActiveAlerts } from "@/lib/alerts/investigate-from-alertmanager";
+import { errorMessage } from "@/lib/errors";
+import { runWorker } from "./main";
+
+const usage = `Usage: npm run tarka -- <command> [options]
+
+Commands:
+  --list-alerts                 list active alerts from ALERTMANAGER_URL (numbered)
+  --alert N                     investigate alert number N of --list-alerts and print the report
+  --fingerprint <prefix>        investigate the active alert whose fingerprint starts with <prefix>
+  --serve-webhook               run the web server (webhook + console), same as npm start
+  --run-worker                  run the queue worker, same as npm run worker
+  --migrate                     apply database migrations and exit
+
+Options:
+  --time-window <dur>           evidence window for --alert/--fingerprint (default TIME_WINDOW, e.g. 30m, 2h)
+  --dump-json                   print the report JSON instead of markdown
+  -h, --help                    this text`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      "list-alerts": { type: "boolean" },
+      alert: { type: "string" },
+      fingerprint: { type: "string" },
+      "time-window": { type: "string" },
+      "dump-json": { type: "boolean" },
+      "serve-webhook": { type: "boolean" },
+      "run-worker": { type: "boolean" },
+      migrate: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const env = loadEnv();
+  const log = createLogger({ level: env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL, name: "cli" });
+
+  if (values.migrate) {
+    const handle = await openDatabase({ url: databaseUrl(env), dataDir: env.DATA_DIR, poolSize: 1 });
+    await handle.close();
+    console.log(`migrations applied (${handle.kind})`);
+    return 0;
+  }
+  if (values["run-worker"]) {
+    await runWorker();
+    return -1;
+  }
+  if (values["serve-webhook"]) {
+    const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(env.PORT)], { stdio: "inherit" });
+    return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+  }
+
+  const providers = createProviders({ env, log });
+  if (values["list-alerts"]) {
+    const alerts = await listActiveAlerts({ ctx: { providers } });
+    if (alerts.length === 0) console.log("no active alerts");
+    alerts.forEach((a, i) => {
+      const where = [a.labels.namespace, a.labels.pod ?? a.labels.service ?? a.labels.instance].filter(Boolean).join("/");
+      console.log(`${String(i + 1).padStart(3)}  ${a.fingerprint.slice(0, 12)}  ${a.labels.alertname ?? "?"}  ${where}  since ${a.startsAt}`);
+    });
+    return 0;
+  }
+  if (values.alert !== undefined || values.fingerprint !== undefined) {
+    const timeWindow = timeWindowOption(values["time-window"], env);
+    const report = await investigateStoredAlert({
+      ctx: { providers, log },
+      input: {
+        selector: values.fingerprint !== undefined ? { fingerprintPrefix: values.fingerprint } : { index: Number(values.alert) },
+        timeWindow,
+        clusterName: env.CLUSTER_NAME,
+      },
+    });
+    process.stdout.write(values["dump-json"] ? `${JSON.stringify(report.json, null, 2)}\n` : report.markdown);
+    return 0;
+  }
+  console.error(usage);
+  return 2;
+}
+
+function timeWindowOption(value: string | undefined, env: Env): string {
+  if (value === undefined) return env.TIME_WINDOW;
+  const parsed = durationSchema.safeParse(value);
+  if (!parsed.success) throw new EnvError(`--time-window ${JSON.stringify(value)}: expected a duration such as 30m, 1h or 2d`);
+  return parsed.data;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    console.error(e instanceof EnvError ? e.message : `error: ${errorMessage(e)}`);
+    process.exit(e instanceof EnvError ? 2 : 1);
+  },
+);
