@@ -1,0 +1,122 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startPrivateNatsServer, type PrivateNatsServer } from "@/test/helpers/nats";
+import { startWebServer, type WebServer } from "@/test/helpers/web-server";
+
+const sample = fs.readFileSync("docs/examples/alertmanager-firing.json", "utf8");
+const resolvedSample = fs.readFileSync("docs/examples/alertmanager-resolved.json", "utf8");
+const TOKEN = "test-token-0123456789";
+
+function post(server: WebServer, body: string, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/alerts`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}`, ...headers },
+    body,
+  });
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+}
+
+describe("POST /alerts on the production build, embedded mode (PGlite, folder, in-process queue)", () => {
+  let server: WebServer;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-embedded-"));
+    server = await startWebServer({ DATA_DIR: dataDir, WEBHOOK_BEARER_TOKEN: TOKEN, WEBHOOK_MAX_BYTES: "8192", LOG_LEVEL: "warn" });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("answers 202 with counts and writes the report to disk within seconds", async () => {
+    const started = Date.now();
+    const res = await post(server, sample);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } });
+    const files = await eventually(() => {
+      const f = listFiles(path.join(dataDir, "reports"));
+      return f.length >= 2 ? f : undefined;
+    }, 20_000, "report files");
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(files.some((f) => /payments-checkout-api-7d9f8b6c5-x2k4q-crashloop-\d{8}t\d{2}\.md$/.test(f))).toBe(true);
+    const json = JSON.parse(fs.readFileSync(path.join(dataDir, "reports", files.find((f) => f.endsWith(".json"))!), "utf8"));
+    expect(json.alert.labels.pod).toBe("checkout-api-7d9f8b6c5-x2k4q");
+    const page = await (await fetch(server.url)).text();
+    expect(page).toContain("Pod payments/checkout-api-7d9f8b6c5-x2k4q is crash looping");
+  });
+
+  it("answers a repeat with skipped.duplicate and a resolved alert with skipped.resolved", async () => {
+    const again = await post(server, sample);
+    expect(again.status).toBe(202);
+    const body = await again.json();
+    expect(body.received).toBe(1);
+    expect(body.enqueued + body.skipped.duplicate).toBe(1);
+    const resolved = await post(server, resolvedSample);
+    expect(await resolved.json()).toMatchObject({ received: 1, enqueued: 0, skipped: { resolved: 1 } });
+  });
+
+  it("refuses bad requests with clear JSON errors", async () => {
+    const notJson = await post(server, "{oops");
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.code).toBe("invalid_input");
+
+    const badShape = await post(server, JSON.stringify({ alerts: [{ labels: { alertname: 5 } }] }));
+    expect(badShape.status).toBe(400);
+    const err = (await badShape.json()).error;
+    expect(err.details.issues[0].path).toBe("alerts.0.labels.alertname");
+
+    const text = await post(server, sample, { "content-type": "text/plain" });
+    expect(text.status).toBe(415);
+
+    const big = await post(server, JSON.stringify({ alerts: [{ labels: { alertname: "x", blob: "y".repeat(10_000) } }] }));
+    expect(big.status).toBe(413);
+
+    const noToken = await fetch(`${server.url}/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: sample });
+    expect(noToken.status).toBe(401);
+    const wrongToken = await post(server, sample, { authorization: "Bearer nope" });
+    expect(wrongToken.status).toBe(401);
+  });
+
+  it("serves /healthz, /readyz and /metrics without a session", async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json()).checks).toEqual({ database: "ok", queue: "ok", storage: "ok" });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/tarka_alerts_received_total\{status="firing"\} [1-9]/);
+    expect(metrics).toMatch(/tarka_webhook_requests_total\{code="413"\} 1/);
+  });
+});
+
+describe("POST /alerts with JetStream configured", () => {
+  let nats: PrivateNatsServer;
+  let server: WebServer;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    nats = await startPrivateNatsServer();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-js-"));
+    server = await startWebServer({ DATA_DIR: dataDir, NATS_URL: nats.url, LOG_LEVEL: "warn" });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await nats?.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("answers 202 while NATS is up and 503 (not 202) once it is down", async () => {
+    expect((await post(server, sample)).status).toBe(202);
+    await nats.stop();
+    const res = await post(server, sample.replace("a1c3e5f7b9d20486", "b2c3e5f7b9d20487"));
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe("unavailable");
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+  });
+});

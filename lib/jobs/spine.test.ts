@@ -1,0 +1,242 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { alertmanagerWebhookSchema, type AlertmanagerWebhook } from "@/lib/alerts/schema";
+import { cases, deadLetters, investigationRuns, receivedAlerts } from "@/lib/db/schema";
+import { loadEnv } from "@/lib/env";
+import { isServiceError } from "@/lib/errors";
+import { createRuntime, type Runtime } from "@/lib/runtime";
+import type { Consumer } from "@/lib/queue/types";
+import { startWorker } from "./start-worker";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { connectTestNats, deleteStreams, eventually, NATS_TEST_URL, startPrivateNatsServer, uniqueQueueNames } from "@/test/helpers/nats";
+import { startS3rver, type S3rver } from "@/test/helpers/s3rver";
+import { freePort } from "@/test/helpers/free-port";
+
+let tdb: TestDatabase;
+let s3: S3rver;
+const names = uniqueQueueNames();
+const killNames = uniqueQueueNames();
+const runtimes: Runtime[] = [];
+const consumers: Consumer[] = [];
+
+function baseEnv(overrides: Record<string, string> = {}, q = names): Record<string, string> {
+  return {
+    LOG_LEVEL: "warn",
+    DATABASE_URL: tdb.url,
+    DATABASE_POOL_SIZE: "4",
+    NATS_URL: NATS_TEST_URL,
+    JETSTREAM_STREAM: q.stream,
+    JETSTREAM_SUBJECT: q.subject,
+    JETSTREAM_DURABLE: q.durable,
+    JETSTREAM_DLQ_STREAM: q.dlqStream,
+    JETSTREAM_DLQ_SUBJECT: q.dlqSubject,
+    JETSTREAM_ACK_WAIT_SECONDS: "3",
+    JETSTREAM_MAX_DELIVER: "6",
+    JETSTREAM_BACKOFF_SECONDS: "1,1,1",
+    CLAIM_LEASE_SECONDS: "3",
+    KUBERNETES_ENABLED: "false",
+    PROVIDER_TIMEOUT_MS: "15000",
+    ...s3.env,
+    S3_PREFIX: "investigations/",
+    ...overrides,
+  };
+}
+
+async function runtime(overrides: Record<string, string> = {}, q = names): Promise<Runtime> {
+  const rt = await createRuntime({ env: loadEnv(baseEnv(overrides, q)), name: "test" });
+  runtimes.push(rt);
+  return rt;
+}
+
+function payload(alerts: Array<{ labels: Record<string, string>; fingerprint?: string; startsAt?: string }>): AlertmanagerWebhook {
+  return alertmanagerWebhookSchema.parse({
+    version: "4",
+    status: "firing",
+    receiver: "tarka",
+    alerts: alerts.map((a) => ({
+      status: "firing",
+      labels: a.labels,
+      annotations: { summary: `${a.labels.alertname} on ${a.labels.pod}` },
+      startsAt: a.startsAt ?? new Date(Date.now() - 60_000).toISOString(),
+      endsAt: "0001-01-01T00:00:00Z",
+      ...(a.fingerprint ? { fingerprint: a.fingerprint } : {}),
+    })),
+  });
+}
+
+function ingestCtx(rt: Runtime) {
+  return {
+    db: rt.database.db,
+    queue: rt.queue,
+    log: rt.log,
+    metrics: rt.metrics,
+    config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: "15m" },
+  };
+}
+
+beforeAll(async () => {
+  [tdb, s3] = await Promise.all([createTestDatabase(), startS3rver()]);
+});
+
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.stop(5_000)));
+  await Promise.all(runtimes.map((r) => r.close()));
+  await deleteStreams(names.prefix);
+  await deleteStreams(killNames.prefix);
+  await s3?.stop();
+  await tdb?.drop();
+});
+
+describe("spine: /alerts intake → JetStream → worker → S3 report + case (real PostgreSQL, NATS, s3rver)", () => {
+  it("turns one alert into exactly one report object pair and one case row", async () => {
+    const web = await runtime();
+    const worker = await runtime();
+    consumers.push(await startWorker(worker));
+    const pod = `checkout-${Date.now()}`;
+    const result = await ingestAlerts({
+      ctx: ingestCtx(web),
+      input: { payload: payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod } }]) },
+    });
+    expect(result).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } });
+
+    const row = await eventually(async () => {
+      const [c] = await web.database.db.select().from(cases).where(eq(cases.targetName, pod));
+      return c?.latestRunId ? c : undefined;
+    }, 30_000, "case row");
+    expect(row.runCount).toBe(1);
+    expect(row.status).toBe("open");
+    const keys = await web.store.list("investigations/");
+    const mine = keys.filter((k) => k.includes(pod));
+    expect(mine.map((k) => k.slice(k.lastIndexOf("."))).sort()).toEqual([".json", ".md"]);
+    const report = JSON.parse((await web.store.get(mine.find((k) => k.endsWith(".json"))!))!);
+    expect(report.family).toBe("crashloop");
+    expect(report.alert.labels.pod).toBe(pod);
+    const [receipt] = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' = ${pod}`);
+    expect(receipt.disposition).toBe("investigated");
+    expect(receipt.caseId).toBe(row.id);
+  });
+
+  it("investigates the same alert sent 50 times concurrently exactly once, with 3 worker loops", async () => {
+    const web = await runtime();
+    for (let i = 0; i < 2; i++) consumers.push(await startWorker(await runtime()));
+    const pod = `burst-${Date.now()}`;
+    const startsAt = new Date(Date.now() - 120_000).toISOString();
+    // Half are byte-identical notifications (JetStream's Nats-Msg-Id window drops them); the other half
+    // differ in a label, so they reach the workers and only the PostgreSQL claim keeps them apart.
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        ingestAlerts({
+          ctx: ingestCtx(web),
+          input: {
+            payload: payload([
+              {
+                labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod, ...(i % 2 ? { replica: String(i) } : {}) },
+                startsAt,
+              },
+            ]),
+          },
+        }),
+      ),
+    );
+    expect(results.reduce((n, r) => n + r.received, 0)).toBe(50);
+    const receipts = await eventually(async () => {
+      const rows = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' = ${pod}`);
+      return rows.length === 50 && rows.every((r) => r.disposition !== "queued") ? rows : undefined;
+    }, 60_000, "all 50 alerts settled");
+    const runs = await web.database.db
+      .select()
+      .from(investigationRuns)
+      .innerJoin(cases, eq(cases.id, investigationRuns.caseId))
+      .where(eq(cases.targetName, pod));
+    expect(runs).toHaveLength(1);
+    expect(receipts.filter((r) => r.disposition === "investigated")).toHaveLength(1);
+    expect(receipts.filter((r) => r.disposition === "skipped_duplicate")).toHaveLength(49);
+    expect((await web.store.list("investigations/")).filter((k) => k.includes(pod))).toHaveLength(2);
+  });
+
+  it("dead-letters a poison message instead of retrying it forever", async () => {
+    const web = await runtime();
+    const nc = await connectTestNats();
+    const { jetstream } = await import("@nats-io/jetstream");
+    await jetstream(nc).publish(names.subject, "{not json");
+    await jetstream(nc).publish(names.subject, JSON.stringify({ alert: { fingerprint: "x" } }));
+    await nc.close();
+    const rows = await eventually(async () => {
+      const r = await web.database.db.select().from(deadLetters).where(eq(deadLetters.kind, "invalid_payload"));
+      return r.length >= 2 ? r : undefined;
+    }, 30_000, "dead letters");
+    expect(rows.map((r) => r.deliveries).every((d) => d >= 1)).toBe(true);
+    expect((await web.queue.listDeadLetters(10)).filter((d) => d.kind === "invalid_payload").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("refuses with unavailable (→ 503) when NATS is down, and records the failure", async () => {
+    const nats = await startPrivateNatsServer();
+    try {
+      const web = await runtime({ NATS_URL: nats.url });
+      await nats.stop();
+      const pod = `nats-down-${Date.now()}`;
+      const started = Date.now();
+      const error = await ingestAlerts({
+        ctx: ingestCtx(web),
+        input: { payload: payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod } }]) },
+      }).catch((e: unknown) => e);
+      expect(isServiceError(error) && error.code).toBe("unavailable");
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const [receipt] = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' = ${pod}`);
+      expect(receipt.disposition).toBe("enqueue_failed");
+    } finally {
+      await nats.destroy();
+    }
+  });
+});
+
+describe("spine: a worker killed mid-investigation", () => {
+  let slow: http.Server;
+  let child: ChildProcess | undefined;
+  let hits = 0;
+
+  afterAll(async () => {
+    child?.kill("SIGKILL");
+    await new Promise((r) => slow?.close(r));
+  });
+
+  it("is redelivered to another worker and the report is still written exactly once", async () => {
+    let firstRequestSeen!: () => void;
+    const firstRequest = new Promise<void>((r) => (firstRequestSeen = r));
+    slow = http.createServer((req, res) => {
+      hits += 1;
+      firstRequestSeen();
+      // Evidence that takes a while: the first worker is killed while waiting for it.
+      setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"success","data":{"resultType":"vector","result":[]}}'), hits <= 3 ? 5_000 : 10);
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => slow.listen(port, "127.0.0.1", r));
+    const env = baseEnv({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, WORKER_PORT: String(await freePort()) }, killNames);
+
+    child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "worker/main.ts"], {
+      env: { ...process.env, ...env },
+      stdio: "ignore",
+    });
+    const web = await runtime({}, killNames);
+    const pod = `killed-${Date.now()}`;
+    await ingestAlerts({
+      ctx: ingestCtx(web),
+      input: { payload: payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod } }]) },
+    });
+    await firstRequest;
+    child.kill("SIGKILL");
+
+    const survivor = await runtime({ PROMETHEUS_URL: `http://127.0.0.1:${port}` }, killNames);
+    consumers.push(await startWorker(survivor));
+    const receipt = await eventually(async () => {
+      const [r] = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' = ${pod}`);
+      return r?.disposition === "investigated" ? r : undefined;
+    }, 60_000, "redelivered investigation");
+    const runs = await web.database.db.select().from(investigationRuns).where(and(eq(investigationRuns.caseId, receipt.caseId!)));
+    expect(runs).toHaveLength(1);
+    expect((await web.store.list("investigations/")).filter((k) => k.includes(pod))).toHaveLength(2);
+  });
+});
