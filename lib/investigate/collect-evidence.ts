@@ -1,0 +1,314 @@
+import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { errorMessage } from "@/lib/errors";
+import type { Logger } from "@/lib/log";
+import type { MetricQuery } from "./families/types";
+import { matchLogPatterns } from "./log-patterns";
+import { selector } from "./promql";
+import type { PodFacts, ProviderName, Providers, QueryRecord, RangeSeries } from "./providers/types";
+import type {
+  AlertmanagerEvidence,
+  K8sEvidence,
+  LogsEvidence,
+  MetricSeries,
+  MetricsEvidence,
+  SeriesStats,
+  Target,
+} from "./report";
+
+export type CollectContext = { providers: Providers; log: Logger; now: () => Date };
+
+export type Evidence = {
+  k8s: K8sEvidence;
+  metrics: MetricsEvidence;
+  logs: LogsEvidence;
+  alertmanager: AlertmanagerEvidence;
+  queries: QueryRecord[];
+};
+
+type CallResult<T> = { ok: true; value: T } | { ok: false; outcome: "error" | "timeout"; error: string };
+
+const providerOrder: ProviderName[] = ["kubernetes", "prometheus", "logs", "alertmanager"];
+const LOG_LIMIT = 200;
+const POINTS_PER_SERIES = 240;
+
+class ProviderTimeout extends Error {}
+
+/**
+ * Runs one provider call under the per-call timeout and records it. Never throws: a failed or slow
+ * provider becomes an `error`/`timeout` record and the pipeline carries on without that evidence.
+ */
+function recorder(ctx: CollectContext) {
+  const queries: QueryRecord[] = [];
+  async function call<T>(
+    provider: ProviderName,
+    query: string,
+    run: () => Promise<T>,
+    isEmpty: (value: T) => boolean,
+  ): Promise<CallResult<T>> {
+    const started = ctx.now();
+    const record: QueryRecord = {
+      provider,
+      query,
+      startedAt: started.toISOString(),
+      durationMs: 0,
+      outcome: "ok",
+    };
+    queries.push(record);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ProviderTimeout(`no answer within ${ctx.providers.timeoutMs} ms`)),
+        ctx.providers.timeoutMs,
+      );
+    });
+    try {
+      const value = await Promise.race([run(), timeout]);
+      record.outcome = isEmpty(value) ? "empty" : "ok";
+      return { ok: true, value };
+    } catch (e) {
+      const outcome = e instanceof ProviderTimeout ? "timeout" : "error";
+      record.outcome = outcome;
+      record.error = errorMessage(e);
+      ctx.log.warn({ provider, query, outcome, err: record.error }, "provider call failed");
+      return { ok: false, outcome, error: record.error };
+    } finally {
+      clearTimeout(timer);
+      record.durationMs = Math.max(0, ctx.now().getTime() - started.getTime());
+    }
+  }
+  function sorted(): QueryRecord[] {
+    // Stable sort by provider keeps each provider's own (deterministic) issue order.
+    return [...queries].sort((a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider));
+  }
+  return { call, sorted };
+}
+
+export function statsOf(points: Array<[number, number]>): SeriesStats | null {
+  const values = points.map((p) => p[1]).filter((v) => Number.isFinite(v));
+  if (values.length === 0) return null;
+  const sum = values.reduce((a, b) => a + b, 0);
+  return {
+    first: values[0] as number,
+    last: values[values.length - 1] as number,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    avg: sum / values.length,
+  };
+}
+
+export function stepSecondsFor(windowMs: number): number {
+  return Math.max(15, Math.ceil(windowMs / 1000 / POINTS_PER_SERIES));
+}
+
+function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
+  return result.map((r, i) => {
+    const points = r.values.map(([t, v]) => [t, Number(v)] as [number, number]);
+    return {
+      id: i === 0 ? q.id : `${q.id}#${i + 1}`,
+      title: q.title,
+      unit: q.unit,
+      query: q.query,
+      labels: r.metric,
+      points,
+      ...(q.threshold === undefined ? {} : { threshold: q.threshold }),
+      stats: statsOf(points),
+    };
+  });
+}
+
+function isRestarted(pod: PodFacts | null, container: string | null): boolean {
+  if (!pod) return false;
+  return pod.containers.some((c) => (!container || c.name === container) && (c.restartCount > 0 || !!c.lastTerminatedReason));
+}
+
+/** The query that shows whether this alert flapped inside the window. */
+export function alertsQuery(alert: NormalizedAlert): MetricQuery {
+  const l = alert.labels;
+  return {
+    id: "alert_firing",
+    title: `${alert.alertname} firing (ALERTS)`,
+    unit: "bool",
+    query: `max(ALERTS${selector({
+      alertname: alert.alertname,
+      alertstate: "firing",
+      namespace: l.namespace,
+      pod: l.pod,
+      service: l.service,
+      instance: l.instance,
+      job: l.job,
+    })})`,
+  };
+}
+
+export async function collectEvidence({
+  ctx,
+  input,
+}: {
+  ctx: CollectContext;
+  input: { alert: NormalizedAlert; target: Target; queries: MetricQuery[]; start: Date; end: Date; wantsK8s: boolean };
+}): Promise<Evidence> {
+  const { providers } = ctx;
+  const { alert, target, start, end } = input;
+  const rec = recorder(ctx);
+  const stepSeconds = stepSecondsFor(end.getTime() - start.getTime());
+
+  const metricsTask = (async (): Promise<MetricsEvidence> => {
+    const base = { stepSeconds, series: [] as MetricSeries[] };
+    const metrics = providers.metrics;
+    if (!metrics) return { ...base, status: "unavailable", backend: null, reason: "no Prometheus configured (PROMETHEUS_URL unset)" };
+    if (input.queries.length === 0) return { ...base, status: "not_applicable", backend: metrics.kind };
+    const results = await Promise.all(
+      input.queries.map((q) =>
+        rec.call(
+          "prometheus",
+          q.query,
+          () => metrics.range(q.query, start, end, stepSeconds),
+          (r) => r.length === 0,
+        ),
+      ),
+    );
+    const series = results.flatMap((r, i) => (r.ok ? toSeries(input.queries[i] as MetricQuery, r.value) : []));
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length === results.length) {
+      return { ...base, status: "unavailable", backend: metrics.kind, reason: `every query failed: ${(failed[0] as { error: string }).error}` };
+    }
+    const reason = failed.length ? `${failed.length} of ${results.length} queries failed` : undefined;
+    return { stepSeconds, series, status: series.length ? "ok" : "empty", backend: metrics.kind, ...(reason ? { reason } : {}) };
+  })();
+
+  const k8sTask = (async (): Promise<K8sEvidence> => {
+    const empty: K8sEvidence = { status: "not_applicable", pod: null, events: [], workload: null, node: null, siblings: [] };
+    const kube = providers.kubernetes;
+    const ns = target.namespace;
+    const hasObject = (!!ns && (!!target.pod || !!target.workload)) || !!target.node;
+    if (!hasObject) {
+      return input.wantsK8s ? { ...empty, status: "unavailable", reason: "the alert names no pod, workload or node to look up" } : empty;
+    }
+    if (!kube) return { ...empty, status: "unavailable", reason: "no Kubernetes access configured (in-cluster service account or KUBECONFIG)" };
+    const out: K8sEvidence = { ...empty, status: "ok" };
+    const failures: string[] = [];
+    let workloadRef = target.workload;
+    if (ns && target.pod) {
+      const pod = target.pod;
+      const [podRes, eventsRes, ownerRes] = await Promise.all([
+        rec.call("kubernetes", `GET pods/${ns}/${pod}`, () => kube.getPod(ns, pod), (v) => v === null),
+        rec.call("kubernetes", `LIST events/${ns}?involvedObject.name=${pod}`, () => kube.listEvents(ns, pod), (v) => v.length === 0),
+        rec.call("kubernetes", `GET ownerReferences pods/${ns}/${pod}`, () => kube.resolveOwnerWorkload(ns, pod), (v) => v === null),
+      ]);
+      if (podRes.ok) out.pod = podRes.value;
+      else failures.push(podRes.error);
+      if (eventsRes.ok) out.events = eventsRes.value;
+      else failures.push(eventsRes.error);
+      if (ownerRes.ok && ownerRes.value) workloadRef = { kind: ownerRes.value.kind, name: ownerRes.value.name };
+    }
+    const kinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"] as const;
+    const kind = kinds.find((k) => k === workloadRef?.kind);
+    if (ns && workloadRef && kind) {
+      const name = workloadRef.name;
+      const [wRes, wEvents] = await Promise.all([
+        rec.call("kubernetes", `GET ${kind.toLowerCase()}s/${ns}/${name}`, () => kube.getWorkload(ns, kind, name), (v) => v === null),
+        target.pod
+          ? Promise.resolve(null)
+          : rec.call("kubernetes", `LIST events/${ns}?involvedObject.name=${name}`, () => kube.listEvents(ns, name), (v) => v.length === 0),
+      ]);
+      if (wRes.ok) out.workload = wRes.value;
+      else failures.push(wRes.error);
+      if (wEvents?.ok) out.events = wEvents.value;
+      else if (wEvents) failures.push(wEvents.error);
+    }
+    const nodeName = target.node ?? out.pod?.nodeName ?? null;
+    if (nodeName) {
+      const nRes = await rec.call("kubernetes", `GET nodes/${nodeName}`, () => kube.getNode(nodeName), (v) => v === null);
+      if (nRes.ok) out.node = nRes.value;
+      else if (target.type === "node") failures.push(nRes.error);
+    }
+    const gotSomething = out.pod || out.workload || out.node || out.events.length > 0;
+    if (!gotSomething && failures.length) return { ...out, status: "unavailable", reason: `Kubernetes API calls failed: ${failures[0]}` };
+    if (failures.length) out.reason = `${failures.length} Kubernetes call(s) failed: ${failures[0]}`;
+    return out;
+  })();
+
+  const logsProviderTask = (async (): Promise<LogsEvidence | null> => {
+    const logs = providers.logs;
+    if (!logs) return null;
+    const sel = {
+      ...(target.namespace ? { namespace: target.namespace } : {}),
+      ...(target.pod ? { pod: target.pod } : {}),
+      ...(target.container ? { container: target.container } : {}),
+      ...(target.service ? { service: target.service } : {}),
+      ...(target.workload?.kind === "Job" ? { job: target.workload.name } : {}),
+    };
+    if (Object.keys(sel).length === 0) {
+      return { status: "unavailable", backend: null, query: null, reason: "the alert has no namespace, pod, container or service label to select logs by", entries: [], matches: [] };
+    }
+    const describe = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",");
+    const res = await rec.call("logs", `fetch {${describe}} limit=${LOG_LIMIT}`, () => logs.fetch(sel, start, end, LOG_LIMIT), (r) => r.status !== "ok");
+    if (!res.ok) return { status: "unavailable", backend: null, query: null, reason: `logs query ${res.outcome}: ${res.error}`, entries: [], matches: [] };
+    const r = res.value;
+    if (r.status === "unavailable") return { status: "unavailable", backend: r.backend, query: r.query, reason: r.reason, entries: [], matches: [] };
+    return { status: r.status, backend: r.backend, query: r.query, reason: null, entries: r.entries, matches: [] };
+  })();
+
+  const alertmanagerTask = (async (): Promise<AlertmanagerEvidence> => {
+    const am = providers.alertmanager;
+    if (!am) return { status: "unavailable", reason: "no Alertmanager configured (ALERTMANAGER_URL unset)", similarActive: null, silenced: null, inhibited: null };
+    const filter = [`alertname="${alert.alertname.replace(/"/g, '\\"')}"`];
+    const res = await rec.call("alertmanager", `GET /api/v2/alerts?filter=${filter[0]}`, () => am.listAlerts({ active: true, silenced: true, inhibited: true, filter }), (v) => v.length === 0);
+    if (!res.ok) return { status: "unavailable", reason: res.error, similarActive: null, silenced: null, inhibited: null };
+    const mine = res.value.find((a) => a.fingerprint === alert.fingerprint);
+    return {
+      status: "ok",
+      similarActive: res.value.filter((a) => a.fingerprint !== alert.fingerprint && a.status.state === "active").length,
+      silenced: mine ? mine.status.silencedBy.length > 0 : false,
+      inhibited: mine ? mine.status.inhibitedBy.length > 0 : false,
+    };
+  })();
+
+  const [metrics, k8s, providerLogs, alertmanager] = await Promise.all([metricsTask, k8sTask, logsProviderTask, alertmanagerTask]);
+
+  const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs);
+  logs.matches = matchLogPatterns(logs.entries.map((e) => e.line));
+  return { k8s, metrics, logs, alertmanager, queries: rec.sorted() };
+}
+
+/**
+ * The previous container's last lines are the crash's own words: fetch them from the API server when
+ * the container restarted, and fall back to current pod logs when the logs backend has nothing.
+ */
+async function withKubernetesLogs(
+  call: ReturnType<typeof recorder>["call"],
+  providers: Providers,
+  target: Target,
+  k8s: K8sEvidence,
+  providerLogs: LogsEvidence | null,
+): Promise<LogsEvidence> {
+  const fallback: LogsEvidence = providerLogs ?? {
+    status: "unavailable",
+    backend: null,
+    query: null,
+    reason: "no logs backend configured (LOGS_URL unset)",
+    entries: [],
+    matches: [],
+  };
+  const kube = providers.kubernetes;
+  const pod = k8s.pod;
+  if (!kube || !pod) return fallback;
+  const container = target.container ?? pod.containers.find((c) => !c.ready)?.name ?? pod.containers[0]?.name;
+  const restarted = isRestarted(pod, container ?? null);
+  if (!restarted && fallback.status === "ok") return fallback;
+  const opts = { ...(container ? { container } : {}), previous: restarted, tailLines: LOG_LIMIT };
+  const cmd = `GET pods/${pod.namespace}/${pod.name}/log?${container ? `container=${container}&` : ""}previous=${restarted}&tailLines=${LOG_LIMIT}`;
+  const res = await call("kubernetes", cmd, () => kube.getPodLogs(pod.namespace, pod.name, opts), (v) => v.length === 0);
+  if (!res.ok || res.value.length === 0) return fallback;
+  const labels = { source: "kubernetes", pod: pod.name, ...(container ? { container } : {}), previous: String(restarted) };
+  const extra = res.value.map((line) => ({ timestamp: "", line, labels }));
+  if (fallback.status === "ok") return { ...fallback, entries: [...fallback.entries, ...extra] };
+  return {
+    status: "ok",
+    backend: "kubernetes",
+    query: cmd,
+    reason: fallback.reason ? `${fallback.reason}; using pod logs from the Kubernetes API` : null,
+    entries: extra,
+    matches: [],
+  };
+}

@@ -1,0 +1,172 @@
+import type { Finding, Report, Step } from "./report";
+import { round } from "./triage";
+import { blockerMeanings } from "./vocabulary";
+
+const fenceLang: Record<Step["kind"], string> = { promql: "promql", kubectl: "sh", logql: "logql", text: "" };
+
+/** Code spans/blocks must not be closed early by backticks inside the content. */
+function fence(lang: string, body: string): string {
+  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((m) => m.length));
+  const ticks = "`".repeat(longest + 1);
+  return `${ticks}${lang}\n${body}\n${ticks}`;
+}
+
+function inline(value: string): string {
+  return value.replace(/\r?\n/g, " ");
+}
+
+/** Consecutive commands of one kind share a block, so a whole group copies at once. */
+function renderSteps(steps: Step[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < steps.length) {
+    const step = steps[i] as Step;
+    if (step.kind === "text") {
+      out.push(`- ${inline(step.text)}`);
+      i += 1;
+      continue;
+    }
+    const group: string[] = [];
+    while (i < steps.length && (steps[i] as Step).kind === step.kind) {
+      group.push((steps[i] as Step).text);
+      i += 1;
+    }
+    out.push("", fence(fenceLang[step.kind], group.join("\n")), "");
+  }
+  return out;
+}
+
+function renderFinding(title: string, finding: Finding): string[] {
+  return [
+    `## ${title}: \`${finding.label}\``,
+    "",
+    ...finding.why.map((w) => `- ${inline(w)}`),
+    "",
+    "**Next**",
+    ...renderSteps(finding.steps),
+    "",
+  ];
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const cell = (v: string) => inline(v).replace(/\|/g, "\\|");
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)];
+}
+
+function renderEvidence(r: Report): string[] {
+  const { k8s, metrics, logs, alertmanager } = r.evidence;
+  const out: string[] = ["## Evidence", "", `### Kubernetes (${k8s.status})`, ""];
+  if (k8s.reason) out.push(`_${k8s.reason}_`, "");
+  if (k8s.pod) {
+    const p = k8s.pod;
+    out.push(`Pod \`${p.namespace}/${p.name}\`: phase ${p.phase}${p.nodeName ? `, node ${p.nodeName}` : ""}${p.owner ? `, owner ${p.owner.kind}/${p.owner.name}` : ""}`, "");
+    out.push(
+      ...table(
+        ["container", "ready", "restarts", "state", "last termination", "limits"],
+        p.containers.map((c) => [
+          c.name,
+          String(c.ready),
+          String(c.restartCount),
+          `${c.state}${c.waitingReason ? ` (${c.waitingReason})` : ""}`,
+          c.lastTerminatedReason ? `${c.lastTerminatedReason} exit ${c.lastTerminatedExitCode ?? "?"} at ${c.lastTerminatedAt ?? "?"}` : "-",
+          [c.limits.cpu && `cpu ${c.limits.cpu}`, c.limits.memory && `memory ${c.limits.memory}`].filter(Boolean).join(", ") || "none",
+        ]),
+      ),
+      "",
+    );
+  }
+  if (k8s.workload) {
+    const w = k8s.workload;
+    out.push(`${w.kind} \`${w.namespace}/${w.name}\`: desired ${w.desired}, ready ${w.ready}, updated ${w.updated}, available ${w.available}; images ${w.images.join(", ") || "?"}`, "");
+  }
+  if (k8s.node) {
+    const n = k8s.node;
+    out.push(`Node \`${n.name}\`: ${n.conditions.map((c) => `${c.type}=${c.status}`).join(", ")}${n.unschedulable ? ", cordoned" : ""}`, "");
+  }
+  if (k8s.events.length) {
+    out.push(...table(["type", "reason", "count", "message"], k8s.events.slice(0, 15).map((e) => [e.type, e.reason, String(e.count), e.message.slice(0, 200)])), "");
+  }
+  out.push(`### Metrics (${metrics.status}${metrics.backend ? `, ${metrics.backend}` : ""})`, "");
+  if (metrics.reason) out.push(`_${metrics.reason}_`, "");
+  if (metrics.series.length) {
+    out.push(
+      ...table(
+        ["series", "last", "min", "max", "avg", "threshold"],
+        metrics.series.map((s) => [
+          `${s.title} (${s.unit})`,
+          round(s.stats?.last),
+          round(s.stats?.min),
+          round(s.stats?.max),
+          round(s.stats?.avg),
+          s.threshold === undefined ? "-" : round(s.threshold),
+        ]),
+      ),
+      "",
+    );
+  }
+  out.push(`### Logs (${logs.status}${logs.backend ? `, ${logs.backend}` : ""})`, "");
+  if (logs.reason) out.push(`_${logs.reason}_`, "");
+  if (logs.query) out.push(fence("", logs.query), "");
+  if (logs.matches.length) {
+    out.push(...table(["pattern", "count", "detail", "sample"], logs.matches.map((m) => [m.title, String(m.count), m.detail ?? "-", m.sample.slice(0, 160)])), "");
+  }
+  if (logs.entries.length) {
+    const excerpt = logs.entries.slice(-20).map((e) => `${e.timestamp ? `${e.timestamp} ` : ""}${e.line}`);
+    out.push(fence("text", excerpt.join("\n")), "");
+  }
+  out.push(`### Alertmanager (${alertmanager.status})`, "");
+  if (alertmanager.reason) out.push(`_${alertmanager.reason}_`, "");
+  else out.push(`other active alerts with this name: ${alertmanager.similarActive ?? "?"}; silenced: ${alertmanager.silenced ?? "?"}; inhibited: ${alertmanager.inhibited ?? "?"}`, "");
+  out.push("### Queries", "");
+  if (r.queries.length === 0) out.push("_no provider was called_", "");
+  else {
+    out.push(
+      ...table(
+        ["provider", "outcome", "ms", "query"],
+        r.queries.map((q) => [q.provider, q.error ? `${q.outcome}: ${q.error}` : q.outcome, String(q.durationMs), `\`${q.query}\``]),
+      ),
+      "",
+    );
+  }
+  return out;
+}
+
+/** The report as Markdown for people: verdict first, then why, then copy/paste-ready next steps. */
+export function renderMarkdown(report: Report): string {
+  const { analysis: a, target: t } = report;
+  const where = t.name ? `${t.namespace ? `${t.namespace}/` : ""}${t.name}` : "unknown target";
+  const lines: string[] = [
+    `# ${report.alert.alertname} — ${where} (${report.family})`,
+    "",
+    `> ${inline(a.verdict.oneLiner)}`,
+    "",
+    `Window ${report.timeWindow.start} → ${report.timeWindow.end} (${report.timeWindow.duration}); generated ${report.generatedAt} in ${report.durationMs} ms.`,
+    "",
+  ];
+  lines.push(...renderFinding("Triage", a.decision));
+  if (a.blockers.length) {
+    lines.push("**Blocked by**", "", ...a.blockers.map((b) => `- ${b}: ${blockerMeanings[b]}`), "");
+  }
+  lines.push(...renderFinding("Enrichment", a.enrichment));
+  lines.push("## Likely causes", "");
+  a.hypotheses.forEach((h, i) => {
+    lines.push(`${i + 1}. **${inline(h.title)}** — \`${h.category}\`, ${h.confidence}%`);
+    for (const w of h.why) lines.push(`   - ${inline(w)}`);
+    for (const c of h.counter) lines.push(`   - against: ${inline(c)}`);
+    if (h.nextTests.length) lines.push("", fence("", h.nextTests.join("\n")).replace(/^/gm, "   "), "");
+  });
+  lines.push("", "## Verdict", "", `- classification: \`${a.verdict.classification}\``, `- primary driver: \`${a.verdict.primaryDriver}\``, `- ${inline(a.verdict.oneLiner)}`);
+  if (a.changes.status === "ok") lines.push(`- changes: ${inline(a.changes.summary)}`);
+  lines.push("", "## Scores", "", `impact **${a.scores.impact}**, confidence **${a.scores.confidence}**, noise **${a.scores.noise}**`, "");
+  lines.push(...table(["code", "dimension", "delta", "why"], a.scores.reasonCodes.map((c) => [c.code, c.dimension, c.delta > 0 ? `+${c.delta}` : String(c.delta), c.why])), "");
+  lines.push("## Noise", "");
+  lines.push(
+    `- flapping: ${a.noise.flapping === null ? "unknown" : a.noise.flapping ? `yes (${a.noise.flaps} re-fires)` : "no"}`,
+    `- firing for ${a.noise.firingMinutes} min`,
+    `- silenced or inhibited: ${a.noise.silencedOrInhibited ?? "unknown"}`,
+    ...a.noise.notes.map((n) => `- ${inline(n)}`),
+    "",
+  );
+  lines.push(...renderEvidence(report));
+  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}
