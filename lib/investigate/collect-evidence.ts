@@ -118,7 +118,8 @@ function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
 
 function isRestarted(pod: PodFacts | null, container: string | null): boolean {
   if (!pod) return false;
-  return pod.containers.some((c) => (!container || c.name === container) && (c.restartCount > 0 || !!c.lastTerminatedReason));
+  // A finished container (Job pod) has no "previous" instance: its logs are the current ones.
+  return pod.containers.some((c) => (!container || c.name === container) && c.restartCount > 0);
 }
 
 /** The query that shows whether this alert flapped inside the window. */
@@ -215,6 +216,21 @@ export async function collectEvidence({
       else failures.push(wRes.error);
       if (wEvents?.ok) out.events = wEvents.value;
       else if (wEvents) failures.push(wEvents.error);
+    }
+    if (ns && !target.pod && kind === "Job" && workloadRef) {
+      const jobName = workloadRef.name;
+      const pods = await rec.call("kubernetes", `LIST pods/${ns}?labelSelector=job-name=${jobName}`, () => kube.listPods(ns, `job-name=${jobName}`), (v) => v.length === 0);
+      if (pods.ok) {
+        out.siblings = pods.value.map((p) => ({
+          name: p.name,
+          phase: p.phase,
+          ready: p.containers.every((c) => c.ready),
+          restarts: p.containers.reduce((n, c) => n + c.restartCount, 0),
+        }));
+        // The newest failed pod carries the exit code and reason the Job status lacks.
+        const failed = pods.value.filter((p) => p.phase === "Failed").sort((a, b) => (b.startTime ?? "").localeCompare(a.startTime ?? ""));
+        out.pod = failed[0] ?? pods.value[0] ?? null;
+      } else failures.push(pods.error);
     }
     const nodeName = target.node ?? out.pod?.nodeName ?? null;
     if (nodeName) {

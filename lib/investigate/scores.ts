@@ -62,7 +62,7 @@ export function scoreReport(input: {
   }
 
   if (input.contradicted) codes.push(reason("target_recovered", 50, "the target is healthy while the alert fires"));
-  if (f.noise.flapping) codes.push(reason("flapping", 30, `re-fired ${f.noise.flaps} times in the window`));
+  if (f.noise.flapping) codes.push(reason("flapping", 50, `re-fired ${f.noise.flaps} times in the window`));
   if (f.noise.silencedOrInhibited) codes.push(reason("silenced_or_inhibited", 25, "silenced or inhibited in Alertmanager"));
   if (f.family === "meta") codes.push(reason("meta_alert", 40, "meta alert about the alerting pipeline itself"));
   if (f.alert.status === "resolved") codes.push(reason("resolved_alert", 20, "already resolved"));

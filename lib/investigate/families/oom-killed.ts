@@ -1,0 +1,80 @@
+import { kubectl, promql } from "../commands";
+import { type Features, formatBytes, hasEvent, stat } from "../features";
+import { podSelector, withMatcher } from "../promql";
+import type { Hypothesis, Target } from "../report";
+import { hypothesis, logHypotheses, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
+import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
+
+function queries(t: Target): MetricQuery[] {
+  if (!t.namespace || (!t.pod && !t.workload)) return [];
+  const sel = podSelector(t);
+  const ws = t.container ? sel : withMatcher(sel, 'container!=""');
+  return [
+    { id: "memory_working_set", title: "Memory working set", unit: "bytes", query: `max(container_memory_working_set_bytes${ws})` },
+    { id: "memory_limit", title: "Memory limit", unit: "bytes", query: `max(kube_pod_container_resource_limits${withMatcher(sel, 'resource="memory"')})` },
+    { id: "oom_events", title: "OOM kills", unit: "kills", query: `sum(increase(container_oom_events_total${ws}[10m]))` },
+  ];
+}
+
+function limitOf(f: Features): number | null {
+  return f.memoryLimitBytes ?? stat(f, "memory_limit")?.last ?? null;
+}
+
+function diagnose(f: Features): EnrichmentDraft | null {
+  const t = f.target;
+  const ns = t.namespace ? `-n ${t.namespace} ` : "";
+  const nodeName = f.evidence.k8s.pod?.nodeName ?? t.node;
+  const systemOom = hasEvent(f, "SystemOOM", "Evicted", "OOMKilling");
+  if (f.nodeConditions.includes("MemoryPressure") || systemOom) {
+    return {
+      label: "suspected_node_pressure",
+      why: [...(f.nodeConditions.includes("MemoryPressure") ? [`node ${nodeName} reports MemoryPressure`] : []), ...(systemOom ? [`event ${systemOom.reason}: ${systemOom.message}`] : [])],
+      steps: [kubectl(`describe node ${nodeName ?? "<node>"}`), kubectl(`top pods -A --sort-by=memory | head -20`), promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)],
+    };
+  }
+  const ws = stat(f, "memory_working_set");
+  const limit = limitOf(f);
+  const oomEvidence = f.lastTerminatedReason === "OOMKilled" || (stat(f, "oom_events")?.max ?? 0) > 0;
+  if (ws && limit && ws.max > 0) {
+    const growth = ws.first > 0 ? ws.max / ws.first : Number.POSITIVE_INFINITY;
+    const why = [`working set ${formatBytes(ws.first)} → peak ${formatBytes(ws.max)} against a ${formatBytes(limit)} limit (${Math.round((ws.max / limit) * 100)}%)`];
+    if (growth >= 1.8 && ws.avg / limit < 0.75) {
+      return {
+        label: "suspected_memory_leak_or_spike",
+        why: [...why, `usage grew ${growth.toFixed(1)}× inside the window instead of sitting near the limit`],
+        steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl(`${ns}top pod ${t.pod ?? ""}`.trim())],
+      };
+    }
+    return {
+      label: "suspected_oom_limit_too_low",
+      why: [...why, `usage sits near the limit on average (${Math.round((ws.avg / limit) * 100)}%)`],
+      steps: [promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`), kubectl(`${ns}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].resources}'`)],
+    };
+  }
+  if (oomEvidence) {
+    return {
+      label: "suspected_oom_limit_too_low",
+      why: [`container ${f.container?.name ?? "?"} was OOMKilled${limit ? ` with a ${formatBytes(limit)} limit` : ""}; usage history unknown`],
+      steps: [...queries(t).map((q) => promql(q.query)), ...previousLogsStep(f)],
+    };
+  }
+  return null;
+}
+
+function hypotheses(f: Features): Hypothesis[] {
+  const d = diagnose(f);
+  const out = logHypotheses(f, 40);
+  if (d) {
+    const category = d.label === "suspected_node_pressure" ? "node_pressure" : d.label === "suspected_memory_leak_or_spike" ? "memory_leak" : "oom";
+    out.push(hypothesis({ id: d.label, category, title: d.label.replace(/^suspected_/, "").replace(/_/g, " "), confidence: 80, why: d.why, nextTests: d.steps.map((s) => s.text) }));
+  }
+  return out.length ? out : [unknownHypothesis(f, "memory usage and limit unknown")];
+}
+
+export const oomKilled: FamilyModule = {
+  family: "oom_killed",
+  needs: { k8s: "pod", logs: false },
+  queries,
+  enrich: (f) => diagnose(f) ?? unknownEnrichment(f, queries(f.target), ["memory usage against the limit over the window, and whether the node was under pressure"]),
+  hypotheses,
+};
