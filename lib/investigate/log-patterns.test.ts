@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { matchLogPatterns } from "./log-patterns";
+
+describe("matchLogPatterns", () => {
+  it.each([
+    ["dial tcp 10.0.0.7:5432: connect: connection refused", "connection_refused", "dependency_unavailable", "10.0.0.7:5432"],
+    ["Error: connect ECONNREFUSED redis.cache.svc:6379", "connection_refused", "dependency_unavailable", "redis.cache.svc:6379"],
+    ["dial tcp kafka-0.kafka:9092: i/o timeout", "connection_timeout", "dependency_unavailable", "kafka-0.kafka:9092"],
+    ["KeyError: 'STRIPE_API_KEY'", "missing_env", "config_error", "STRIPE_API_KEY"],
+    ["fatal: environment variable DATABASE_URL is not set", "missing_env", "config_error", "DATABASE_URL"],
+    ["failed to load config /etc/app/config.yaml: yaml: line 3", "config_invalid", "config_error", "/etc/app/config.yaml"],
+    ["open /data/cache.db: permission denied", "permission_denied", "permission_error", "/data/cache.db"],
+    ["dial tcp: lookup orders-db.shop.svc on 10.96.0.10:53: no such host", "dns_failure", "network", "orders-db.shop.svc"],
+    ["java.lang.OutOfMemoryError: Java heap space", "oom", "oom", null],
+    ["panic: runtime error: invalid memory address or nil pointer dereference", "panic", "app_crash", null],
+    ["listen tcp 0.0.0.0:8080: bind: address already in use", "address_in_use", "config_error", "0.0.0.0:8080"],
+    ["x509: certificate has expired or is not yet valid", "tls_error", "cert_expiry", null],
+    ["write /var/lib/app/wal/0001: no space left on device", "disk_full", "disk_full", "/var/lib/app/wal/0001"],
+    ['migration 20261101_add_orders failed: relation "orders" does not exist', "migration_failure", "bad_rollout", "migration 20261101_add_orders"],
+    ["FATAL: remaining connection slots are reserved for non-replication superuser connections", "pool_exhausted", "database_slow", null],
+  ])("%s → %s", (line, id, category, detail) => {
+    const [m] = matchLogPatterns([line]);
+    expect(m).toMatchObject({ patternId: id, category, count: 1, detail });
+  });
+
+  it("ignores ordinary lines and ranks by frequency", () => {
+    const matches = matchLogPatterns([
+      "GET /healthz 200 3ms",
+      "panic: boom",
+      "dial tcp 10.0.0.1:443: connect: connection refused",
+      "dial tcp 10.0.0.1:443: connect: connection refused",
+    ]);
+    expect(matches.map((m) => [m.patternId, m.count])).toEqual([
+      ["connection_refused", 2],
+      ["panic", 1],
+    ]);
+    expect(matchLogPatterns(["all good", "12:30:01 request served"])).toEqual([]);
+  });
+});
