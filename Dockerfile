@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# One image, three commands (k8s/ sets them as args, so tini stays PID 1):
+#   web     node server.js                          (Next.js standalone, listens on $PORT)
+#   worker  node --import tsx worker/main.ts        (health and metrics on $WORKER_PORT)
+#   cli     node --import tsx worker/cli.ts --migrate | --list-alerts | --fingerprint <prefix> ...
+# Everything runs from /app, so drizzle/ migrations resolve relative to the working directory.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dev dependencies included: the worker and CLI run TypeScript with tsx at run time.
+RUN npm ci --no-audit --no-fund
+
+FROM deps AS build
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY . .
+RUN mkdir -p public && npm run build
+
+FROM ${NODE_IMAGE} AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 tarka \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin tarka
+WORKDIR /app
+ENV NODE_ENV=production \
+    NEXT_TELEMETRY_DISABLED=1 \
+    HOME=/tmp \
+    PORT=8080 \
+    WORKER_PORT=9464
+# Files stay owned by root: the app only writes to /tmp and .next/cache (emptyDirs in k8s/).
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json tsconfig.json ./
+COPY lib ./lib
+COPY worker ./worker
+COPY drizzle ./drizzle
+# The standalone server (server.js, .next/server, traced node_modules) lands on top of the full
+# node_modules; Next.js leaves static assets and public/ for the deployer to copy.
+COPY --from=build /app/.next/standalone ./
+COPY --from=build /app/.next/static ./.next/static
+COPY --from=build /app/public ./public
+RUN mkdir -p .next/cache && chown 10001:10001 .next/cache
+USER 10001:10001
+EXPOSE 8080 9464
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "server.js"]
