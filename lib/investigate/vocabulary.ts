@@ -166,7 +166,6 @@ export const reasonCodes = {
   thin_evidence: "confidence",
   target_recovered: "noise",
   flapping: "noise",
-  short_lived: "noise",
   silenced_or_inhibited: "noise",
   meta_alert: "noise",
   resolved_alert: "noise",

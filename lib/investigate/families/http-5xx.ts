@@ -1,5 +1,6 @@
 import { promqlSteps } from "../commands";
-import type { Features } from "../features";
+import { type Features, stat } from "../features";
+import { reason } from "../scores";
 import type { Target } from "../report";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { hypothesis, logHypotheses, unknownEnrichment, unknownHypothesis } from "./shared";
@@ -47,6 +48,10 @@ export const http5xx: FamilyModule = {
       seriesLine(f, "error_ratio") ?? "the 5xx share over the window",
       "which upstream or code path returns the errors (no known pattern in logs, no rollout in the window)",
     ]),
+  reasons(f: Features) {
+    const ratio = stat(f, "error_ratio");
+    return ratio && ratio.last >= 0.05 ? [reason("user_facing_errors", 15, `${(ratio.last * 100).toFixed(1)}% of requests fail with 5xx`)] : [];
+  },
   hypotheses(f: Features) {
     const out = [...rolloutHypothesis(f, "The latest rollout introduced the errors"), ...logHypotheses(f, 50)];
     const d = diagnose(f);

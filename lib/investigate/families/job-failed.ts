@@ -2,6 +2,7 @@ import { kubectl, promql } from "../commands";
 import type { Features } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
+import { reason } from "../scores";
 import { isOomTermination } from "./crashloop";
 import { hypothesis, logHypotheses, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
@@ -49,6 +50,10 @@ export const jobFailed: FamilyModule = {
   needs: { k8s: "workload", logs: true },
   queries,
   enrich: (f) => diagnose(f) ?? unknownEnrichment(f, queries(f.target), ["the Job's status, its failed pod and that pod's exit code"]),
+  reasons(f: Features) {
+    const failed = f.evidence.k8s.workload?.job?.failed ?? 0;
+    return failed > 0 ? [reason("job_failed", 15, `${failed} failed pod(s)`)] : [];
+  },
   hypotheses(f: Features) {
     const out = logHypotheses(f, 55);
     const d = diagnose(f);

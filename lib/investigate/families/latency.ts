@@ -3,6 +3,7 @@ import { promql, promqlSteps } from "../commands";
 import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Target } from "../report";
+import { reason } from "../scores";
 import { hypothesis, logHypotheses, unknownEnrichment, unknownHypothesis } from "./shared";
 import { alertExprQuery, dependencyFinding, requestRateQuery, rolloutFinding, rolloutHypothesis, serviceSelector } from "./service-signals";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
@@ -53,6 +54,10 @@ export const latency: FamilyModule = {
   enrich: (f) =>
     diagnose(f) ??
     unknownEnrichment(f, queries(f.target, f.alert), ["whether load grew, a dependency slowed down, or the database is slow: no signal stood out"]),
+  reasons(f: Features) {
+    const p95 = stat(f, "p95");
+    return p95 && p95.last >= 0.5 ? [reason("latency_high", 10, `p95 latency ${p95.last.toPrecision(3)}s`)] : [];
+  },
   hypotheses(f: Features) {
     const out = [...rolloutHypothesis(f, "The latest rollout made requests slower"), ...logHypotheses(f, 45)];
     const d = diagnose(f);

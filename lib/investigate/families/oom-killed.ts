@@ -2,6 +2,7 @@ import { kubectl, promql } from "../commands";
 import { type Features, formatBytes, hasEvent, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, Target } from "../report";
+import { reason } from "../scores";
 import { hypothesis, logHypotheses, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
 
@@ -77,4 +78,11 @@ export const oomKilled: FamilyModule = {
   queries,
   enrich: (f) => diagnose(f) ?? unknownEnrichment(f, queries(f.target), ["memory usage against the limit over the window, and whether the node was under pressure"]),
   hypotheses,
+  reasons(f: Features) {
+    const ws = stat(f, "memory_working_set");
+    const limit = limitOf(f);
+    return ws && limit && ws.last / limit >= 0.9
+      ? [reason("resource_nearly_exhausted", 10, `working set at ${Math.round((ws.last / limit) * 100)}% of the memory limit`)]
+      : [];
+  },
 };
