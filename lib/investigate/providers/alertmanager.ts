@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { errorMessage, ServiceError } from "@/lib/errors";
+import type { AlertmanagerAlertView, AlertmanagerProvider } from "./types";
+
+export type CreateAlertmanagerProviderOptions = {
+  /** Alertmanager root, e.g. `http://alertmanager:9093`; `user:pass@` in it becomes Basic auth. */
+  baseUrl: string;
+  timeoutMs: number;
+};
+
+const stringMap = z.record(z.string(), z.string()).nullish().transform((v) => v ?? {});
+const stringList = z.array(z.string()).nullish().transform((v) => v ?? []);
+
+const alertsSchema = z.array(
+  z.object({
+    fingerprint: z.string(),
+    labels: stringMap,
+    annotations: stringMap,
+    startsAt: z.string(),
+    endsAt: z.string(),
+    generatorURL: z.string().optional(),
+    status: z.object({ state: z.string(), silencedBy: stringList, inhibitedBy: stringList }),
+  }),
+);
+
+const silencesSchema = z.array(
+  z.object({
+    id: z.string(),
+    status: z.object({ state: z.string() }),
+    matchers: z.array(z.unknown()),
+    endsAt: z.string(),
+    comment: z.string().default(""),
+  }),
+);
+
+type Silence = Awaited<ReturnType<AlertmanagerProvider["listSilences"]>>[number];
+
+/** Read-only Alertmanager API v2 client: GET /api/v2/alerts and GET /api/v2/silences. */
+export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOptions): AlertmanagerProvider {
+  const root = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : undefined;
+  if (root?.protocol !== "http:" && root?.protocol !== "https:") {
+    throw new ServiceError("invalid_input", "the Alertmanager URL is not an absolute http(s) URL such as http://alertmanager:9093");
+  }
+  // fetch refuses URLs with credentials, and they must never reach a message or a report.
+  const authorization =
+    root.username || root.password
+      ? `Basic ${Buffer.from(`${decodeURIComponent(root.username)}:${decodeURIComponent(root.password)}`).toString("base64")}`
+      : undefined;
+  root.username = "";
+  root.password = "";
+  if (!root.pathname.endsWith("/")) root.pathname = `${root.pathname}/`;
+
+  async function get<T>(route: string, params: URLSearchParams, schema: z.ZodType<T>): Promise<T> {
+    const url = new URL(route, root);
+    url.search = params.toString();
+    const shown = url.toString();
+    const fail = (reason: string, message: string, extra: Record<string, unknown> = {}, cause?: unknown) =>
+      new ServiceError("unavailable", `Alertmanager GET ${shown} ${message}`, {
+        details: { provider: "alertmanager", query: shown, reason, ...extra },
+        cause,
+      });
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        headers: { accept: "application/json", ...(authorization ? { authorization } : {}) },
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      text = await res.text();
+    } catch (e) {
+      if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) {
+        throw fail("timeout", `timed out after ${options.timeoutMs} ms`, {}, e);
+      }
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+      throw fail("network", `failed: unreachable (${errorMessage(e)}${cause})`, {}, e);
+    }
+    // A 400 is about our request (for instance a malformed filter matcher), not about Alertmanager's health.
+    if (res.status === 400) {
+      throw new ServiceError("invalid_input", `Alertmanager rejected GET ${shown}: ${text.slice(0, 500).trim()}`, {
+        details: { provider: "alertmanager", query: shown, status: res.status },
+      });
+    }
+    if (!res.ok) throw fail("http", `failed: HTTP ${res.status}: ${text.slice(0, 500).trim()}`, { status: res.status });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw fail("bad_response", `failed: HTTP ${res.status}: not JSON: ${text.slice(0, 200).trim()}`, { status: res.status });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw fail("bad_response", `failed: unexpected response shape at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+    }
+    return parsed.data;
+  }
+
+  return {
+    async listAlerts(filters = {}): Promise<AlertmanagerAlertView[]> {
+      const params = new URLSearchParams();
+      for (const flag of ["active", "silenced", "inhibited"] as const) {
+        const value = filters[flag];
+        if (value !== undefined) params.set(flag, String(value));
+      }
+      for (const matcher of filters.filter ?? []) params.append("filter", matcher);
+      const alerts = await get("api/v2/alerts", params, alertsSchema);
+      return alerts.map((a) => ({
+        fingerprint: a.fingerprint,
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}),
+        status: a.status,
+      }));
+    },
+
+    async listSilences(): Promise<Silence[]> {
+      const silences = await get("api/v2/silences", new URLSearchParams(), silencesSchema);
+      return silences.map((s) => ({ id: s.id, status: s.status.state, matchers: s.matchers, endsAt: s.endsAt, comment: s.comment }));
+    },
+  };
+}
