@@ -145,6 +145,43 @@ const cases: Case[] = [
     noProvider: ["B", "C", "D"],
   },
   {
+    family: "k8s_rollout_health",
+    alert: alertOf({ alertname: "KubeDeploymentRolloutStuck", severity: "warning", namespace: "shop", deployment: "checkout" }),
+    providers: {
+      kubernetes: kubeOf({
+        workload: workloadOf({ ready: 2, updated: 1, available: 2, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "checkout-8c7" has timed out progressing.' }] }),
+      }),
+      metrics: metricsOf({ kube_deployment_status_replicas_available: [3, 2, 2], kube_deployment_spec_replicas: [3, 3, 3] }),
+    },
+    label: "suspected_rollout_stuck",
+    top: "bad_rollout",
+    classification: "actionable",
+    blocked: ["B", "D"],
+    noProvider: ["B", "D"],
+  },
+  {
+    family: "node_health",
+    alert: alertOf({ alertname: "KubeNodeNotReady", severity: "critical", node: "node-b" }),
+    providers: {
+      kubernetes: kubeOf({ node: nodeOf({ name: "node-b", conditions: [{ type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." }, { type: "MemoryPressure", status: "False" }] }) }),
+    },
+    label: "suspected_node_not_ready",
+    top: "node_pressure",
+    classification: "actionable",
+    blocked: ["B", "D"],
+    noProvider: ["B", "D"],
+  },
+  {
+    family: "volume_filling",
+    alert: alertOf({ alertname: "KubePersistentVolumeFillingUp", severity: "warning", namespace: "data", persistentvolumeclaim: "pg-data-0" }),
+    providers: { metrics: metricsOf({ kubelet_volume_stats_used_bytes: [0.8, 0.86, 0.93] }) },
+    label: "suspected_disk_filling",
+    top: "disk_full",
+    classification: "actionable",
+    blocked: ["D"],
+    noProvider: ["D"],
+  },
+  {
     family: "meta",
     alert: alertOf({ alertname: "Watchdog", severity: "none" }),
     providers: { metrics: metricsOf({}) },

@@ -4,12 +4,15 @@ import { crashloop } from "./crashloop";
 import { generic } from "./generic";
 import { http5xx } from "./http-5xx";
 import { jobFailed } from "./job-failed";
+import { k8sRolloutHealth } from "./k8s-rollout-health";
 import { latency } from "./latency";
 import { meta } from "./meta";
+import { nodeHealth } from "./node-health";
 import { oomKilled } from "./oom-killed";
 import { podNotHealthy } from "./pod-not-healthy";
 import { targetDown } from "./target-down";
 import type { FamilyModule } from "./types";
+import { volumeFilling } from "./volume-filling";
 
 /** Every family investigation; a family without its own module falls back to `generic`. */
 export const familyModules: FamilyModule[] = [
@@ -21,6 +24,9 @@ export const familyModules: FamilyModule[] = [
   latency,
   targetDown,
   jobFailed,
+  k8sRolloutHealth,
+  nodeHealth,
+  volumeFilling,
   meta,
   generic,
 ];
