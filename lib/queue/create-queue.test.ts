@@ -61,8 +61,9 @@ describe("createQueue", () => {
     expect(stream.config).toMatchObject({ subjects: [names.subject], max_bytes: 2_000_000, max_age: 5 * 3600e9, duplicate_window: 90e9 });
     expect(stream.state.messages).toBe(1);
     const consumer = await jsm.consumers.info(names.stream, "TESTWORKERS");
-    // With a backoff list, JetStream uses backoff[0] as the ack wait (checked on nats-server 2.9.10).
-    expect(consumer.config).toMatchObject({ max_deliver: 4, backoff: [5e9, 7e9], ack_wait: 5e9 });
+    // JETSTREAM_ACK_WAIT_SECONDS is honoured as set; the backoff list only drives nak delays.
+    expect(consumer.config).toMatchObject({ max_deliver: 4, ack_wait: 120e9 });
+    expect(consumer.config.backoff ?? []).toEqual([]);
     expect((await jsm.streams.info(names.dlqStream)).config.subjects).toEqual([names.dlqSubject]);
   });
 });

@@ -71,7 +71,9 @@ describe("JetStream queue", () => {
     const advisories = await jsm.streams.info(advisoryStreamName(names.stream, names.durable));
     expect(advisories.config.subjects).toEqual([`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${names.stream}.${names.durable}`]);
     const consumer = await jsm.consumers.info(names.stream, names.durable);
-    expect(consumer.config).toMatchObject({ ack_policy: "explicit", max_deliver: 5, backoff: [10e9, 60e9, 300e9] });
+    expect(consumer.config).toMatchObject({ ack_policy: "explicit", max_deliver: 5, ack_wait: 1800e9 });
+    // Backoff drives nak delays only; on the consumer the server would replace ack_wait by backoff[0].
+    expect(consumer.config.backoff ?? []).toEqual([]);
   });
 
   it("provisioning again with different settings updates the streams and the consumer", async () => {
@@ -92,14 +94,6 @@ describe("JetStream queue", () => {
     expect(work.config).toMatchObject({ max_bytes: 7_000_000, duplicate_window: 30e9, max_age: 7200e9 });
     const job = testAlertJob();
     expect(await second.publish(job, "after-update")).toEqual({ duplicate: false });
-  });
-
-  it("keeps at most max_deliver - 1 backoff delays, which JetStream requires", async () => {
-    const names = scopedNames();
-    const queue = openQueue(settings(names, { maxDeliver: 2, backoffSeconds: [5, 10, 20] }));
-    expect(await queue.isReady()).toBe(true);
-    const { jsm } = await admin();
-    expect((await jsm.consumers.info(names.stream, names.durable)).config.backoff).toEqual([5e9]);
   });
 
   it("dead-letters a body that is not JSON, keeping the raw text", async () => {
@@ -127,8 +121,7 @@ describe("JetStream queue", () => {
 
   it.each([
     { shape: "ack_wait 2 s", overrides: { ackWaitSeconds: 2 } },
-    // JetStream replaces ack_wait by backoff[0] when a backoff list is set.
-    { shape: "backoff [2 s] with a long ack_wait", overrides: { ackWaitSeconds: 1800, backoffSeconds: [2] } },
+    { shape: "ack_wait 2 s with a long backoff list", overrides: { ackWaitSeconds: 2, backoffSeconds: [60, 300] } },
   ])("heartbeats keep a job running longer than the ack wait from redelivery ($shape)", async ({ overrides }) => {
     const names = scopedNames();
     const queue = openQueue(settings(names, overrides));

@@ -60,17 +60,11 @@ export function advisoryStreamName(stream: string, durable: string): string {
 }
 
 /**
- * JetStream can only hold max_deliver - 1 redelivery delays. With a backoff list the server also
- * replaces ack_wait by backoff[0], so heartbeats follow the shortest of those waits.
+ * The backoff list is not put on the consumer: with one, the server replaces ack_wait by backoff[0],
+ * and JETSTREAM_ACK_WAIT_SECONDS would stop meaning what operators set. Retries use it as nak delays.
  */
-function consumerBackoffSeconds(o: JetStreamQueueOptions): number[] {
-  return o.backoffSeconds.slice(0, Math.max(o.maxDeliver - 1, 0));
-}
-
 function heartbeatIntervalMs(o: JetStreamQueueOptions): number {
-  const backoff = consumerBackoffSeconds(o);
-  const shortestWaitSeconds = backoff.length > 0 ? Math.min(...backoff) : o.ackWaitSeconds;
-  return Math.min(MAX_HEARTBEAT_INTERVAL_MS, Math.max(100, Math.floor((shortestWaitSeconds * 1_000) / 3)));
+  return Math.min(MAX_HEARTBEAT_INTERVAL_MS, Math.max(100, Math.floor((o.ackWaitSeconds * 1_000) / 3)));
 }
 
 function isNotFound(e: unknown): boolean {
@@ -145,7 +139,7 @@ async function provision(jsm: JetStreamManager, o: JetStreamQueueOptions): Promi
     ack_policy: AckPolicy.Explicit,
     ack_wait: secondsToNanos(o.ackWaitSeconds),
     max_deliver: o.maxDeliver,
-    backoff: consumerBackoffSeconds(o).map(secondsToNanos),
+    backoff: [],
   });
   await ensureConsumer(jsm, advisoryStream, {
     durable_name: o.durable,
