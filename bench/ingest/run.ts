@@ -1,0 +1,198 @@
+// npm run bench:ingest — /alerts throughput and latency on the production build with JetStream,
+// against two baselines measured in the same run, then a zero-loss check. Prints figures; asserts nothing
+// about speed (targets are compared in the printed table and in docs/benchmarks.md).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { inArray, sql } from "drizzle-orm";
+import { receivedAlerts } from "@/lib/db/schema";
+import { loadEnv } from "@/lib/env";
+import { startWorker } from "@/lib/jobs/start-worker";
+import { createRuntime } from "@/lib/runtime";
+import { createTestDatabase } from "@/test/helpers/database";
+import { freePort } from "@/test/helpers/free-port";
+import { deleteStreams, NATS_TEST_URL, uniqueQueueNames } from "@/test/helpers/nats";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const POOL = 500;
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+
+type Row = { name: string; reqPerS: number; alertsPerS: number; p50: number; p99: number; non2xx: number; accepted: number };
+
+function payload(alerts: number, seq: number): string {
+  return JSON.stringify({
+    version: "4",
+    status: "firing",
+    receiver: "tarka",
+    groupKey: "bench",
+    alerts: Array.from({ length: alerts }, (_, i) => {
+      const n = (seq * alerts + i) % POOL;
+      return {
+        status: "firing",
+        labels: { alertname: "KubePodCrashLooping", namespace: "bench", pod: `api-${n}`, severity: "warning" },
+        annotations: { summary: `bench pod api-${n} crash looping` },
+        startsAt: "2026-11-23T08:00:00Z",
+        endsAt: "0001-01-01T00:00:00Z",
+        fingerprint: `bench${n.toString(16).padStart(8, "0")}`,
+      };
+    }),
+  });
+}
+
+async function load(name: string, url: string, alertsPerRequest: number, rate?: number): Promise<Row> {
+  let seq = 0;
+  const result = await autocannon({
+    url,
+    method: "POST",
+    connections: rate ? 20 : CONNECTIONS,
+    duration: DURATION_S,
+    ...(rate ? { overallRate: rate } : {}),
+    headers: { "content-type": "application/json" },
+    requests: [{ setupRequest: (req) => ({ ...req, body: payload(alertsPerRequest, seq++) }) }],
+  });
+  const ok = result["2xx"];
+  return {
+    name,
+    reqPerS: result.requests.average,
+    alertsPerS: (ok * alertsPerRequest) / DURATION_S,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    accepted: ok * alertsPerRequest,
+  };
+}
+
+async function waitHttp(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    if (await fetch(url).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+function startNext(dir: string, port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [NEXT_BIN, "start", dir, "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: "ignore",
+  });
+}
+
+function build(dir: string): void {
+  const r = spawnSync(process.execPath, [NEXT_BIN, "build", dir], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "inherit",
+  });
+  if (r.status !== 0) throw new Error(`next build ${dir} failed`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+async function main(): Promise<void> {
+  const emptyApp = path.join(ROOT, "bench/ingest/empty-app");
+  if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) build(".");
+  if (!fs.existsSync(path.join(emptyApp, ".next/BUILD_ID"))) build("bench/ingest/empty-app");
+
+  const rows: Row[] = [];
+
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, [path.join(ROOT, "bench/ingest/bare-server.mjs"), String(barePort)], { stdio: "ignore" });
+  await waitHttp(`http://127.0.0.1:${barePort}/`, bare, "bare server");
+  rows.push(await load("baseline: bare node:http, 1 alert", `http://127.0.0.1:${barePort}/alerts`, 1));
+  await stop(bare);
+
+  const emptyPort = await freePort();
+  const empty = startNext("bench/ingest/empty-app", emptyPort, {});
+  await waitHttp(`http://127.0.0.1:${emptyPort}/`, empty, "empty Next.js app");
+  await load("warm-up empty", `http://127.0.0.1:${emptyPort}/alerts`, 1);
+  rows.push(await load("baseline: empty Next.js route handler, 1 alert", `http://127.0.0.1:${emptyPort}/alerts`, 1));
+  await stop(empty);
+
+  const db = await createTestDatabase();
+  const names = uniqueQueueNames();
+  const queueEnv = {
+    NATS_URL: NATS_TEST_URL,
+    JETSTREAM_STREAM: names.stream,
+    JETSTREAM_SUBJECT: names.subject,
+    JETSTREAM_DURABLE: names.durable,
+    JETSTREAM_DLQ_STREAM: names.dlqStream,
+    JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+  };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-bench-"));
+  const tarkaPort = await freePort();
+  const tarka = startNext(".", tarkaPort, { ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error" });
+  const alertsUrl = `http://127.0.0.1:${tarkaPort}/alerts`;
+  try {
+    await waitHttp(`http://127.0.0.1:${tarkaPort}/healthz`, tarka, "tarka web");
+    rows.push(await load("warm-up tarka", alertsUrl, 1));
+    rows.push(await load("tarka /alerts, 1 alert per request", alertsUrl, 1));
+    rows.push(await load("tarka /alerts, 20 alerts per request", alertsUrl, 20));
+    rows.push(await load("tarka /alerts, 1 alert, fixed 300 req/s", alertsUrl, 1, 300));
+  } finally {
+    await stop(tarka);
+  }
+
+  const runtime = await createRuntime({
+    env: loadEnv({ ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error", WORKER_CONCURRENCY: "8", KUBERNETES_ENABLED: "false" }),
+    name: "bench-worker",
+  });
+  const consumer = await startWorker(runtime);
+  const drainStart = Date.now();
+  let open = Infinity;
+  while (open > 0 && Date.now() - drainStart < 300_000) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const [row] = await runtime.database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(receivedAlerts)
+      .where(inArray(receivedAlerts.disposition, ["queued", "enqueue_failed"]));
+    open = row.n;
+  }
+  const drainS = (Date.now() - drainStart) / 1000;
+  const byDisposition = await runtime.database.db
+    .select({ disposition: receivedAlerts.disposition, n: sql<number>`count(*)::int` })
+    .from(receivedAlerts)
+    .groupBy(receivedAlerts.disposition);
+  await consumer.stop(10_000);
+  await runtime.close();
+  await deleteStreams(names.prefix);
+  await db.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const measured = rows.filter((r) => !r.name.startsWith("warm-up"));
+  const emptyRate = measured.find((r) => r.name.startsWith("baseline: empty"))!.reqPerS;
+  const bareRate = measured.find((r) => r.name.startsWith("baseline: bare"))!.reqPerS;
+  console.log(`\nbench/ingest — ${DURATION_S}s per scenario, ${CONNECTIONS} connections (fixed-rate: 20), ${os.cpus().length} cores, node ${process.version}\n`);
+  console.log("| scenario | req/s | accepted alerts/s | p50 ms | p99 ms | non-2xx/errors | vs empty Next | vs bare node |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const r of measured) {
+    console.log(
+      `| ${r.name} | ${r.reqPerS.toFixed(0)} | ${r.alertsPerS.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.reqPerS / emptyRate).toFixed(2)} | ${(r.reqPerS / bareRate).toFixed(3)} |`,
+    );
+  }
+  const accepted = rows.filter((r) => r.name.startsWith("tarka") || r.name === "warm-up tarka").reduce((n, r) => n + r.accepted, 0);
+  const recorded = byDisposition.reduce((n, d) => n + d.n, 0);
+  console.log(`\nzero-loss check: ${recorded} alerts in the ledger; dispositions ${byDisposition.map((d) => `${d.disposition}=${d.n}`).join(", ")}`);
+  console.log(`worker drain (concurrency 8) took ${drainS.toFixed(1)} s; alerts still queued or failed: ${open}`);
+  const lost = open > 0 || recorded < accepted;
+  console.log(`alerts answered 2xx: ${accepted}; recorded in the ledger: ${recorded}`);
+  console.log(lost ? `LOSS: ${open} alerts without a final disposition, ${Math.max(0, accepted - recorded)} never recorded` : "no alert answered 2xx was lost");
+  process.exit(lost ? 1 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
