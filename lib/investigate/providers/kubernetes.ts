@@ -138,6 +138,10 @@ function loadConfig(options: CreateKubernetesProviderOptions): KubeConfig {
     const source = options.inCluster ? "the in-cluster service account" : `kubeconfig ${options.kubeconfigPath ?? "(default)"}`;
     throw new ServiceError("invalid_input", `cannot load Kubernetes credentials from ${source}: ${errorMessage(e)}`, { cause: e });
   }
+  // loadFromCluster() does not check its inputs; outside a pod it yields https://undefined:undefined.
+  if (options.inCluster && kc.getCurrentCluster()?.server.includes("undefined")) {
+    throw new ServiceError("invalid_input", "in-cluster Kubernetes access requested, but KUBERNETES_SERVICE_HOST/PORT are not set");
+  }
   if (!kc.getCurrentCluster()) {
     throw new ServiceError("invalid_input", `kubeconfig ${options.kubeconfigPath ?? "(default)"} has no current cluster`);
   }
