@@ -42,6 +42,8 @@ export const envSchema = z.object({
   CLUSTER_NAME: z.string().min(1).optional(),
   KUBECONFIG: z.string().min(1).optional(),
   KUBERNETES_ENABLED: boolish.optional(),
+  /** Set by Kubernetes inside every pod; its presence selects the in-cluster service account. */
+  KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
   TIME_WINDOW: durationSchema.default("1h"),
   ALERTNAME_ALLOWLIST: csv.default([]),
   PROVIDER_TIMEOUT_MS: positiveInt.default(8_000),

@@ -32,7 +32,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
   });
   const queue = await createQueue({ env, log });
   const store = createStore({ env, log });
-  const providers = createProviders({ env, log });
+  const providers = createProviders({ env, log, inCluster: Boolean(env.KUBERNETES_SERVICE_HOST) });
   log.info(
     { database: database.kind, queue: queue.kind, store: store.kind, providers: Object.keys(providers).filter((k) => k !== "timeoutMs") },
     "runtime ready",

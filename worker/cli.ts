@@ -1,11 +1,16 @@
 // npm run tarka -- <flags> — operate Tarka from a shell (see README "CLI").
 import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { EnvError, databaseUrl, durationSchema, loadEnv, type Env } from "@/lib/env";
 import { openDatabase } from "@/lib/db/client";
 import { createLogger } from "@/lib/log";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
 import { investigateStoredAlert, listActiveAlerts } from "@/lib/alerts/investigate-from-alertmanager";
+import { recordProviders } from "@/lib/investigate/replay/record-providers";
+import { parseRecording } from "@/lib/investigate/replay/recording";
+import { replayInvestigation } from "@/lib/investigate/replay/replay-investigation";
 import { errorMessage } from "@/lib/errors";
 import { runWorker } from "./main";
 
@@ -15,6 +20,7 @@ Commands:
   --list-alerts                 list active alerts from ALERTMANAGER_URL (numbered)
   --alert N                     investigate alert number N of --list-alerts and print the report
   --fingerprint <prefix>        investigate the active alert whose fingerprint starts with <prefix>
+  --replay <file>               re-run a recorded investigation offline (no network) and print its report
   --serve-webhook               run the web server (webhook + console), same as npm start
   --run-worker                  run the queue worker, same as npm run worker
   --migrate                     apply database migrations and exit
@@ -22,6 +28,7 @@ Commands:
 Options:
   --time-window <dur>           evidence window for --alert/--fingerprint (default TIME_WINDOW, e.g. 30m, 2h)
   --dump-json                   print the report JSON instead of markdown
+  --record <file>               with --alert/--fingerprint: save every provider call to <file> for --replay
   -h, --help                    this text`;
 
 async function main(): Promise<number> {
@@ -30,6 +37,8 @@ async function main(): Promise<number> {
       "list-alerts": { type: "boolean" },
       alert: { type: "string" },
       fingerprint: { type: "string" },
+      record: { type: "string" },
+      replay: { type: "string" },
       "time-window": { type: "string" },
       "dump-json": { type: "boolean" },
       "serve-webhook": { type: "boolean" },
@@ -41,6 +50,14 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     console.log(usage);
+    return 0;
+  }
+  if (values.replay !== undefined) {
+    const file = values.replay;
+    const recording = parseRecording(readFileSync(file, "utf8"), file);
+    // Replay needs no configuration; only errors may be logged, stdout carries the report alone.
+    const report = await replayInvestigation({ ctx: { log: createLogger({ level: "error", name: "cli" }) }, input: { recording, source: file } });
+    process.stdout.write(values["dump-json"] ? `${JSON.stringify(report.json, null, 2)}\n` : report.markdown);
     return 0;
   }
   const env = loadEnv();
@@ -61,7 +78,7 @@ async function main(): Promise<number> {
     return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
   }
 
-  const providers = createProviders({ env, log });
+  const providers = createProviders({ env, log, inCluster: Boolean(env.KUBERNETES_SERVICE_HOST) });
   if (values["list-alerts"]) {
     const alerts = await listActiveAlerts({ ctx: { providers } });
     if (alerts.length === 0) console.log("no active alerts");
@@ -73,16 +90,29 @@ async function main(): Promise<number> {
   }
   if (values.alert !== undefined || values.fingerprint !== undefined) {
     const timeWindow = timeWindowOption(values["time-window"], env);
+    const recorder = values.record !== undefined ? recordProviders(providers) : null;
+    // A recorded run uses one fixed instant, as replay will, so both print the same report.
+    const now = new Date();
     const report = await investigateStoredAlert({
-      ctx: { providers, log },
+      ctx: recorder ? { providers: recorder.providers, log, now: () => now } : { providers, log },
       input: {
         selector: values.fingerprint !== undefined ? { fingerprintPrefix: values.fingerprint } : { index: Number(values.alert) },
         timeWindow,
         clusterName: env.CLUSTER_NAME,
       },
     });
+    if (recorder && values.record !== undefined) {
+      const recording = recorder.recording({ now, alert: report.json.alert, timeWindow, clusterName: env.CLUSTER_NAME });
+      mkdirSync(dirname(values.record), { recursive: true });
+      writeFileSync(values.record, `${JSON.stringify(recording, null, 2)}\n`);
+      console.error(`recorded ${recording.calls.length} provider call(s) to ${values.record}; replay with: npm run tarka -- --replay ${values.record}`);
+    }
     process.stdout.write(values["dump-json"] ? `${JSON.stringify(report.json, null, 2)}\n` : report.markdown);
     return 0;
+  }
+  if (values.record !== undefined) {
+    console.error("--record needs --alert N or --fingerprint <prefix>");
+    return 2;
   }
   console.error(usage);
   return 2;
