@@ -120,3 +120,12 @@ describe("POST /alerts with JetStream configured", () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
   });
 });
+
+describe("start-up configuration check", () => {
+  it("stops the web process with a message naming the wrong variable", async () => {
+    const error = await startWebServer({ WORKER_CONCURRENCY: "lots", DATA_DIR: os.tmpdir() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/exited with 2/);
+    expect((error as Error).message).toMatch(/WORKER_CONCURRENCY="lots"/);
+  });
+});
