@@ -35,7 +35,7 @@ export const recordedCallSchema = z
     z.strictObject({ ...callBase, error: z.object({ code: errorCodeSchema, message: z.string() }) }),
     z.strictObject({ ...callBase, timedOut: z.literal(true) }),
     z.strictObject({ ...callBase, result: z.json() }),
-  ])
+  ], { error: "expected provider, method, args, durationMs and exactly one of result, error {code, message} or timedOut: true" })
   .refine((c) => (providerMethods[c.provider] as readonly string[]).includes(c.method), {
     message: "method is not part of that provider's contract",
     path: ["method"],
