@@ -3,3 +3,5 @@ export * from "./dedupe-claims";
 export * from "./cases";
 export * from "./investigation-runs";
 export * from "./dead-letters";
+export * from "./auth";
+export * from "./audit";
