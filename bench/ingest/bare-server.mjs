@@ -7,7 +7,12 @@ http
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      try {
+        JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
       res.writeHead(202, { "content-type": "application/json" }).end('{"accepted":true}');
     });
   })

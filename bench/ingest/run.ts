@@ -77,16 +77,18 @@ async function waitHttp(url: string, child: ChildProcess, what: string): Promise
 }
 
 function startNext(dir: string, port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, "start", dir, "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
+  return spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: dir,
     env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: "ignore",
   });
 }
 
-function build(dir: string): void {
-  const r = spawnSync(process.execPath, [NEXT_BIN, "build", dir], {
-    cwd: ROOT,
+// The baseline app is built with webpack: Turbopack takes the lockfile folder (this repo) as its
+// root and would pick up Tarka's own instrumentation.ts. Request handling at run time is the same server.
+function build(dir: string, bundler: "turbopack" | "webpack"): void {
+  const r = spawnSync(process.execPath, [NEXT_BIN, "build", ...(bundler === "webpack" ? ["--webpack"] : [])], {
+    cwd: dir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: "inherit",
   });
@@ -103,8 +105,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const emptyApp = path.join(ROOT, "bench/ingest/empty-app");
-  if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) build(".");
-  if (!fs.existsSync(path.join(emptyApp, ".next/BUILD_ID"))) build("bench/ingest/empty-app");
+  if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) build(ROOT, "turbopack");
+  if (!fs.existsSync(path.join(emptyApp, ".next/BUILD_ID"))) build(emptyApp, "webpack");
 
   const rows: Row[] = [];
 
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
   await stop(bare);
 
   const emptyPort = await freePort();
-  const empty = startNext("bench/ingest/empty-app", emptyPort, {});
+  const empty = startNext(emptyApp, emptyPort, {});
   await waitHttp(`http://127.0.0.1:${emptyPort}/`, empty, "empty Next.js app");
   await load("warm-up empty", `http://127.0.0.1:${emptyPort}/alerts`, 1);
   rows.push(await load("baseline: empty Next.js route handler, 1 alert", `http://127.0.0.1:${emptyPort}/alerts`, 1));
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-bench-"));
   const tarkaPort = await freePort();
-  const tarka = startNext(".", tarkaPort, { ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error" });
+  const tarka = startNext(ROOT, tarkaPort, { ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error" });
   const alertsUrl = `http://127.0.0.1:${tarkaPort}/alerts`;
   try {
     await waitHttp(`http://127.0.0.1:${tarkaPort}/healthz`, tarka, "tarka web");
