@@ -96,6 +96,11 @@ export const envSchema = z.object({
   AUTH_SESSION_SECRET: z.string().min(32, { message: "expected at least 32 characters" }).optional(),
   GOOGLE_OAUTH_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_OAUTH_CLIENT_SECRET: z.string().min(1).optional(),
+  /** OIDC issuer override (tests, or a Google-compatible issuer); unset → Google's discovery document. */
+  AUTH_OIDC_ISSUER_URL: url.optional(),
+  /** First admin, created at start when missing (basic/both); never resets an existing password. */
+  ADMIN_INITIAL_USERNAME: z.string().min(2).optional(),
+  ADMIN_INITIAL_PASSWORD: z.string().min(12, { message: "expected at least 12 characters" }).optional(),
 
   // LLM
   LLM_ENABLED: boolish.default(false),

@@ -1,0 +1,114 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GoogleProvider from "next-auth/providers/google";
+import { isServiceError, ServiceError } from "@/lib/errors";
+import type { Runtime } from "@/lib/runtime";
+import { ensureInitialAdmin } from "./ensure-initial-admin";
+import { checkAllowedDomain, findUserId, upsertOidcUser, type OidcProfile } from "./oidc-user";
+import { createSession, revokeSession, SESSION_MAX_AGE_SECONDS } from "./sessions";
+import { verifyCredentials } from "./verify-credentials";
+
+const ADMIN_KEY = Symbol.for("tarka.initial-admin");
+type Holder = { [ADMIN_KEY]?: Promise<unknown> };
+
+function clientAddress(headers: Record<string, unknown> | undefined): string {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  return first || "direct";
+}
+
+/** next-auth configuration for AUTH_MODE basic, oidc or both; sessions are rows, the JWT holds only their id. */
+export async function getAuthOptions(rt: Runtime): Promise<NextAuthOptions> {
+  const { env } = rt;
+  if (env.AUTH_MODE === "disabled") throw new ServiceError("not_found", "authentication is disabled");
+  if (!env.AUTH_SESSION_SECRET) throw new ServiceError("unavailable", "AUTH_SESSION_SECRET must be set when AUTH_MODE is not disabled");
+  // next-auth v4 takes its own URL only from NEXTAUTH_URL; mirror the documented variable into it.
+  if (env.AUTH_PUBLIC_BASE_URL) process.env.NEXTAUTH_URL ??= env.AUTH_PUBLIC_BASE_URL;
+  const db = rt.database.db;
+  const providers: NextAuthOptions["providers"] = [];
+
+  if (env.AUTH_MODE === "basic" || env.AUTH_MODE === "both") {
+    const holder = globalThis as Holder;
+    holder[ADMIN_KEY] ??= ensureInitialAdmin({
+      ctx: { db },
+      input: { username: env.ADMIN_INITIAL_USERNAME, password: env.ADMIN_INITIAL_PASSWORD },
+    }).then(
+      (r) => rt.log.info({ result: r }, "initial admin"),
+      (e: unknown) => {
+        delete holder[ADMIN_KEY];
+        rt.log.error({ err: e instanceof Error ? e.message : String(e) }, "could not create the initial admin");
+      },
+    );
+    await holder[ADMIN_KEY];
+    providers.push(
+      CredentialsProvider({
+        id: "credentials",
+        name: "Tarka account",
+        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          if (!credentials?.username || !credentials.password) return null;
+          try {
+            const user = await verifyCredentials({
+              ctx: { db, now: new Date() },
+              input: { username: credentials.username, password: credentials.password, address: clientAddress(req.headers) },
+            });
+            return user ? { id: user.id, name: user.name ?? user.username, email: user.username } : null;
+          } catch (e) {
+            if (isServiceError(e) && e.code === "rate_limited") throw new Error("rate_limited");
+            throw e;
+          }
+        },
+      }),
+    );
+  }
+
+  if (env.AUTH_MODE === "oidc" || env.AUTH_MODE === "both") {
+    if (!env.GOOGLE_OAUTH_CLIENT_ID || !env.GOOGLE_OAUTH_CLIENT_SECRET) {
+      throw new ServiceError("unavailable", "GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET must be set for AUTH_MODE oidc/both");
+    }
+    const issuer = env.AUTH_OIDC_ISSUER_URL?.replace(/\/$/, "");
+    providers.push(
+      GoogleProvider({
+        clientId: env.GOOGLE_OAUTH_CLIENT_ID,
+        clientSecret: env.GOOGLE_OAUTH_CLIENT_SECRET,
+        ...(issuer ? { issuer, wellKnown: `${issuer}/.well-known/openid-configuration` } : {}),
+      }),
+    );
+  }
+
+  return {
+    secret: env.AUTH_SESSION_SECRET,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/login", error: "/login" },
+    providers,
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.provider !== "google") return true;
+        const verdict = checkAllowedDomain((profile ?? {}) as OidcProfile, env.AUTH_ALLOWED_DOMAINS);
+        if (!verdict.ok) {
+          rt.log.warn({ email: profile?.email, reason: verdict.reason }, "OIDC sign-in refused");
+          return `/login?error=${verdict.reason}`;
+        }
+        try {
+          await upsertOidcUser({ ctx: { db, now: new Date() }, input: { email: verdict.email, name: profile?.name ?? null } });
+          return true;
+        } catch (e) {
+          if (isServiceError(e)) return `/login?error=${e.code === "forbidden" ? "account_disabled" : "account_conflict"}`;
+          throw e;
+        }
+      },
+      async jwt({ token, user, account }) {
+        if (!account) return token;
+        const userId = account.provider === "credentials" ? user.id : await findUserId({ ctx: { db }, input: { username: token.email ?? "" } });
+        if (!userId) throw new Error("signed-in user has no account row");
+        const session = await createSession({ ctx: { db, now: new Date() }, input: { userId } });
+        return { ...token, sid: session.id };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === "string") await revokeSession({ ctx: { db, now: new Date() }, input: { sessionId: token.sid } });
+      },
+    },
+  };
+}

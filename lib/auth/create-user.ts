@@ -1,0 +1,51 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { DbOrTx } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { ServiceError } from "@/lib/errors";
+import { invalidInput } from "@/lib/http/zod-issues";
+import { hashPassword } from "./password";
+import { roles, type Role } from "./roles";
+
+export const localUserInputSchema = z.object({
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9._@-]{1,62}$/, { message: "2-63 characters: letters, digits, . _ @ -" }),
+  password: z.string().min(12, { message: "at least 12 characters" }).max(1024),
+  role: z.enum(roles).default("viewer"),
+  name: z.string().trim().max(200).optional(),
+});
+export type LocalUserInput = z.input<typeof localUserInputSchema>;
+
+export type UserRecord = { id: string; username: string; role: Role; created: boolean };
+
+/**
+ * Create a local account, or with `update` set a new password and role on an existing one
+ * (the add-user script's reset path). Without `update` an existing username is a conflict.
+ */
+export async function createUser({
+  ctx,
+  input,
+}: {
+  ctx: { db: DbOrTx };
+  input: LocalUserInput & { update?: boolean };
+}): Promise<UserRecord> {
+  const parsed = localUserInputSchema.safeParse(input);
+  if (!parsed.success) throw invalidInput(parsed.error, "invalid user");
+  const { username, password, role, name } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  const [existing] = await ctx.db.select({ id: users.id, provider: users.provider }).from(users).where(eq(users.username, username));
+  if (existing) {
+    if (!input.update) throw new ServiceError("conflict", `user ${username} already exists`);
+    if (existing.provider !== "local") throw new ServiceError("conflict", `user ${username} signs in with ${existing.provider}`);
+    await ctx.db.update(users).set({ passwordHash, role, disabled: false }).where(eq(users.id, existing.id));
+    return { id: existing.id, username, role, created: false };
+  }
+  const [row] = await ctx.db
+    .insert(users)
+    .values({ username, name: name ?? username, role, provider: "local", passwordHash })
+    .returning({ id: users.id });
+  return { id: row.id, username, role, created: true };
+}
