@@ -6,6 +6,7 @@ import { http5xx } from "./http-5xx";
 import { jobFailed } from "./job-failed";
 import { k8sRolloutHealth } from "./k8s-rollout-health";
 import { latency } from "./latency";
+import { memoryPressure } from "./memory-pressure";
 import { meta } from "./meta";
 import { nodeHealth } from "./node-health";
 import { oomKilled } from "./oom-killed";
@@ -27,6 +28,7 @@ export const familyModules: FamilyModule[] = [
   k8sRolloutHealth,
   nodeHealth,
   volumeFilling,
+  memoryPressure,
   meta,
   generic,
 ];

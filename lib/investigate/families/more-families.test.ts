@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import type { Family } from "@/lib/alerts/family";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
+import type { Providers } from "../providers/types";
+import type { Blocker, Classification, HypothesisCategory } from "../vocabulary";
+import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, metricsOf, nodeOf, podOf } from "../testing/providers";
+
+type Firing = {
+  name: string;
+  alert: NormalizedAlert;
+  providers: Partial<Providers>;
+  label: string;
+  top: HypothesisCategory;
+  classification: Classification;
+  /** Text the diagnosis must name (a host, a ratio, a growth rate…). */
+  mentions: string[];
+};
+
+type FamilyCase = {
+  family: Family;
+  alert: NormalizedAlert;
+  firing: Firing[];
+  /** Blockers when every provider throws, and with no providers at all. */
+  blocked: Blocker[];
+  noProvider: Blocker[];
+};
+
+const pod = { namespace: "shop", pod: "checkout-7d9f8-abcde", container: "app" };
+const MiB = 2 ** 20;
+
+const families: FamilyCase[] = [
+  {
+    family: "memory_pressure",
+    alert: alertOf({ alertname: "ContainerMemoryNearLimit", severity: "warning", ...pod }),
+    firing: [
+      {
+        name: "usage flat near the limit",
+        alert: alertOf({ alertname: "ContainerMemoryNearLimit", severity: "warning", ...pod }),
+        providers: {
+          kubernetes: kubeOf({ pod: podOf(), node: nodeOf() }),
+          metrics: metricsOf({ container_memory_working_set_bytes: [236, 240, 238, 241, 239, 240].map((m) => m * MiB), kube_pod_container_resource_limits: [256 * MiB] }),
+        },
+        label: "suspected_container_near_limit",
+        top: "oom",
+        classification: "actionable",
+        mentions: ["256Mi limit", "94% of the limit"],
+      },
+      {
+        name: "steady growth is a leak",
+        alert: alertOf({ alertname: "PodMemoryUsageHigh", severity: "warning", ...pod }),
+        providers: {
+          kubernetes: kubeOf({ pod: podOf(), node: nodeOf() }),
+          metrics: metricsOf({ container_memory_working_set_bytes: [100, 118, 131, 150, 166, 181, 199].map((m) => m * MiB), kube_pod_container_resource_limits: [256 * MiB] }),
+        },
+        label: "suspected_memory_leak_or_spike",
+        top: "memory_leak",
+        classification: "actionable",
+        mentions: ["steady growth", "reaches its limit in about"],
+      },
+      {
+        name: "one jump is a spike",
+        alert: alertOf({ alertname: "PodMemoryUsageHigh", severity: "warning", ...pod }),
+        providers: {
+          kubernetes: kubeOf({ pod: podOf(), node: nodeOf() }),
+          metrics: metricsOf({ container_memory_working_set_bytes: [90, 91, 90, 180, 181, 182].map((m) => m * MiB), kube_pod_container_resource_limits: [256 * MiB] }),
+        },
+        label: "suspected_memory_leak_or_spike",
+        top: "memory_leak",
+        classification: "actionable",
+        mentions: ["one step accounts for", "not a slow leak"],
+      },
+      {
+        name: "node under pressure evicts pods",
+        alert: alertOf({ alertname: "PodMemoryUsageHigh", severity: "critical", ...pod }),
+        providers: {
+          kubernetes: kubeOf({
+            pod: podOf(),
+            node: nodeOf({ conditions: [{ type: "Ready", status: "True" }, { type: "MemoryPressure", status: "True", reason: "KubeletHasInsufficientMemory" }] }),
+            events: [eventOf("Evicted", "The node was low on resource: memory. Container app was using 240Mi, request is 128Mi.")],
+          }),
+          metrics: metricsOf({ container_memory_working_set_bytes: [200, 201, 200, 202].map((m) => m * MiB), kube_pod_container_resource_limits: [1024 * MiB], kube_node_status_condition: [0, 1, 1] }),
+        },
+        label: "suspected_node_pressure_or_eviction",
+        top: "node_pressure",
+        classification: "actionable",
+        mentions: ["node-a reports MemoryPressure=True", "event Evicted"],
+      },
+    ],
+    blocked: ["B", "D"],
+    noProvider: ["B", "D"],
+  },
+];
+
+describe.each(families)("family $family", (c) => {
+  describe.each(c.firing)("firing: $name", (x) => {
+    it(`diagnoses ${x.label} from evidence`, async () => {
+      const report = await investigate(x.alert, x.providers);
+      expect(report.family).toBe(c.family);
+      expect(report.analysis.enrichment.label).toBe(x.label);
+      expect(report.analysis.hypotheses[0]?.category).toBe(x.top);
+      expect(report.analysis.verdict.classification).toBe(x.classification);
+      const why = report.analysis.enrichment.why.join("\n");
+      for (const m of x.mentions) expect(why).toContain(m);
+      expect(report.analysis.enrichment.next.length).toBeGreaterThan(0);
+      expect(report.analysis.blockers).not.toContain("D");
+    });
+  });
+
+  it("blocked: the metrics provider (and every other) throws, each call is recorded as an error", async () => {
+    const report = await investigate(c.alert, failing);
+    expect(report.family).toBe(c.family);
+    expect(report.analysis.blockers).toEqual(c.blocked);
+    expect(report.analysis.enrichment.label).toBe("unknown_needs_human");
+    const prometheus = report.queries.filter((q) => q.provider === "prometheus");
+    expect(prometheus.length).toBeGreaterThan(1);
+    expect(prometheus.every((q) => q.outcome === "error" && q.error?.includes("ECONNREFUSED"))).toBe(true);
+    expect(report.evidence.metrics.status).toBe("unavailable");
+  });
+
+  it("no providers: unknown_needs_human, says what is missing and what to run", async () => {
+    const report = await investigate(c.alert);
+    expect(report.family).toBe(c.family);
+    expect(report.analysis.blockers).toEqual(c.noProvider);
+    expect(report.queries).toEqual([]);
+    expect(report.analysis.enrichment.label).toBe("unknown_needs_human");
+    expect(report.analysis.enrichment.next.some((n) => n.includes(c.alert.labels.pod ?? c.alert.labels.instance ?? c.alert.labels.namespace ?? "\u0000"))).toBe(true);
+    expect(report.analysis.hypotheses[0]?.category).toBe("unknown");
+  });
+});
