@@ -9,6 +9,7 @@ import { createStore } from "@/lib/storage/create-store";
 import type { ReportStore } from "@/lib/storage/types";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
 import type { Providers } from "@/lib/investigate/providers/types";
+import { createSnoozeCache, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
 
 /** Everything a process wires together once at start and hands to the lib/ verbs as context. */
 export type Runtime = {
@@ -19,6 +20,7 @@ export type Runtime = {
   store: ReportStore;
   queue: JobQueue;
   providers: Providers;
+  snoozeCache: SnoozeCache;
   close(): Promise<void>;
 };
 
@@ -45,6 +47,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
     store,
     queue,
     providers,
+    snoozeCache: createSnoozeCache(),
     async close() {
       await queue.close();
       await database.close();

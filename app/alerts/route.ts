@@ -24,6 +24,7 @@ export async function POST(req: Request): Promise<Response> {
         queue: rt.queue,
         log: rt.log,
         metrics: rt.metrics,
+        snoozeCache: rt.snoozeCache,
         config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
       },
       input: { payload: parsed.data, traceparent: req.headers.get("traceparent") ?? undefined },

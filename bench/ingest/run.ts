@@ -143,6 +143,8 @@ async function main(): Promise<void> {
     rows.push(await load("tarka /alerts, 1 alert per request", alertsUrl, 1));
     rows.push(await load("tarka /alerts, 20 alerts per request", alertsUrl, 20));
     rows.push(await load("tarka /alerts, 1 alert, fixed 300 req/s", alertsUrl, 1, 300));
+    // autocannon stops with requests in flight; let the server answer them before it is stopped.
+    await new Promise((r) => setTimeout(r, 3_000));
   } finally {
     await stop(tarka);
   }

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
-import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
+import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
@@ -27,6 +27,7 @@ export type IngestContext = {
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
+  snoozeCache?: SnoozeCache;
   config: { allowlist: string[]; timeWindow: string; clusterName?: string };
 };
 
@@ -54,9 +55,12 @@ export async function ingestAlerts({
   const firing = alerts.filter((a) => a.status === "firing");
   const resolved = alerts.filter((a) => a.status === "resolved");
 
-  const identityKeys = firing.map((a) => identityOf(a, familyOf(a.alertname, a.labels), { defaultCluster: ctx.config.clusterName }).key);
+  const identityKeyOf = new Map(
+    firing.map((a) => [a, identityOf(a, familyOf(a.alertname, a.labels), { defaultCluster: ctx.config.clusterName }).key]),
+  );
+  const identityKeys = [...identityKeyOf.values()];
   const snoozed = await findSnoozed({
-    ctx: { db: ctx.db, now },
+    ctx: { db: ctx.db, now, cache: ctx.snoozeCache },
     input: { identityKeys, fingerprints: firing.map((a) => a.fingerprint) },
   }).catch((e: unknown) => {
     throw new ServiceError("unavailable", `database unavailable: ${errorMessage(e)}`, { cause: e });
@@ -73,7 +77,7 @@ export async function ingestAlerts({
       reason = `${alert.alertname} is not in ALERTNAME_ALLOWLIST`;
     } else if (
       snoozed.fingerprints.has(alert.fingerprint) ||
-      snoozed.identityKeys.has(identityKeys[firing.indexOf(alert)])
+      snoozed.identityKeys.has(identityKeyOf.get(alert) ?? "")
     ) {
       disposition = "skipped_snoozed";
       reason = "case is snoozed";
