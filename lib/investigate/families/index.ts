@@ -1,4 +1,5 @@
 import type { Family } from "@/lib/alerts/family";
+import { certExpiry } from "./cert-expiry";
 import { cpuThrottling } from "./cpu-throttling";
 import { crashloop } from "./crashloop";
 import { generic } from "./generic";
@@ -29,6 +30,7 @@ export const familyModules: FamilyModule[] = [
   nodeHealth,
   volumeFilling,
   memoryPressure,
+  certExpiry,
   meta,
   generic,
 ];

@@ -27,6 +27,7 @@ type FamilyCase = {
 
 const pod = { namespace: "shop", pod: "checkout-7d9f8-abcde", container: "app" };
 const MiB = 2 ** 20;
+const DAY = 86_400;
 
 const families: FamilyCase[] = [
   {
@@ -88,6 +89,38 @@ const families: FamilyCase[] = [
     ],
     blocked: ["B", "D"],
     noProvider: ["B", "D"],
+  },
+  {
+    family: "cert_expiry",
+    alert: alertOf({ alertname: "CertificateExpiringIn7Days", severity: "warning", instance: "https://shop.example.com", job: "blackbox" }),
+    firing: [
+      {
+        name: "probed endpoint certificate close to expiry",
+        alert: alertOf({ alertname: "CertificateExpiringIn7Days", severity: "warning", instance: "https://shop.example.com", job: "blackbox" }),
+        providers: { metrics: metricsOf({ probe_ssl_earliest_cert_expiry: [5.31, 5.3, 5.29].map((d) => d * DAY) }) },
+        label: "suspected_cert_expiring",
+        top: "cert_expiry",
+        classification: "actionable",
+        mentions: ["the certificate served by shop.example.com:443 expires in 5.3 days"],
+      },
+      {
+        name: "cert-manager renewal time passed, Certificate not Ready",
+        alert: alertOf({ alertname: "CertManagerCertExpirySoon", severity: "warning", namespace: "shop", name: "shop-tls", job: "cert-manager" }),
+        providers: {
+          metrics: metricsOf({
+            certmanager_certificate_expiration_timestamp_seconds: [6.1, 6.05, 6].map((d) => d * DAY),
+            certmanager_certificate_renewal_timestamp_seconds: [-23.9, -23.95, -24].map((d) => d * DAY),
+            certmanager_certificate_ready_status: [1, 1, 1],
+          }),
+        },
+        label: "suspected_cert_rotation_failure",
+        top: "cert_expiry",
+        classification: "actionable",
+        mentions: ["cert-manager Certificate shop/shop-tls expires in 6.0 days", "renewal time passed 24.0 days ago", "not Ready"],
+      },
+    ],
+    blocked: ["D"],
+    noProvider: ["D"],
   },
 ];
 
