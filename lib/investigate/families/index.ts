@@ -12,6 +12,7 @@ import { meta } from "./meta";
 import { nodeHealth } from "./node-health";
 import { oomKilled } from "./oom-killed";
 import { podNotHealthy } from "./pod-not-healthy";
+import { queueBacklog } from "./queue-backlog";
 import { targetDown } from "./target-down";
 import type { FamilyModule } from "./types";
 import { volumeFilling } from "./volume-filling";
@@ -31,6 +32,7 @@ export const familyModules: FamilyModule[] = [
   volumeFilling,
   memoryPressure,
   certExpiry,
+  queueBacklog,
   meta,
   generic,
 ];

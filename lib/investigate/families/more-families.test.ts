@@ -3,7 +3,7 @@ import type { Family } from "@/lib/alerts/family";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Providers } from "../providers/types";
 import type { Blocker, Classification, HypothesisCategory } from "../vocabulary";
-import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, metricsOf, nodeOf, podOf } from "../testing/providers";
+import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, metricsOf, nodeOf, podOf, workloadOf } from "../testing/providers";
 
 type Firing = {
   name: string;
@@ -28,6 +28,7 @@ type FamilyCase = {
 const pod = { namespace: "shop", pod: "checkout-7d9f8-abcde", container: "app" };
 const MiB = 2 ** 20;
 const DAY = 86_400;
+const orders = { namespace: "shop", queue: "orders", deployment: "order-worker" };
 
 const families: FamilyCase[] = [
   {
@@ -121,6 +122,67 @@ const families: FamilyCase[] = [
     ],
     blocked: ["D"],
     noProvider: ["D"],
+  },
+  {
+    family: "queue_backlog",
+    alert: alertOf({ alertname: "QueueBacklog", severity: "warning", ...orders }),
+    firing: [
+      {
+        name: "workers saturated, processing flat",
+        alert: alertOf({ alertname: "OrdersWorkerStarvation", severity: "warning", ...orders }),
+        providers: {
+          kubernetes: kubeOf({ workload: workloadOf({ namespace: "shop", name: "order-worker" }) }),
+          metrics: metricsOf({
+            rabbitmq_queue_messages_ready: [100, 300, 600, 900, 1200, 1500],
+            rabbitmq_queue_consumers: [4, 4, 4],
+            rabbitmq_queue_messages_published_total: [60, 62, 61, 63, 62, 61],
+            rabbitmq_queue_messages_delivered_total: [50, 50, 51, 50, 50, 50],
+            container_cpu_usage_seconds_total: [0.95, 0.97, 0.98],
+            kube_horizontalpodautoscaler_status_current_replicas: [1, 1, 1],
+          }),
+        },
+        label: "suspected_worker_starvation",
+        top: "queue_starvation",
+        classification: "actionable",
+        mentions: ["backlog 100 → 1500", "98% of their CPU limit", "autoscaler is at its maximum"],
+      },
+      {
+        name: "consumers present, nothing consumed",
+        alert: alertOf({ alertname: "KafkaConsumerLagHigh", severity: "critical", namespace: "billing", consumergroup: "invoicer", topic: "invoices", job: "kafka-exporter" }),
+        providers: {
+          metrics: metricsOf({
+            kafka_consumergroup_lag: [40, 400, 900, 1500],
+            kafka_consumergroup_members: [2, 2, 2],
+            kafka_topic_partition_current_offset: [10, 10, 11, 10],
+            kafka_consumergroup_current_offset: [9, 0, 0, 0],
+          }),
+        },
+        label: "suspected_stuck_consumers",
+        top: "queue_starvation",
+        classification: "actionable",
+        mentions: ["2 consumer(s) (the broker)", "processing rate 9 → 0 msg/s"],
+      },
+      {
+        name: "enqueue rate jumped, processing normal",
+        alert: alertOf({ alertname: "QueueBacklog", severity: "warning", ...orders }),
+        providers: {
+          kubernetes: kubeOf({ workload: workloadOf({ namespace: "shop", name: "order-worker" }) }),
+          metrics: metricsOf({
+            rabbitmq_queue_messages_ready: [10, 12, 400, 900, 1400],
+            rabbitmq_queue_consumers: [3, 3, 3],
+            rabbitmq_queue_messages_published_total: [20, 21, 80, 85, 90],
+            rabbitmq_queue_messages_delivered_total: [20, 21, 22, 22, 22],
+            container_cpu_usage_seconds_total: [0.4, 0.5, 0.5],
+          }),
+        },
+        label: "suspected_producer_spike",
+        top: "saturation",
+        classification: "actionable",
+        mentions: ["enqueue rate 20 → 90 msg/s", "4.5× its rate"],
+      },
+    ],
+    blocked: ["B", "D"],
+    noProvider: ["B", "D"],
   },
 ];
 
