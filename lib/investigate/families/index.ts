@@ -1,4 +1,5 @@
 import type { Family } from "@/lib/alerts/family";
+import { cacheChurn } from "./cache-churn";
 import { certExpiry } from "./cert-expiry";
 import { cpuThrottling } from "./cpu-throttling";
 import { crashloop } from "./crashloop";
@@ -33,6 +34,7 @@ export const familyModules: FamilyModule[] = [
   memoryPressure,
   certExpiry,
   queueBacklog,
+  cacheChurn,
   meta,
   generic,
 ];

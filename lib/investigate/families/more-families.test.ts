@@ -28,6 +28,7 @@ type FamilyCase = {
 const pod = { namespace: "shop", pod: "checkout-7d9f8-abcde", container: "app" };
 const MiB = 2 ** 20;
 const DAY = 86_400;
+const redis = { namespace: "shop", service: "redis", instance: "10.2.0.7:9121", job: "redis-exporter" };
 const orders = { namespace: "shop", queue: "orders", deployment: "order-worker" };
 
 const families: FamilyCase[] = [
@@ -183,6 +184,48 @@ const families: FamilyCase[] = [
     ],
     blocked: ["B", "D"],
     noProvider: ["B", "D"],
+  },
+  {
+    family: "cache_churn",
+    alert: alertOf({ alertname: "RedisCacheChurnHigh", severity: "warning", ...redis }),
+    firing: [
+      {
+        name: "evictions with memory at maxmemory",
+        alert: alertOf({ alertname: "RedisCacheChurnHigh", severity: "warning", ...redis }),
+        providers: {
+          metrics: metricsOf({
+            redis_evicted_keys_total: [0, 40, 120, 150],
+            redis_expired_keys_total: [2, 2, 3, 2],
+            redis_keyspace_hits_total: [0.93, 0.7, 0.55],
+            redis_memory_used_bytes: [1000, 1020, 1023].map((m) => m * MiB),
+            redis_memory_max_bytes: [1024 * MiB],
+          }),
+        },
+        label: "suspected_cache_memory_eviction",
+        top: "cache_eviction",
+        classification: "actionable",
+        mentions: ["150 keys/s evicted", "(100%)", "hit ratio 55%"],
+      },
+      {
+        name: "keys expire, memory roomy",
+        alert: alertOf({ alertname: "CacheHitRateLow", severity: "warning", ...redis }),
+        providers: {
+          metrics: metricsOf({
+            redis_evicted_keys_total: [0, 0, 0],
+            redis_expired_keys_total: [300, 420, 450],
+            redis_keyspace_hits_total: [0.6, 0.45, 0.4],
+            redis_memory_used_bytes: [200, 180, 190].map((m) => m * MiB),
+            redis_memory_max_bytes: [1024 * MiB],
+          }),
+        },
+        label: "suspected_ttl_too_short",
+        top: "cache_eviction",
+        classification: "actionable",
+        mentions: ["hit ratio 40%", "390 keys/s expire on average", "memory is not the constraint"],
+      },
+    ],
+    blocked: ["D"],
+    noProvider: ["D"],
   },
 ];
 
