@@ -14,6 +14,7 @@ import { nodeHealth } from "./node-health";
 import { oomKilled } from "./oom-killed";
 import { podNotHealthy } from "./pod-not-healthy";
 import { queueBacklog } from "./queue-backlog";
+import { replicationLag } from "./replication-lag";
 import { targetDown } from "./target-down";
 import type { FamilyModule } from "./types";
 import { volumeFilling } from "./volume-filling";
@@ -35,6 +36,7 @@ export const familyModules: FamilyModule[] = [
   certExpiry,
   queueBacklog,
   cacheChurn,
+  replicationLag,
   meta,
   generic,
 ];

@@ -3,7 +3,7 @@ import type { Family } from "@/lib/alerts/family";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Providers } from "../providers/types";
 import type { Blocker, Classification, HypothesisCategory } from "../vocabulary";
-import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, metricsOf, nodeOf, podOf, workloadOf } from "../testing/providers";
+import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, logsOf, metricsOf, nodeOf, podOf, workloadOf } from "../testing/providers";
 
 type Firing = {
   name: string;
@@ -29,6 +29,7 @@ const pod = { namespace: "shop", pod: "checkout-7d9f8-abcde", container: "app" }
 const MiB = 2 ** 20;
 const DAY = 86_400;
 const redis = { namespace: "shop", service: "redis", instance: "10.2.0.7:9121", job: "redis-exporter" };
+const replica = { namespace: "data", pod: "pg-replica-1" };
 const orders = { namespace: "shop", queue: "orders", deployment: "order-worker" };
 
 const families: FamilyCase[] = [
@@ -226,6 +227,56 @@ const families: FamilyCase[] = [
     ],
     blocked: ["D"],
     noProvider: ["D"],
+  },
+  {
+    family: "replication_lag",
+    alert: alertOf({ alertname: "PostgresReplicationLagHigh", severity: "critical", ...replica }),
+    firing: [
+      {
+        name: "WAL arrives, replay falls behind on a busy replica",
+        alert: alertOf({ alertname: "PostgresReplicationLagHigh", severity: "critical", ...replica }),
+        providers: {
+          kubernetes: kubeOf({ pod: podOf({ namespace: "data", name: replica.pod }) }),
+          logs: logsOf(["LOG:  started streaming WAL from primary at 3/1A000000 on timeline 1"]),
+          metrics: metricsOf({
+            pg_replication_lag_seconds: [5, 40, 90, 180],
+            pg_stat_replication_write_lag_seconds: [0.1, 0.2, 0.1, 0.2],
+            container_cpu_usage_seconds_total: [0.9, 0.97, 0.96],
+          }),
+        },
+        label: "suspected_replica_overloaded",
+        top: "saturation",
+        classification: "actionable",
+        mentions: ["replication lag 5 s → 3 min", "write lag only 0 s", "97% of its limit"],
+      },
+      {
+        name: "WAL does not reach the replica, connection timeouts in logs",
+        alert: alertOf({ alertname: "PostgresReplicationLagHigh", severity: "critical", ...replica }),
+        providers: {
+          kubernetes: kubeOf({ pod: podOf({ namespace: "data", name: replica.pod }) }),
+          logs: logsOf([
+            'FATAL:  could not connect to the primary server: connection to server at "pg-primary.data.svc" (10.3.0.5), port 5432 failed: Connection timed out',
+            "LOG:  terminating walreceiver due to timeout",
+          ]),
+          metrics: metricsOf({ pg_replication_lag_seconds: [3, 60, 150, 240], pg_stat_replication_write_lag_seconds: [2, 55, 140, 230], container_cpu_usage_seconds_total: [0.2, 0.2, 0.1] }),
+        },
+        label: "suspected_replication_network",
+        top: "network",
+        classification: "actionable",
+        mentions: ["WAL write lag 4 min", "logs: connection timed out"],
+      },
+      {
+        name: "MySQL IO thread stopped",
+        alert: alertOf({ alertname: "MysqlReplicationLag", severity: "warning", instance: "mysql-replica-0:9104", job: "mysql" }),
+        providers: { metrics: metricsOf({ mysql_slave_status_seconds_behind_master: [0, 120, 480, 900], mysql_slave_status_slave_io_running: [1, 0, 0, 0], mysql_slave_status_slave_sql_running: [1, 1, 1, 1] }) },
+        label: "suspected_replication_network",
+        top: "network",
+        classification: "actionable",
+        mentions: ["replication IO thread stopped", "15 min"],
+      },
+    ],
+    blocked: ["B", "C", "D"],
+    noProvider: ["B", "C", "D"],
   },
 ];
 
