@@ -119,6 +119,34 @@ describe("spine: /alerts intake → JetStream → worker → S3 report + case (r
     expect(receipt.caseId).toBe(row.id);
   });
 
+  it("closes the case when the alert resolves and reopens it when it fires again", async () => {
+    const web = await runtime();
+    const pod = `flappy-${Date.now()}`;
+    const labels = { alertname: "KubePodCrashLooping", namespace: "payments", pod };
+    const startsAt = new Date(Date.now() - 300_000).toISOString();
+    await ingestAlerts({ ctx: ingestCtx(web), input: { payload: payload([{ labels, startsAt }]) } });
+    const caseId = await eventually(async () => {
+      const [c] = await web.database.db.select().from(cases).where(eq(cases.targetName, pod));
+      return c?.latestRunId ? c.id : undefined;
+    }, 30_000, "case");
+    const resolved = alertmanagerWebhookSchema.parse({
+      status: "resolved",
+      alerts: [{ status: "resolved", labels, startsAt, endsAt: new Date(Date.now() - 1_000).toISOString() }],
+    });
+    const r = await ingestAlerts({ ctx: ingestCtx(web), input: { payload: resolved } });
+    expect(r.skipped.resolved).toBe(1);
+    const [closed] = await web.database.db.select().from(cases).where(eq(cases.id, caseId));
+    expect(closed.status).toBe("resolved");
+    expect(closed.resolvedAt).not.toBeNull();
+
+    await ingestAlerts({ ctx: ingestCtx(web), input: { payload: payload([{ labels, startsAt: new Date().toISOString() }]) } });
+    const reopened = await eventually(async () => {
+      const [c] = await web.database.db.select().from(cases).where(eq(cases.id, caseId));
+      return c.status === "open" ? c : undefined;
+    }, 30_000, "reopened case");
+    expect(reopened.resolvedAt).toBeNull();
+  });
+
   it("investigates the same alert sent 50 times concurrently exactly once, with 3 worker loops", async () => {
     const web = await runtime();
     for (let i = 0; i < 2; i++) consumers.push(await startWorker(await runtime()));
@@ -238,5 +266,47 @@ describe("spine: a worker killed mid-investigation", () => {
     const runs = await web.database.db.select().from(investigationRuns).where(and(eq(investigationRuns.caseId, receipt.caseId!)));
     expect(runs).toHaveLength(1);
     expect((await web.store.list("investigations/")).filter((k) => k.includes(pod))).toHaveLength(2);
+  });
+});
+
+describe("worker process shutdown", () => {
+  it("on SIGTERM stops fetching, finishes the in-flight investigation and exits 0", async () => {
+    const q = uniqueQueueNames();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let seen!: () => void;
+    const requested = new Promise<void>((r) => (seen = r));
+    const slowProm = http.createServer((req, res) => {
+      seen();
+      void held.then(() =>
+        res.writeHead(200, { "content-type": "application/json" }).end('{"status":"success","data":{"resultType":"vector","result":[]}}'),
+      );
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => slowProm.listen(port, "127.0.0.1", r));
+    const env = baseEnv({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, WORKER_PORT: String(await freePort()), JETSTREAM_ACK_WAIT_SECONDS: "60" }, q);
+    const worker = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "worker/main.ts"], { env: { ...process.env, ...env }, stdio: "ignore" });
+    const exited = new Promise<number | null>((r) => worker.once("exit", (code) => r(code)));
+    try {
+      const web = await runtime({}, q);
+      const pod = `draining-${Date.now()}`;
+      await ingestAlerts({
+        ctx: ingestCtx(web),
+        input: { payload: payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod } }]) },
+      });
+      await requested;
+      worker.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(worker.exitCode).toBeNull();
+      release();
+      expect(await exited).toBe(0);
+      const [receipt] = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' = ${pod}`);
+      expect(receipt.disposition).toBe("investigated");
+    } finally {
+      release();
+      worker.kill("SIGKILL");
+      await new Promise((r) => slowProm.close(r));
+      await deleteStreams(q.prefix);
+    }
   });
 });
