@@ -11,6 +11,7 @@ import { latency } from "./latency";
 import { memoryPressure } from "./memory-pressure";
 import { meta } from "./meta";
 import { nodeHealth } from "./node-health";
+import { observabilityPipeline } from "./observability-pipeline";
 import { oomKilled } from "./oom-killed";
 import { podNotHealthy } from "./pod-not-healthy";
 import { queueBacklog } from "./queue-backlog";
@@ -37,6 +38,7 @@ export const familyModules: FamilyModule[] = [
   queueBacklog,
   cacheChurn,
   replicationLag,
+  observabilityPipeline,
   meta,
   generic,
 ];

@@ -30,6 +30,7 @@ const MiB = 2 ** 20;
 const DAY = 86_400;
 const redis = { namespace: "shop", service: "redis", instance: "10.2.0.7:9121", job: "redis-exporter" };
 const replica = { namespace: "data", pod: "pg-replica-1" };
+const prometheus = { namespace: "monitoring", job: "prometheus", instance: "prometheus-0:9090" };
 const orders = { namespace: "shop", queue: "orders", deployment: "order-worker" };
 
 const families: FamilyCase[] = [
@@ -277,6 +278,59 @@ const families: FamilyCase[] = [
     ],
     blocked: ["B", "C", "D"],
     noProvider: ["B", "C", "D"],
+  },
+  {
+    family: "observability_pipeline",
+    alert: alertOf({ alertname: "AlertingRulesError", severity: "warning", ...prometheus }),
+    firing: [
+      {
+        name: "rule evaluation failures",
+        alert: alertOf({ alertname: "AlertingRulesError", severity: "warning", ...prometheus }),
+        providers: { metrics: metricsOf({ prometheus_rule_evaluation_failures_total: [0, 3, 6, 6], prometheus_tsdb_head_series: [1e6, 1e6, 1.01e6] }) },
+        label: "suspected_alerting_rules_error",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        mentions: ["6 Prometheus rule evaluation failures in 10 min"],
+      },
+      {
+        name: "rows ignored on ingestion",
+        alert: alertOf({ alertname: "RowsRejectedOnIngestion", severity: "warning", namespace: "monitoring", job: "vminsert" }),
+        providers: { metrics: metricsOf({ vm_rows_ignored_total: [0, 120, 300] }) },
+        label: "suspected_ingestion_failure",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        mentions: ["300 rows/s ignored by VictoriaMetrics"],
+      },
+      {
+        name: "head series explode",
+        alert: alertOf({ alertname: "PrometheusHighCardinality", severity: "warning", ...prometheus }),
+        providers: { metrics: metricsOf({ prometheus_tsdb_head_series: [1.2e6, 1.5e6, 2.1e6, 2.6e6], prometheus_tsdb_head_samples_appended_total: [5e4, 5.2e4, 5.1e4] }) },
+        label: "suspected_high_cardinality",
+        top: "high_cardinality",
+        classification: "actionable",
+        mentions: ["head series 1200000 → 2600000 (2.2×"],
+      },
+      {
+        name: "ingestion stopped",
+        alert: alertOf({ alertname: "PrometheusNotIngestingSamples", severity: "critical", ...prometheus }),
+        providers: { metrics: metricsOf({ prometheus_tsdb_head_samples_appended_total: [52000, 51000, 0, 0], prometheus_tsdb_head_series: [1e6, 1e6, 1e6] }) },
+        label: "suspected_prometheus_or_vm_incident",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        mentions: ["ingestion collapsed: 52000 → 0 samples/s"],
+      },
+      {
+        name: "orphaned spans",
+        alert: alertOf({ alertname: "OrphanedSpansHigh", severity: "warning", namespace: "shop", service: "checkout" }),
+        providers: { metrics: metricsOf({ traces_orphaned_spans_total: [0.2, 0.3, 0.35] }) },
+        label: "suspected_trace_context_loss",
+        top: "config_error",
+        classification: "actionable",
+        mentions: ["35% of spans are orphaned", "assuming traces_orphaned_spans_total"],
+      },
+    ],
+    blocked: ["D"],
+    noProvider: ["D"],
   },
 ];
 
