@@ -1,0 +1,42 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyCredentials } from "@/lib/auth/verify-credentials";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+
+const run = promisify(execFile);
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+function addUser(args: string[], password: string) {
+  return run("npx", ["tsx", "scripts/add-user.ts", ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url, TARKA_NEW_PASSWORD: password },
+  }).then(
+    (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+  );
+}
+
+describe("scripts/add-user.ts", () => {
+  it("creates a user who can sign in, refuses a duplicate, resets with --reset, and explains bad input", async () => {
+    const created = await addUser(["Ops-Lead", "--role", "responder"], "a long enough password");
+    expect(created).toMatchObject({ code: 0, out: "created ops-lead (responder)\n" });
+    const user = await verifyCredentials({ ctx: { db: t.db, now: new Date() }, input: { username: "ops-lead", password: "a long enough password", address: "t" } });
+    expect(user?.role).toBe("responder");
+    const dup = await addUser(["ops-lead", "--role", "admin"], "another long password");
+    expect(dup.code).toBe(1);
+    expect(dup.err).toContain("already exists");
+    expect((await addUser(["ops-lead", "--role", "admin", "--reset"], "another long password")).out).toBe("updated ops-lead (admin)\n");
+    const weak = await addUser(["newbie"], "short");
+    expect(weak.code).toBe(1);
+    expect(weak.err).toContain("at least 12 characters");
+    const usage = await addUser(["x", "--role", "root"], "a long enough password");
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain("usage:");
+  });
+});
