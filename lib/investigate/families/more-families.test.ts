@@ -370,3 +370,49 @@ describe.each(families)("family $family", (c) => {
     expect(report.analysis.hypotheses[0]?.category).toBe("unknown");
   });
 });
+
+describe("evidence over alert names", () => {
+  it("a rule-error alert whose server shows exploding series points at cardinality, and rule failures rank second", async () => {
+    const report = await investigate(alertOf({ alertname: "AlertingRulesError", severity: "warning", ...prometheus }), {
+      metrics: metricsOf({ prometheus_tsdb_head_series: [1e6, 1.6e6, 2.4e6], prometheus_rule_evaluation_failures_total: [0, 2, 4], prometheus_tsdb_head_samples_appended_total: [5e4, 2e4, 1e3] }),
+    });
+    expect(report.analysis.enrichment.label).toBe("suspected_high_cardinality");
+    expect(report.analysis.hypotheses.map((h) => h.id)).toEqual(["suspected_high_cardinality", "suspected_alerting_rules_error", "suspected_prometheus_or_vm_incident"]);
+    expect(report.analysis.enrichment.next.join("\n")).toContain('topk(10, count by (__name__)({__name__=~".+"}))');
+  });
+
+  it("a certificate alert whose certificate has two months left needs a human", async () => {
+    const report = await investigate(alertOf({ alertname: "CertificateExpiringIn7Days", severity: "warning", instance: "https://shop.example.com", job: "blackbox" }), {
+      metrics: metricsOf({ probe_ssl_earliest_cert_expiry: [61 * DAY, 61 * DAY] }),
+    });
+    expect(report.analysis.enrichment.label).toBe("unknown_needs_human");
+    expect(report.analysis.enrichment.why.join("\n")).toContain("expires in 61.0 days: not close");
+  });
+
+  it("a memory alert with flat usage far below the limit and a healthy node needs a human", async () => {
+    const report = await investigate(alertOf({ alertname: "PodMemoryUsageHigh", severity: "warning", ...pod }), {
+      kubernetes: kubeOf({ pod: podOf(), node: nodeOf() }),
+      metrics: metricsOf({ container_memory_working_set_bytes: [100, 101, 100, 102].map((m) => m * MiB), kube_pod_container_resource_limits: [1024 * MiB] }),
+    });
+    expect(report.analysis.enrichment.label).toBe("unknown_needs_human");
+    expect(report.analysis.hypotheses[0]?.category).toBe("unknown");
+  });
+
+  it("a draining backlog is reported as recovering, not diagnosed", async () => {
+    const report = await investigate(alertOf({ alertname: "QueueBacklog", severity: "warning", ...orders }), {
+      kubernetes: kubeOf({ workload: workloadOf({ namespace: "shop", name: "order-worker" }) }),
+      metrics: metricsOf({ rabbitmq_queue_messages_ready: [1500, 900, 300], rabbitmq_queue_messages_delivered_total: [0, 0, 0], rabbitmq_queue_consumers: [3, 3] }),
+    });
+    expect(report.analysis.enrichment.label).toBe("unknown_needs_human");
+    expect(report.analysis.enrichment.why.join("\n")).toContain("draining (1500 → 300)");
+  });
+
+  it("queue queries are copy/paste PromQL with the alert's labels", async () => {
+    const metrics = metricsOf({});
+    await investigate(alertOf({ alertname: "QueueBacklog", ...orders }), { metrics });
+    expect(metrics.seen).toContain('sum(rabbitmq_queue_messages_ready{queue="orders"})');
+    expect(metrics.seen).toContain(
+      'sum(rate(container_cpu_usage_seconds_total{namespace="shop",pod=~"order-worker-.*",container!=""}[5m])) / sum(kube_pod_container_resource_limits{namespace="shop",pod=~"order-worker-.*",resource="cpu"})',
+    );
+  });
+});

@@ -56,6 +56,8 @@ function findings(f: Features): Finding[] {
   const queryOf = (id: string) => q.find((x) => x.id === id)?.query ?? "";
   const self = selfSelector(f.alert);
   const out: Finding[] = [];
+  const head = trendOf(f, "head_series");
+  const grew = !!head && head.min > 0 && head.max >= 1.3 * head.min && head.last >= head.first;
 
   const rules = stat(f, "rule_failures");
   const vmalert = stat(f, "vmalert_errors");
@@ -64,7 +66,8 @@ function findings(f: Features): Finding[] {
       label: "suspected_alerting_rules_error",
       category: "alerting_pipeline",
       title: "Rules fail to evaluate: alerts and recordings based on them are blind",
-      confidence: 80,
+      // Exploding series make rule queries time out or hit limits; then the series are the cause.
+      confidence: grew ? 70 : 80,
       why: [
         ...(rules && rules.max > 0 ? [`${round(rules.max)} Prometheus rule evaluation failures in 10 min at worst (prometheus_rule_evaluation_failures_total)`] : []),
         ...(vmalert && vmalert.max > 0 ? [`${round(vmalert.max)} vmalert rule errors in 10 min at worst`] : []),
@@ -101,8 +104,6 @@ function findings(f: Features): Finding[] {
     });
   }
 
-  const head = trendOf(f, "head_series");
-  const grew = head && head.min > 0 && head.max >= 1.3 * head.min && head.last >= head.first;
   if (head && grew) {
     out.push({
       label: "suspected_high_cardinality",
@@ -151,7 +152,6 @@ function findings(f: Features): Finding[] {
       label: "suspected_prometheus_or_vm_incident",
       category: "alerting_pipeline",
       title: "The monitoring server itself is down or not ingesting",
-      // Exploding series is the usual reason a healthy server falls over; when both show, that is the cause.
       confidence: grew ? 70 : 80,
       why: incident,
       steps: [...(appended ? [promql(queryOf("samples_appended"))] : []), ...serverSteps(f)],
