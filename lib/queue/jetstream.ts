@@ -20,7 +20,7 @@ import { z } from "zod";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { AlertJob, DeadLetter } from "./job";
-import { deadLetter, failureOutcome, parseJob, rawJob, retryDelayMs } from "./outcome";
+import { assertConsumeOptions, deadLetter, failureOutcome, parseJob, rawJob, retryDelayMs } from "./outcome";
 import type { ConsumeOptions, Consumer, JobQueue, QueueStats } from "./types";
 
 export type JetStreamQueueOptions = {
@@ -419,12 +419,7 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
     },
 
     async consume(consume) {
-      if (!Number.isInteger(consume.concurrency) || consume.concurrency < 1) {
-        throw new ServiceError("invalid_input", `concurrency must be a positive integer, got ${consume.concurrency}`);
-      }
-      if (!Number.isInteger(consume.fetchBatch) || consume.fetchBatch < 1) {
-        throw new ServiceError("invalid_input", `fetchBatch must be a positive integer, got ${consume.fetchBatch}`);
-      }
+      assertConsumeOptions(consume);
       const l = await linkOrUnavailable("consume");
       const runner = await startRunner(l, consume);
       runners.add(runner);

@@ -1,7 +1,7 @@
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { AlertJob, DeadLetter } from "./job";
-import { deadLetter, failureOutcome, parseJob } from "./outcome";
+import { assertConsumeOptions, deadLetter, failureOutcome, parseJob } from "./outcome";
 import type { ConsumeOptions, Consumer, JobQueue, QueueStats } from "./types";
 
 export type MemoryQueueOptions = {
@@ -150,12 +150,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     },
 
     async consume(consume) {
-      if (!Number.isInteger(consume.concurrency) || consume.concurrency < 1) {
-        throw new ServiceError("invalid_input", `concurrency must be a positive integer, got ${consume.concurrency}`);
-      }
-      if (!Number.isInteger(consume.fetchBatch) || consume.fetchBatch < 1) {
-        throw new ServiceError("invalid_input", `fetchBatch must be a positive integer, got ${consume.fetchBatch}`);
-      }
+      assertConsumeOptions(consume);
       if (closed) throw new ServiceError("unavailable", "the queue is closed");
       const runner = startRunner(consume);
       runners.add(runner);

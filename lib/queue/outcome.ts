@@ -1,5 +1,6 @@
-import { queueDisposition, errorMessage } from "@/lib/errors";
+import { ServiceError, queueDisposition, errorMessage } from "@/lib/errors";
 import { alertJobSchema, type AlertJob, type DeadLetter } from "./job";
+import type { ConsumeOptions } from "./types";
 
 /** What a queue does with a delivery once its handler has settled (JobHandler contract in types.ts). */
 export type Outcome =
@@ -57,5 +58,14 @@ export function rawJob(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+export function assertConsumeOptions(consume: ConsumeOptions): void {
+  if (!Number.isInteger(consume.concurrency) || consume.concurrency < 1) {
+    throw new ServiceError("invalid_input", `concurrency must be a positive integer, got ${consume.concurrency}`);
+  }
+  if (!Number.isInteger(consume.fetchBatch) || consume.fetchBatch < 1) {
+    throw new ServiceError("invalid_input", `fetchBatch must be a positive integer, got ${consume.fetchBatch}`);
   }
 }
