@@ -24,7 +24,8 @@ const consumers: Consumer[] = [];
 
 function baseEnv(overrides: Record<string, string> = {}, q = names): Record<string, string> {
   return {
-    LOG_LEVEL: "warn",
+    // The poison-message test dead-letters on purpose; its log lines would only be noise here.
+    LOG_LEVEL: "fatal",
     DATABASE_URL: tdb.url,
     DATABASE_POOL_SIZE: "4",
     NATS_URL: NATS_TEST_URL,
