@@ -2,7 +2,7 @@ import type { MetricSeries } from "@/lib/investigate/report";
 
 const W = 560;
 const H = 140;
-const PAD = { l: 44, r: 8, t: 8, b: 18 };
+const PAD = { l: 4, r: 4, t: 14, b: 18 };
 
 function formatValue(v: number, unit: string): string {
   const abs = Math.abs(v);
@@ -29,11 +29,9 @@ export function SeriesChart({ series }: { series: MetricSeries }) {
     <figure>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${series.title}: ${pts.length} samples, last ${formatValue(pts[pts.length - 1][1], series.unit)}`} className="w-full text-sky-600 dark:text-sky-400" data-testid="series-chart">
         <line x1={PAD.l} x2={W - PAD.r} y1={sy(y0)} y2={sy(y0)} className="stroke-slate-300 dark:stroke-slate-700" />
-        <text x={PAD.l - 4} y={sy(y1) + 8} textAnchor="end" className="fill-slate-500 text-[9px]">
+        <line x1={PAD.l} x2={W - PAD.r} y1={sy(y1)} y2={sy(y1)} strokeDasharray="2 4" className="stroke-slate-200 dark:stroke-slate-800" />
+        <text x={PAD.l} y={sy(y1) - 3} className="fill-slate-500 text-[9px]">
           {formatValue(y1, series.unit)}
-        </text>
-        <text x={PAD.l - 4} y={sy(y0)} textAnchor="end" className="fill-slate-500 text-[9px]">
-          {formatValue(y0, series.unit)}
         </text>
         <text x={PAD.l} y={H - 4} className="fill-slate-500 text-[9px]">
           {time(x0)}

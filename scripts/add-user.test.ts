@@ -15,7 +15,7 @@ afterAll(async () => {
 
 function addUser(args: string[], password: string) {
   return run("npx", ["tsx", "scripts/add-user.ts", ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url, TARKA_NEW_PASSWORD: password },
+    env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url, TARKA_NEW_PASSWORD: password },
   }).then(
     (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),

@@ -1,0 +1,126 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { examplePayload, E2E, signIn } from "./fixtures";
+
+type CaseItem = { id: string; namespace: string; latestRunId: string | null; title: string };
+
+async function seededCases(request: APIRequestContext): Promise<CaseItem[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await request.get("/api/v1/cases");
+    const body = (await res.json()) as { items: CaseItem[] };
+    const ready = body.items.filter((c) => c.latestRunId);
+    if (ready.length >= 2) return ready;
+    if (Date.now() > deadline) throw new Error(`cases not investigated in time: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function csrfOf(page: Page): Promise<string> {
+  const me = await page.request.get("/api/v1/me");
+  return ((await me.json()) as { csrfToken: string }).csrfToken;
+}
+
+let payments: CaseItem;
+
+test.beforeAll(async ({ browser, request }) => {
+  const res = await request.post("/alerts", { data: examplePayload(), headers: { "content-type": "application/json" } });
+  expect(res.status()).toBe(202);
+  const page = await browser.newPage();
+  await signIn(page, "admin");
+  payments = (await seededCases(page.request)).find((c) => c.namespace === E2E.target.namespace)!;
+  await page.close();
+});
+
+test("the API refuses calls without a session, and console pages send you to sign in", async ({ page, request }) => {
+  expect((await request.get("/api/v1/cases")).status()).toBe(401);
+  expect((await request.get(`/api/v1/cases/${payments.id}`)).status()).toBe(401);
+  expect((await request.get("/healthz")).status()).toBe(200);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("local sign-in: a wrong password is refused, the right one opens the inbox", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Username").fill("rory");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Wrong username or password.")).toBeVisible();
+  await signIn(page, "responder");
+  await expect(page.getByTestId("current-user")).toContainText("responder");
+  await expect(page.getByRole("table", { name: "Cases" })).toContainText("checkout-api-7d9f8b6c5-x2k4q");
+  await page.screenshot({ path: "test-results/inbox.png", fullPage: true });
+});
+
+test("inbox filters and search live in the URL", async ({ page }) => {
+  await signIn(page, "viewer");
+  const table = page.getByRole("table", { name: "Cases" });
+  await expect(table.getByRole("row")).toHaveCount(3);
+  await page.getByLabel("Search cases").fill("ns:ledger");
+  await page.getByLabel("Search cases").press("Enter");
+  await expect(page).toHaveURL(/q=ns%3Aledger/);
+  await expect(table.getByRole("row")).toHaveCount(2);
+  await expect(table).toContainText("ledger-writer");
+  await page.getByLabel("Search cases").fill("ns:nothing-here");
+  await page.getByLabel("Search cases").press("Enter");
+  await expect(page.getByText("No cases match these filters.")).toBeVisible();
+  await page.goto("/");
+  await page.getByLabel("namespace payments").click();
+  await expect(page).toHaveURL(/namespace=payments/);
+  await expect(table.getByRole("row")).toHaveCount(2);
+  await expect(table).toContainText("checkout-api");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/cases/${payments.id}`));
+});
+
+test("the case page shows the report sections and a metrics chart", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto(`/cases/${payments.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("checkout-api-7d9f8b6c5-x2k4q");
+  for (const name of ["Triage", "Likely causes", "Enrichment", "Evidence — metrics", "Kubernetes", "Logs", "Queries", "Runs", "Audit trail"]) {
+    await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
+  }
+  await expect(page.getByTestId("series-chart").first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "Markdown" })).toHaveAttribute("href", /format=md/);
+  await page.screenshot({ path: "test-results/case.png", fullPage: true });
+});
+
+test("a viewer can read but not resolve", async ({ page }) => {
+  await signIn(page, "viewer");
+  await page.goto(`/cases/${payments.id}`);
+  await expect(page.getByText("You have the viewer role")).toBeVisible();
+  await expect(page.getByRole("form", { name: "Resolve case" })).toHaveCount(0);
+  const res = await page.request.post(`/api/v1/cases/${payments.id}/resolve`, {
+    data: { category: "fixed", summary: "viewer tries" },
+    headers: { "x-tarka-csrf": await csrfOf(page) },
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.code).toBe("forbidden");
+});
+
+test("a state change without the CSRF header is refused", async ({ page }) => {
+  await signIn(page, "responder");
+  const res = await page.request.post(`/api/v1/cases/${payments.id}/snooze`, { data: { minutes: 30 } });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.message).toContain("x-tarka-csrf");
+  const wrong = await page.request.post(`/api/v1/cases/${payments.id}/snooze`, { data: { minutes: 30 }, headers: { "x-tarka-csrf": "guess" } });
+  expect(wrong.status()).toBe(403);
+  const bad = await page.request.post(`/api/v1/cases/${payments.id}/snooze`, { data: { minutes: -1 }, headers: { "x-tarka-csrf": await csrfOf(page) } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.code).toBe("invalid_input");
+});
+
+test("a responder resolves a case and the audit trail shows it", async ({ page }) => {
+  await signIn(page, "responder");
+  await page.goto(`/cases/${payments.id}`);
+  const form = page.getByRole("form", { name: "Resolve case" });
+  await form.getByLabel("Category").selectOption("mitigated");
+  await form.getByLabel("Summary").fill("raised the memory limit to 1Gi");
+  await form.getByRole("button", { name: "Resolve" }).click();
+  await expect(page.getByTestId("audit-trail")).toContainText("rory resolved as mitigated: raised the memory limit to 1Gi");
+  await expect(page.getByTestId("resolution")).toContainText("Resolved by rory (mitigated)");
+  await page.getByRole("button", { name: "Reopen" }).click();
+  await expect(page.getByTestId("audit-trail")).toContainText("rory reopened the case");
+  const md = await page.request.get(`/api/v1/runs/${payments.latestRunId}/report?format=md`);
+  expect(md.status()).toBe(200);
+  expect(md.headers()["content-type"]).toContain("text/markdown");
+});

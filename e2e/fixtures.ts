@@ -1,0 +1,39 @@
+import fs from "node:fs";
+import type { Page } from "@playwright/test";
+
+export function e2ePort(): number {
+  return Number(process.env.E2E_PORT ?? 3210);
+}
+
+/** Users, passwords and the example alert's target shared by the server harness and the specs. */
+export const E2E = {
+  users: {
+    admin: { username: "admin", password: "admin-password-e2e", role: "admin" },
+    responder: { username: "rory", password: "responder-password-e2e", role: "responder" },
+    viewer: { username: "vera", password: "viewer-password-e2e", role: "viewer" },
+  },
+  target: { namespace: "payments", pod: "checkout-api-7d9f8b6c5-x2k4q", container: "api" },
+} as const;
+
+/** docs/examples/alertmanager-firing.json, started ten minutes ago, plus a second alert in another namespace. */
+export function examplePayload(): string {
+  const payload = JSON.parse(fs.readFileSync("docs/examples/alertmanager-firing.json", "utf8"));
+  const startsAt = new Date(Date.now() - 10 * 60_000).toISOString();
+  const first = { ...payload.alerts[0], startsAt };
+  const second = {
+    ...first,
+    labels: { ...first.labels, alertname: "KubePodCrashLooping", namespace: "ledger", pod: "ledger-writer-5c7b9-qq2lp", team: "core" },
+    annotations: { ...first.annotations, summary: "Pod ledger/ledger-writer-5c7b9-qq2lp is crash looping" },
+    fingerprint: "b2d4f6a8c0e13579",
+  };
+  return JSON.stringify({ ...payload, alerts: [first, second] });
+}
+
+export async function signIn(page: Page, who: keyof typeof E2E.users): Promise<void> {
+  const u = E2E.users[who];
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(u.username);
+  await page.getByLabel("Password").fill(u.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByTestId("current-user").waitFor();
+}

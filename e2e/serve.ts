@@ -1,0 +1,82 @@
+// The production build for Playwright: a fresh PostgreSQL database, VictoriaMetrics with an hour of
+// samples for the example pod, local users per role, then `next start` in AUTH_MODE=basic.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { createUser } from "@/lib/auth/create-user";
+import { openDatabase } from "@/lib/db/client";
+import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";
+import { E2E, e2ePort } from "./fixtures";
+
+const port = e2ePort();
+const admin = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const dbName = `tarka_e2e_${port}`;
+const dbUrl = Object.assign(new URL(admin), { pathname: `/${dbName}` }).toString();
+
+async function recreateDatabase(): Promise<void> {
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`drop database if exists ${dbName} with (force)`);
+  await sql.unsafe(`create database ${dbName}`);
+  await sql.end();
+}
+
+function samples(): string[] {
+  const { namespace, pod, container } = E2E.target;
+  const sel = `namespace="${namespace}",pod="${pod}",container="${container}"`;
+  const lines: string[] = [];
+  const now = Date.now();
+  for (let i = 90; i >= 0; i--) {
+    const t = now - i * 60_000;
+    lines.push(`container_memory_working_set_bytes{${sel}} ${Math.round(200e6 + (90 - i) * 3.2e6 + (i % 7) * 4e6)} ${t}`);
+    lines.push(`kube_pod_container_status_restarts_total{${sel}} ${Math.floor((90 - i) / 9)} ${t}`);
+    lines.push(`kube_pod_container_resource_limits{${sel},resource="memory"} ${512 * 1024 * 1024} ${t}`);
+  }
+  return lines;
+}
+
+await recreateDatabase();
+const vm = await startVictoriaMetrics();
+await vm.importPrometheus(samples());
+await vm.flush();
+const db = await openDatabase({ url: dbUrl, dataDir: "", poolSize: 1 });
+for (const u of [E2E.users.viewer, E2E.users.responder]) {
+  await createUser({ ctx: { db: db.db }, input: { username: u.username, password: u.password, role: u.role } });
+}
+await db.close();
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-e2e-"));
+const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  stdio: "inherit",
+  env: {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+    DATA_DIR: dataDir,
+    DATABASE_URL: dbUrl,
+    PROMETHEUS_URL: vm.selectUrl,
+    AUTH_MODE: "basic",
+    AUTH_SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
+    AUTH_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    ADMIN_INITIAL_USERNAME: E2E.users.admin.username,
+    ADMIN_INITIAL_PASSWORD: E2E.users.admin.password,
+  },
+});
+
+let stopping = false;
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  child.kill("SIGTERM");
+  await vm.stop().catch(() => {});
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
+  await sql.end();
+  process.exit(code);
+}
+child.on("exit", (code) => void stop(code ?? 1));
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void stop(0));
