@@ -10,7 +10,7 @@ const workloadLabels: Array<[string, string]> = [
   ["cronjob", "CronJob"],
 ];
 
-const clusterScoped = new Set<Family>(["meta", "observability_pipeline", "target_down", "volume_filling"]);
+const clusterScoped = new Set<Family>(["meta", "observability_pipeline", "target_down", "volume_filling", "cert_expiry"]);
 
 /** What the alert is about, read from its labels only (providers may refine the workload later). */
 export function targetOf(alert: NormalizedAlert, family: Family, clusterName?: string): Target {
@@ -38,6 +38,6 @@ export function targetOf(alert: NormalizedAlert, family: Family, clusterName?: s
   if (workload && namespace) return { ...base, type: "workload", name: workload.name };
   if (node && (family === "node_health" || !namespace)) return { ...base, type: "node", name: node };
   if (service) return { ...base, type: "service", name: service };
-  if (clusterScoped.has(family) || l.job || l.instance) return { ...base, type: "cluster", name: l.persistentvolumeclaim ?? l.job ?? cluster ?? null };
+  if (clusterScoped.has(family) || l.job || l.instance) return { ...base, type: "cluster", name: l.persistentvolumeclaim ?? l.certificate ?? l.job ?? cluster ?? null };
   return { ...base, type: "unknown", name: null };
 }
