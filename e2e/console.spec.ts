@@ -124,3 +124,15 @@ test("a responder resolves a case and the audit trail shows it", async ({ page }
   expect(md.status()).toBe(200);
   expect(md.headers()["content-type"]).toContain("text/markdown");
 });
+
+test("signing out revokes the server-side session: the old cookie stops working", async ({ page, browser }) => {
+  await signIn(page, "responder");
+  const cookies = await page.context().cookies();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  const replay = await browser.newContext();
+  await replay.addCookies(cookies);
+  const res = await replay.request.get(`${test.info().project.use.baseURL}/api/v1/me`);
+  expect(res.status()).toBe(401);
+  await replay.close();
+});

@@ -13,6 +13,7 @@ export const E2E = {
     viewer: { username: "vera", password: "viewer-password-e2e", role: "viewer" },
   },
   target: { namespace: "payments", pod: "checkout-api-7d9f8b6c5-x2k4q", container: "api" },
+  oidc: { clientId: "tarka-e2e", clientSecret: "tarka-e2e-client-secret-0123456789", allowedDomain: "example.com" },
 } as const;
 
 /** docs/examples/alertmanager-firing.json, started ten minutes ago, plus a second alert in another namespace. */

@@ -1,5 +1,6 @@
 // The production build for Playwright: a fresh PostgreSQL database, VictoriaMetrics with an hour of
-// samples for the example pod, local users per role, then `next start` in AUTH_MODE=basic.
+// samples for the example pod, local users per role, a local OIDC issuer standing in for Google,
+// then `next start` in AUTH_MODE=both.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,7 +8,9 @@ import path from "node:path";
 import postgres from "postgres";
 import { createUser } from "@/lib/auth/create-user";
 import { openDatabase } from "@/lib/db/client";
+import { freePort } from "@/test/helpers/free-port";
 import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";
+import { startOidcIssuer } from "./oidc-issuer";
 import { E2E, e2ePort } from "./fixtures";
 
 const port = e2ePort();
@@ -45,6 +48,12 @@ for (const u of [E2E.users.viewer, E2E.users.responder]) {
   await createUser({ ctx: { db: db.db }, input: { username: u.username, password: u.password, role: u.role } });
 }
 await db.close();
+const issuer = await startOidcIssuer({
+  port: await freePort(),
+  clientId: E2E.oidc.clientId,
+  clientSecret: E2E.oidc.clientSecret,
+  redirectUri: `http://127.0.0.1:${port}/api/auth/callback/google`,
+});
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-e2e-"));
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
@@ -58,7 +67,11 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
     DATA_DIR: dataDir,
     DATABASE_URL: dbUrl,
     PROMETHEUS_URL: vm.selectUrl,
-    AUTH_MODE: "basic",
+    AUTH_MODE: "both",
+    AUTH_ALLOWED_DOMAINS: E2E.oidc.allowedDomain,
+    AUTH_OIDC_ISSUER_URL: issuer.url,
+    GOOGLE_OAUTH_CLIENT_ID: E2E.oidc.clientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: E2E.oidc.clientSecret,
     AUTH_SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
     AUTH_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ADMIN_INITIAL_USERNAME: E2E.users.admin.username,
@@ -72,6 +85,7 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   child.kill("SIGTERM");
   await vm.stop().catch(() => {});
+  await issuer.stop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
