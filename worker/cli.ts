@@ -5,7 +5,10 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { EnvError, databaseUrl, durationSchema, loadEnv, type Env } from "@/lib/env";
 import { openDatabase } from "@/lib/db/client";
-import { createLogger } from "@/lib/log";
+import { createLogger, type Logger } from "@/lib/log";
+import { createQueue } from "@/lib/queue/create-queue";
+import { alertJobSchema } from "@/lib/queue/job";
+import { replayDeadLetters } from "@/lib/jobs/replay-dead-letters";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
 import { investigateStoredAlert, listActiveAlerts } from "@/lib/alerts/investigate-from-alertmanager";
 import { recordProviders } from "@/lib/investigate/replay/record-providers";
@@ -24,11 +27,15 @@ Commands:
   --serve-webhook               run the web server (webhook + console), same as npm start
   --run-worker                  run the queue worker, same as npm run worker
   --migrate                     apply database migrations and exit
+  --list-dlq                    list dead-lettered jobs (needs NATS_URL)
+  --replay-dlq                  put dead-lettered jobs back on the queue, oldest first (needs NATS_URL)
 
 Options:
   --time-window <dur>           evidence window for --alert/--fingerprint (default TIME_WINDOW, e.g. 30m, 2h)
   --dump-json                   print the report JSON instead of markdown
   --record <file>               with --alert/--fingerprint: save every provider call to <file> for --replay
+  --limit N                     with --list-dlq/--replay-dlq: at most N entries (default 100)
+  --dry-run                     with --replay-dlq: show what would be replayed, change nothing
   -h, --help                    this text`;
 
 async function main(): Promise<number> {
@@ -44,6 +51,10 @@ async function main(): Promise<number> {
       "serve-webhook": { type: "boolean" },
       "run-worker": { type: "boolean" },
       migrate: { type: "boolean" },
+      "list-dlq": { type: "boolean" },
+      "replay-dlq": { type: "boolean" },
+      limit: { type: "string" },
+      "dry-run": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -68,6 +79,13 @@ async function main(): Promise<number> {
     await handle.close();
     console.log(`migrations applied (${handle.kind})`);
     return 0;
+  }
+  if (values["list-dlq"] || values["replay-dlq"]) {
+    return deadLetterCommand(env, log, {
+      replay: Boolean(values["replay-dlq"]),
+      dryRun: Boolean(values["dry-run"]),
+      limit: limitOption(values.limit),
+    });
   }
   if (values["run-worker"]) {
     await runWorker();
@@ -116,6 +134,43 @@ async function main(): Promise<number> {
   }
   console.error(usage);
   return 2;
+}
+
+function limitOption(value: string | undefined): number {
+  if (value === undefined) return 100;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new EnvError(`--limit ${JSON.stringify(value)}: expected a positive whole number`);
+  return n;
+}
+
+async function deadLetterCommand(env: Env, log: Logger, options: { replay: boolean; dryRun: boolean; limit: number }): Promise<number> {
+  if (!env.NATS_URL) {
+    console.error("the dead-letter queue lives in JetStream: set NATS_URL (embedded mode keeps dead letters in its own process)");
+    return 2;
+  }
+  const queue = createQueue({ env, log });
+  const handle = await openDatabase({ url: databaseUrl(env), dataDir: env.DATA_DIR, poolSize: 2 });
+  try {
+    if (!options.replay) {
+      const entries = await queue.listDeadLetters(options.limit);
+      if (entries.length === 0) console.log("the dead-letter queue is empty");
+      for (const e of entries) {
+        const job = alertJobSchema.safeParse(e.job);
+        const what = job.success ? `${job.data.alert.alertname} ${job.data.alert.fingerprint.slice(0, 12)}` : "(invalid payload)";
+        console.log(`${String(e.id).padStart(6)}  ${e.at}  ${e.kind}  deliveries=${e.deliveries}  ${what}  ${e.reason}`);
+      }
+      return 0;
+    }
+    const result = await replayDeadLetters({ ctx: { db: handle.db, queue }, input: { limit: options.limit, dryRun: options.dryRun } });
+    const verb = options.dryRun ? "would replay" : "replayed";
+    for (const r of result.replayed) console.log(`${verb} ${r.id}  ${r.alertname} ${r.fingerprint.slice(0, 12)}`);
+    for (const s of result.skipped) console.log(`kept     ${s.id}  ${s.reason}`);
+    console.log(`${verb} ${result.replayed.length}, kept ${result.skipped.length}`);
+    return 0;
+  } finally {
+    await queue.close();
+    await handle.close();
+  }
 }
 
 function timeWindowOption(value: string | undefined, env: Env): string {

@@ -457,9 +457,17 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
       const entries: DeadLetter[] = [];
       for (let seq = state.last_seq; seq >= state.first_seq && seq > 0 && entries.length < limit; seq--) {
         const stored = await jsm.streams.getMessage(o.dlqStream, { seq });
-        if (stored) entries.push(stored.json<DeadLetter>());
+        if (stored) entries.push({ ...stored.json<DeadLetter>(), id: String(seq) });
       }
       return entries.reverse();
+    },
+
+    async removeDeadLetter(id) {
+      const seq = Number(id);
+      if (!Number.isInteger(seq) || seq < 1) throw new ServiceError("invalid_input", `not a dead-letter id: ${id}`);
+      const { jsm } = await linkOrUnavailable("removeDeadLetter");
+      // getMessage answers null for a missing sequence; deleteMessage would throw a server-version-specific error.
+      if (await jsm.streams.getMessage(o.dlqStream, { seq })) await jsm.streams.deleteMessage(o.dlqStream, seq);
     },
 
     async close() {

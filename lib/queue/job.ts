@@ -16,6 +16,8 @@ export type AlertJob = z.infer<typeof alertJobSchema>;
 
 /** What a dead-letter entry holds (DESIGN §6). `job` is the raw payload when it did not parse. */
 export type DeadLetter = {
+  /** Set when listed: the entry's handle for `removeDeadLetter` (the DLQ stream sequence on JetStream). */
+  id?: string;
   kind: "invalid_payload" | "max_deliveries" | "permanent_failure";
   reason: string;
   deliveries: number;

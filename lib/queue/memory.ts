@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { AlertJob, DeadLetter } from "./job";
@@ -67,7 +68,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     let stopping = false;
 
     async function bury(entry: DeadLetter): Promise<void> {
-      deadLetters.push(entry);
+      deadLetters.push({ ...entry, id: randomUUID() });
       if (deadLetters.length > MAX_DEAD_LETTERS) deadLetters.shift();
       log.warn({ kind: entry.kind, reason: entry.reason, deliveries: entry.deliveries }, "job dead-lettered");
       try {
@@ -177,6 +178,11 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
 
     async listDeadLetters(limit) {
       return limit > 0 ? deadLetters.slice(-limit) : [];
+    },
+
+    async removeDeadLetter(id) {
+      const at = deadLetters.findIndex((d) => d.id === id);
+      if (at >= 0) deadLetters.splice(at, 1);
     },
 
     async close() {

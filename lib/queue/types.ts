@@ -48,7 +48,9 @@ export type JobQueue = {
   /** Readiness: can we publish right now? */
   isReady(): Promise<boolean>;
   stats(): Promise<QueueStats>;
-  /** Dead-letter entries, newest last (for the CLI and tests). */
+  /** Dead-letter entries, newest last (for the CLI and tests), each with its `id`. */
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Remove one dead-letter entry by the `id` listDeadLetters gave it; a missing entry is not an error. */
+  removeDeadLetter(id: string): Promise<void>;
   close(): Promise<void>;
 };

@@ -1,0 +1,46 @@
+import { inArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { receivedAlerts } from "@/lib/db/schema";
+import { alertJobSchema } from "@/lib/queue/job";
+import type { JobQueue } from "@/lib/queue/types";
+
+export type ReplayResult = {
+  replayed: Array<{ id: string; fingerprint: string; alertname: string }>;
+  skipped: Array<{ id: string; reason: string }>;
+};
+
+/**
+ * Put dead-lettered jobs back on the work queue (after the cause was fixed), oldest first.
+ * Each job is published with a message id derived from its DLQ entry, so a replay interrupted
+ * between publish and removal cannot queue it twice; its receipt goes back to `queued`.
+ * Entries whose payload is not a valid job cannot be replayed and stay in the DLQ.
+ */
+export async function replayDeadLetters({
+  ctx,
+  input,
+}: {
+  ctx: { db: DbOrTx; queue: JobQueue };
+  input: { limit: number; dryRun?: boolean };
+}): Promise<ReplayResult> {
+  const entries = await ctx.queue.listDeadLetters(input.limit);
+  const result: ReplayResult = { replayed: [], skipped: [] };
+  for (const entry of entries) {
+    const id = entry.id ?? "";
+    const parsed = alertJobSchema.safeParse(entry.job);
+    if (!parsed.success) {
+      result.skipped.push({ id, reason: `${entry.kind}: payload is not a valid job, left in the DLQ` });
+      continue;
+    }
+    const job = parsed.data;
+    if (!input.dryRun) {
+      await ctx.queue.publish(job, `dlq-replay-${id}-${job.receiptId}`);
+      await ctx.db
+        .update(receivedAlerts)
+        .set({ disposition: "queued", dispositionReason: `replayed from the DLQ (${entry.kind})`, updatedAt: sql`now()` })
+        .where(inArray(receivedAlerts.id, [job.receiptId]));
+      await ctx.queue.removeDeadLetter(id);
+    }
+    result.replayed.push({ id, fingerprint: job.alert.fingerprint, alertname: job.alert.alertname });
+  }
+  return result;
+}
