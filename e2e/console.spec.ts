@@ -136,3 +136,19 @@ test("signing out revokes the server-side session: the old cookie stops working"
   expect(res.status()).toBe(401);
   await replay.close();
 });
+
+test("new activity shows as 'N updates' instead of reshuffling the inbox", async ({ page }) => {
+  await signIn(page, "viewer");
+  const rows = page.getByRole("table", { name: "Cases" }).getByRole("row");
+  const before = await rows.count();
+  const payload = JSON.parse(examplePayload());
+  const alert = { ...payload.alerts[0], labels: { ...payload.alerts[0].labels, namespace: "inventory", pod: "stock-sync-6f5d-zz9x" }, fingerprint: "c3e5a7b9d1f02468" };
+  const res = await page.request.post("/alerts", { data: JSON.stringify({ ...payload, alerts: [alert] }), headers: { "content-type": "application/json" } });
+  expect(res.status()).toBe(202);
+  const banner = page.getByRole("button", { name: /1 update — show/ });
+  await expect(banner).toBeVisible({ timeout: 40_000 });
+  await expect(rows).toHaveCount(before);
+  await banner.click();
+  await expect(rows).toHaveCount(before + 1);
+  await expect(page.getByRole("table", { name: "Cases" })).toContainText("stock-sync-6f5d-zz9x");
+});
