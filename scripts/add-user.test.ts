@@ -22,7 +22,7 @@ function addUser(args: string[], password: string) {
   );
 }
 
-describe("scripts/add-user.ts", () => {
+describe("scripts/add-user.ts and scripts/set-role.ts", () => {
   it("creates a user who can sign in, refuses a duplicate, resets with --reset, and explains bad input", async () => {
     const created = await addUser(["Ops-Lead", "--role", "responder"], "a long enough password");
     expect(created).toMatchObject({ code: 0, out: "created ops-lead (responder)\n" });
@@ -35,6 +35,14 @@ describe("scripts/add-user.ts", () => {
     const weak = await addUser(["newbie"], "short");
     expect(weak.code).toBe(1);
     expect(weak.err).toContain("at least 12 characters");
+    const promoted = await run("npx", ["tsx", "scripts/set-role.ts", "newbie-missing", "--role", "admin"], {
+      env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(promoted).toMatchObject({ code: 1 });
+    const setRole = await run("npx", ["tsx", "scripts/set-role.ts", "ops-lead", "--role", "viewer", "--disable"], {
+      env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url },
+    });
+    expect(setRole.stdout).toBe("ops-lead: viewer (disabled)\n");
     const usage = await addUser(["x", "--role", "root"], "a long enough password");
     expect(usage.code).toBe(2);
     expect(usage.err).toContain("usage:");

@@ -12,6 +12,7 @@ import { ensureInitialAdmin } from "./ensure-initial-admin";
 import { checkAllowedDomain, upsertOidcUser } from "./oidc-user";
 import { hashPassword, verifyPassword } from "./password";
 import { createSession, resolveSession, revokeSession, revokeUserSessions } from "./sessions";
+import { setUserRole } from "./set-user-role";
 import { loginLimits, verifyCredentials } from "./verify-credentials";
 
 let t: TestDatabase;
@@ -111,6 +112,20 @@ describe("sessions", () => {
     expect(await resolveSession({ ctx: { db: t.db, now }, input: { sessionId: s3.id } })).toBeNull();
     expect(s2.csrfToken).not.toBe(s3.csrfToken);
     expect(await resolveSession({ ctx: { db: t.db, now }, input: { sessionId: "not-a-uuid" } })).toBeNull();
+  });
+});
+
+describe("setUserRole", () => {
+  it("promotes a user for open sessions at once, disables them, and says when the user is unknown", async () => {
+    const u = await createUser({ ctx: { db: t.db }, input: { username: uniq("gina"), password: PASSWORD } });
+    const now = new Date();
+    const s = await createSession({ ctx: { db: t.db, now }, input: { userId: u.id } });
+    expect(await setUserRole({ ctx: { db: t.db }, input: { username: u.username.toUpperCase(), role: "responder" } })).toEqual({ username: u.username, role: "responder", disabled: false });
+    expect((await resolveSession({ ctx: { db: t.db, now }, input: { sessionId: s.id } }))?.actor.role).toBe("responder");
+    await setUserRole({ ctx: { db: t.db }, input: { username: u.username, disabled: true } });
+    expect(await resolveSession({ ctx: { db: t.db, now }, input: { sessionId: s.id } })).toBeNull();
+    expect(await codeOf(setUserRole({ ctx: { db: t.db }, input: { username: uniq("nobody"), role: "admin" } }))).toBe("not_found");
+    expect(await codeOf(setUserRole({ ctx: { db: t.db }, input: { username: u.username, role: "root" as never } }))).toBe("invalid_input");
   });
 });
 
