@@ -40,9 +40,10 @@ describe("POST /alerts on the production build, embedded mode (PGlite, folder, i
     const res = await post(server, sample);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } });
+    // The store writes through a temporary file and a rename: wait for both final names.
     const files = await eventually(() => {
       const f = listFiles(path.join(dataDir, "reports"));
-      return f.length >= 2 ? f : undefined;
+      return f.some((n) => n.endsWith(".json")) && f.some((n) => n.endsWith(".md")) ? f : undefined;
     }, 20_000, "report files");
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(files.some((f) => /payments-checkout-api-7d9f8b6c5-x2k4q-crashloop-\d{8}t\d{2}\.md$/.test(f))).toBe(true);
