@@ -92,7 +92,7 @@ describe("replayDeadLetters (real NATS JetStream and PostgreSQL)", () => {
 
   it("CLI: --list-dlq explains that the DLQ needs NATS_URL", () => {
     const r = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "worker/cli.ts", "--list-dlq"], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" } as NodeJS.ProcessEnv,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "test" },
       encoding: "utf8",
     });
     expect(r.status).toBe(2);
