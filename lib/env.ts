@@ -107,6 +107,13 @@ export const envSchema = z.object({
   LLM_PROVIDER: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).optional(),
 
+  // Tracing
+  /** OTLP/HTTP collector base URL; spans go to `<url>/v1/traces`. Unset → tracing is off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: "expected an http(s) URL such as http://otel-collector:4318" })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("tarka"),
+
   // Webhook
   WEBHOOK_BEARER_TOKEN: z.string().min(1).optional(),
   WEBHOOK_MAX_BYTES: positiveInt.default(1024 * 1024),

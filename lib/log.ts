@@ -1,4 +1,5 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
+import { traceLogFields } from "@/lib/tracing/spans";
 
 export type { Logger };
 
@@ -18,12 +19,17 @@ const redactPaths = [
   "*.cookie",
 ];
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
-    level: options.level ?? "info",
-    base: { service: options.name ?? "tarka" },
-    redact: { paths: redactPaths, censor: "[redacted]" },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+/** JSON lines on stdout (or `destination`); a line written inside a span carries its `trace_id` and `span_id`. */
+export function createLogger(options: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: options.name ?? "tarka" },
+      redact: { paths: redactPaths, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: traceLogFields,
+    },
+    options.destination,
+  );
 }

@@ -10,6 +10,7 @@ import type { ReportStore } from "@/lib/storage/types";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
 import type { Providers } from "@/lib/investigate/providers/types";
 import { createSnoozeCache, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
+import { startTracing, type Tracing } from "@/lib/tracing/start-tracing";
 
 /** Everything a process wires together once at start and hands to the lib/ verbs as context. */
 export type Runtime = {
@@ -21,10 +22,12 @@ export type Runtime = {
   queue: JobQueue;
   providers: Providers;
   snoozeCache: SnoozeCache;
+  tracing: Tracing;
   close(): Promise<void>;
 };
 
 export async function createRuntime({ env, name }: { env: Env; name: string }): Promise<Runtime> {
+  const tracing = startTracing({ env });
   const log = createLogger({ level: env.LOG_LEVEL, name });
   const metrics = createMetrics();
   const database = await openDatabase({
@@ -36,7 +39,13 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
   const store = createStore({ env, log });
   const providers = createProviders({ env, log, inCluster: Boolean(env.KUBERNETES_SERVICE_HOST) });
   log.info(
-    { database: database.kind, queue: queue.kind, store: store.kind, providers: Object.keys(providers).filter((k) => k !== "timeoutMs") },
+    {
+      database: database.kind,
+      queue: queue.kind,
+      store: store.kind,
+      providers: Object.keys(providers).filter((k) => k !== "timeoutMs"),
+      tracing: tracing.isEnabled ? env.OTEL_EXPORTER_OTLP_ENDPOINT : "off",
+    },
     "runtime ready",
   );
   return {
@@ -48,9 +57,11 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
     queue,
     providers,
     snoozeCache: createSnoozeCache(),
+    tracing,
     async close() {
       await queue.close();
       await database.close();
+      await tracing.shutdown();
     },
   };
 }
