@@ -1,10 +1,12 @@
 // POST /alerts — Alertmanager webhook v4
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
 import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { checkBearerToken } from "@/lib/http/check-bearer-token";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { invalidInput } from "@/lib/http/zod-issues";
+import { SpanKind, failSpan, requestContext, withSpan } from "@/lib/tracing/spans";
 import { getWebRuntime } from "@/lib/web-runtime";
 
 export const dynamic = "force-dynamic";
@@ -14,29 +16,40 @@ export async function POST(req: Request): Promise<Response> {
   let status = 500;
   const rt = await getWebRuntime().catch(() => null);
   if (!rt) return Response.json({ error: { code: "unavailable", message: "service is starting or misconfigured" } }, { status: 503 });
-  try {
-    checkBearerToken(req.headers.get("authorization"), rt.env.WEBHOOK_BEARER_TOKEN);
-    const parsed = alertmanagerWebhookSchema.safeParse(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES));
-    if (!parsed.success) throw invalidInput(parsed.error, "invalid Alertmanager payload");
-    const result = await ingestAlerts({
-      ctx: {
-        db: rt.database.db,
-        queue: rt.queue,
-        log: rt.log,
-        metrics: rt.metrics,
-        snoozeCache: rt.snoozeCache,
-        config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
-      },
-      input: { payload: parsed.data, traceparent: req.headers.get("traceparent") ?? undefined },
-    });
-    status = 202;
-    return Response.json(result, { status });
-  } catch (e) {
-    status = httpStatus(e);
-    if (status >= 500) rt.log.error({ err: e instanceof Error ? e.message : String(e) }, "alert intake failed");
-    return Response.json(errorBody(e), { status });
-  } finally {
-    rt.metrics.webhookRequests.inc({ code: String(status) });
-    rt.metrics.enqueueDuration.observe((performance.now() - started) / 1000);
-  }
+  const spanOptions = {
+    kind: SpanKind.SERVER,
+    parent: requestContext(req.headers.get("traceparent")),
+    attributes: { [ATTR_HTTP_REQUEST_METHOD]: "POST", [ATTR_HTTP_ROUTE]: "/alerts" },
+  };
+  return withSpan("POST /alerts", spanOptions, async (span) => {
+    try {
+      checkBearerToken(req.headers.get("authorization"), rt.env.WEBHOOK_BEARER_TOKEN);
+      const parsed = alertmanagerWebhookSchema.safeParse(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES));
+      if (!parsed.success) throw invalidInput(parsed.error, "invalid Alertmanager payload");
+      const result = await ingestAlerts({
+        ctx: {
+          db: rt.database.db,
+          queue: rt.queue,
+          log: rt.log,
+          metrics: rt.metrics,
+          snoozeCache: rt.snoozeCache,
+          config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
+        },
+        input: { payload: parsed.data },
+      });
+      status = 202;
+      return Response.json(result, { status });
+    } catch (e) {
+      status = httpStatus(e);
+      if (status >= 500) {
+        rt.log.error({ err: e instanceof Error ? e.message : String(e) }, "alert intake failed");
+        failSpan(span, e instanceof Error ? e.message : String(e));
+      }
+      return Response.json(errorBody(e), { status });
+    } finally {
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      rt.metrics.webhookRequests.inc({ code: String(status) });
+      rt.metrics.enqueueDuration.observe((performance.now() - started) / 1000);
+    }
+  });
 }

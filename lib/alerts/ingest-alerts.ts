@@ -10,6 +10,7 @@ import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
 import type { AlertJob } from "@/lib/queue/job";
 import type { JobQueue } from "@/lib/queue/types";
+import { SpanKind, traceparentOf, withSpan } from "@/lib/tracing/spans";
 import { familyOf } from "./family";
 import { identityOf } from "./identity";
 import { normalizeAlert } from "./normalize";
@@ -42,13 +43,15 @@ function messageId(alert: NormalizedAlert): string {
  * Throws ServiceError("unavailable") when any alert could not be durably recorded or queued, so the
  * caller answers 5xx and Alertmanager retries: nothing answered 2xx is ever lost.
  */
-export async function ingestAlerts({
-  ctx,
-  input,
-}: {
-  ctx: IngestContext;
-  input: { payload: AlertmanagerWebhook; traceparent?: string };
-}): Promise<IngestResult> {
+export function ingestAlerts(args: { ctx: IngestContext; input: { payload: AlertmanagerWebhook } }): Promise<IngestResult> {
+  return withSpan("tarka.ingest", { attributes: { "tarka.alerts": args.input.payload.alerts.length } }, async (span) => {
+    const result = await ingest(args);
+    span.setAttribute("tarka.enqueued", result.enqueued);
+    return result;
+  });
+}
+
+async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: AlertmanagerWebhook } }): Promise<IngestResult> {
   const now = ctx.now?.() ?? new Date();
   const alerts = input.payload.alerts.map((a) => normalizeAlert(a, input.payload, now));
   const allow = ctx.config.allowlist;
@@ -119,14 +122,26 @@ export async function ingestAlerts({
   const toQueue = rows.filter((r) => r.disposition === "queued");
   const outcomes = await Promise.allSettled(
     toQueue.map((r) => {
-      const job: AlertJob = {
-        alert: r.alert,
-        receiptId: r.id,
-        receivedAt: now.toISOString(),
-        timeWindow: ctx.config.timeWindow,
-        ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+      const attributes = {
+        "messaging.system": ctx.queue.kind,
+        "messaging.operation.type": "send",
+        "tarka.fingerprint": r.alert.fingerprint,
+        "tarka.receipt_id": r.id,
       };
-      return ctx.queue.publish(job, messageId(r.alert));
+      return withSpan("tarka.publish", { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+        // The job carries this span's context, so the worker's span continues the trace as its child.
+        const traceparent = traceparentOf(span);
+        const job: AlertJob = {
+          alert: r.alert,
+          receiptId: r.id,
+          receivedAt: now.toISOString(),
+          timeWindow: ctx.config.timeWindow,
+          ...(traceparent ? { traceparent } : {}),
+        };
+        const published = await ctx.queue.publish(job, messageId(r.alert));
+        span.setAttribute("tarka.duplicate", published.duplicate);
+        return published;
+      });
     }),
   );
 

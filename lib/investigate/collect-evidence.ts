@@ -1,6 +1,7 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
+import { SpanKind, failSpan, withSpan } from "@/lib/tracing/spans";
 import type { MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
 import { selector } from "./promql";
@@ -54,27 +55,33 @@ function recorder(ctx: CollectContext) {
       outcome: "ok",
     };
     queries.push(record);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ProviderTimeout(`no answer within ${ctx.providers.timeoutMs} ms`)),
-        ctx.providers.timeoutMs,
-      );
+    // The span only observes the call: its clock never reaches the record, so reports stay deterministic.
+    const attributes = { "tarka.provider": provider, "tarka.query": query };
+    return withSpan(`tarka.provider.${provider}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new ProviderTimeout(`no answer within ${ctx.providers.timeoutMs} ms`)),
+          ctx.providers.timeoutMs,
+        );
+      });
+      try {
+        const value = await Promise.race([run(), timeout]);
+        record.outcome = isEmpty(value) ? "empty" : "ok";
+        return { ok: true, value };
+      } catch (e) {
+        const outcome = e instanceof ProviderTimeout ? "timeout" : "error";
+        record.outcome = outcome;
+        record.error = errorMessage(e);
+        failSpan(span, record.error);
+        ctx.log.warn({ provider, query, outcome, err: record.error }, "provider call failed");
+        return { ok: false, outcome, error: record.error };
+      } finally {
+        clearTimeout(timer);
+        record.durationMs = Math.max(0, ctx.now().getTime() - started.getTime());
+        span.setAttribute("tarka.outcome", record.outcome);
+      }
     });
-    try {
-      const value = await Promise.race([run(), timeout]);
-      record.outcome = isEmpty(value) ? "empty" : "ok";
-      return { ok: true, value };
-    } catch (e) {
-      const outcome = e instanceof ProviderTimeout ? "timeout" : "error";
-      record.outcome = outcome;
-      record.error = errorMessage(e);
-      ctx.log.warn({ provider, query, outcome, err: record.error }, "provider call failed");
-      return { ok: false, outcome, error: record.error };
-    } finally {
-      clearTimeout(timer);
-      record.durationMs = Math.max(0, ctx.now().getTime() - started.getTime());
-    }
   }
   function sorted(): QueryRecord[] {
     // Stable sort by provider keeps each provider's own (deterministic) issue order.

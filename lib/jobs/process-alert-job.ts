@@ -21,6 +21,7 @@ import type { Metrics } from "@/lib/metrics";
 import type { AlertJob } from "@/lib/queue/job";
 import type { Delivery } from "@/lib/queue/types";
 import type { ReportStore } from "@/lib/storage/types";
+import { SpanKind, parentContext, withSpan } from "@/lib/tracing/spans";
 
 /** A rollout-noisy report younger than this is reused; older ones are investigated again (DESIGN §5). */
 const ROLLOUT_NOISY_FRESHNESS_MS = 3_600_000;
@@ -43,7 +44,26 @@ export type ProcessOutcome =
  * Handle one queued alert: identity → dedupe claim → investigate → store the report → index the
  * case and run. Throws a retryable ServiceError when the work must be tried again later.
  */
-export async function processAlertJob({
+export function processAlertJob(args: { ctx: ProcessContext; input: { job: AlertJob; delivery: Delivery } }): Promise<ProcessOutcome> {
+  const { job, delivery } = args.input;
+  const attributes = {
+    "messaging.operation.type": "process",
+    "tarka.fingerprint": job.alert.fingerprint,
+    "tarka.alertname": job.alert.alertname,
+    "tarka.receipt_id": job.receiptId,
+    "tarka.delivery": delivery.deliveryCount,
+  };
+  // Parent is the publish span named in the job, never whatever context the queue happened to run us in.
+  const parent = parentContext(job.traceparent);
+  return withSpan("tarka.job", { kind: SpanKind.CONSUMER, parent, attributes }, async (span) => {
+    const result = await processJob(args);
+    span.setAttribute("tarka.outcome", result.outcome === "investigated" ? "investigated" : `skipped_${result.reason}`);
+    if (result.outcome === "investigated") span.setAttribute("tarka.case_id", result.caseId);
+    return result;
+  });
+}
+
+async function processJob({
   ctx,
   input,
 }: {
@@ -103,7 +123,7 @@ export async function processAlertJob({
     await markReceipt(ctx.db, job.receiptId, "skipped_duplicate", `report exists for dedupe key ${key.slice(0, 12)}`, caseId);
     ctx.metrics?.dedupeHits.inc();
     ctx.metrics?.alertsSkipped.inc({ reason: "duplicate" });
-    log.info({ dedupeKey: key }, "duplicate alert; report already exists");
+    log.info({ dedupeKey: key, caseId }, "duplicate alert; report already exists");
     return { outcome: "skipped", reason: "duplicate" };
   }
 

@@ -1,6 +1,7 @@
 import { errorMessage } from "@/lib/errors";
 import type { Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
+import { withTraceparent } from "@/lib/tracing/spans";
 import { processAlertJob } from "./process-alert-job";
 import { recordDeadLetter } from "./record-dead-letter";
 
@@ -22,20 +23,27 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
   const consumer = await runtime.queue.consume({
     concurrency: env.WORKER_CONCURRENCY,
     fetchBatch: env.WORKER_FETCH_BATCH,
-    handler: async (job, delivery) => {
-      metrics.jobsInFlight.inc();
-      try {
-        await processAlertJob({ ctx, input: { job, delivery } });
-      } catch (e) {
-        log.warn(
-          { err: errorMessage(e), fingerprint: job.alert.fingerprint, delivery: delivery.deliveryCount, last: delivery.isLastDelivery },
-          "alert job failed",
-        );
-        throw e;
-      } finally {
-        metrics.jobsInFlight.dec();
-      }
-    },
+    handler: (job, delivery) =>
+      withTraceparent(job.traceparent, async () => {
+        metrics.jobsInFlight.inc();
+        try {
+          await processAlertJob({ ctx, input: { job, delivery } });
+        } catch (e) {
+          log.warn(
+            {
+              err: errorMessage(e),
+              fingerprint: job.alert.fingerprint,
+              receiptId: job.receiptId,
+              delivery: delivery.deliveryCount,
+              last: delivery.isLastDelivery,
+            },
+            "alert job failed",
+          );
+          throw e;
+        } finally {
+          metrics.jobsInFlight.dec();
+        }
+      }),
     onDeadLetter: async (entry) => {
       metrics.deadLetters.inc({ kind: entry.kind });
       log.error({ kind: entry.kind, reason: entry.reason, deliveries: entry.deliveries }, "job dead-lettered");
