@@ -25,6 +25,19 @@ export function isOomTermination(f: Features): boolean {
   return f.lastTerminatedReason === "OOMKilled" || (f.lastExitCode === 137 && !f.probe.liveness && !!logMatch(f, "oom"));
 }
 
+/**
+ * Without Kubernetes the termination reason is unknown; a working set at the limit while the
+ * container restarts is still strong circumstantial evidence of OOM kills, and is said to be so.
+ */
+function oomInferredFromMetrics(f: Features): { peak: number; limit: number } | null {
+  if (f.evidence.k8s.pod) return null;
+  const peak = stat(f, "memory_working_set")?.max;
+  const limit = f.memoryLimitBytes ?? stat(f, "memory_limit")?.last;
+  const restarts = stat(f, "restarts")?.max ?? 0;
+  if (!peak || !limit || restarts <= 0 || peak / limit < 0.9) return null;
+  return { peak, limit };
+}
+
 function memoryNote(f: Features): string[] {
   const peak = stat(f, "memory_working_set")?.max;
   if (!f.memoryLimitBytes) return [];
@@ -55,6 +68,21 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
         kubectl(`${ns}get pod ${f.target.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].livenessProbe}'`),
         ...previousLogsStep(f),
         text("Check whether the probe's timeout/initialDelay fits the app's start-up and whether the endpoint depends on a slow dependency."),
+      ],
+    };
+  }
+  const inferred = oomInferredFromMetrics(f);
+  if (inferred && !logMatch(f, "config_error", "permission_error", "dependency_unavailable", "network")) {
+    return {
+      label: "suspected_oom_crash",
+      why: [
+        `working set peaked at ${formatBytes(inferred.peak)}, ${Math.round((inferred.peak / inferred.limit) * 100)}% of the ${formatBytes(inferred.limit)} memory limit, while the container restarted`,
+        "inferred from metrics only: the termination reason (OOMKilled, exit 137) was not seen because Kubernetes context is missing",
+      ],
+      steps: [
+        kubectl(`${ns}get pod ${f.target.pod ?? "<pod>"} -o jsonpath='{.status.containerStatuses[*].lastState.terminated.reason}'`),
+        promql(`max_over_time(container_memory_working_set_bytes${withMatcher(podSelector(f.target), 'container!=""')}[1h])`),
+        ...previousLogsStep(f),
       ],
     };
   }
@@ -111,6 +139,20 @@ export function crashHypotheses(f: Features): Hypothesis[] {
         why: [`last termination ${f.lastTerminatedReason ?? "?"} exit ${f.lastExitCode ?? "?"}`, ...memoryNote(f)],
         counter: f.memoryLimitBytes ? [] : ["no memory limit is known for the container"],
         nextTests: [`max_over_time(container_memory_working_set_bytes${podSelector(f.target)}[1h])`],
+      }),
+    );
+  }
+  const inferred = oomInferredFromMetrics(f);
+  if (inferred) {
+    out.push(
+      hypothesis({
+        id: "oom_kill_inferred",
+        category: "oom",
+        title: "Container is probably killed for exceeding its memory limit",
+        confidence: 60,
+        why: [`working set ${formatBytes(inferred.peak)} reached ${Math.round((inferred.peak / inferred.limit) * 100)}% of the ${formatBytes(inferred.limit)} limit while restarts rose`],
+        counter: ["the termination reason was not seen (no Kubernetes context); exit 137 / OOMKilled would confirm it"],
+        nextTests: [`kubectl ${f.target.namespace ? `-n ${f.target.namespace} ` : ""}describe pod ${f.target.pod ?? "<pod>"}`],
       }),
     );
   }
