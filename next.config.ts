@@ -11,6 +11,13 @@ const nextConfig: NextConfig = {
     "@kubernetes/client-node",
     "pino",
     "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/context-async-hooks",
+    "@opentelemetry/core",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/semantic-conventions",
   ],
 };
 

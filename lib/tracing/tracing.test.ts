@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,70 +14,14 @@ import { createMemoryQueue } from "@/lib/queue/memory";
 import type { Consumer, JobQueue } from "@/lib/queue/types";
 import { createFsStore } from "@/lib/storage/fs";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { attr, startFakeCollector, type FakeCollector } from "@/test/helpers/fake-otlp-collector";
 import { freePort } from "@/test/helpers/free-port";
 import { eventually } from "@/test/helpers/nats";
 import { startVictoriaMetrics, type VictoriaMetrics } from "@/test/helpers/victoria-metrics";
 import { parentContext, traceLogFields, traceparentOf, withSpan, withTraceparent } from "./spans";
 import { startTracing } from "./start-tracing";
 
-/** OTLP/JSON as the collector receives it (only the fields these tests read). */
-type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean };
-type OtlpSpan = {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  status?: { code?: number; message?: string };
-  attributes?: Array<{ key: string; value: OtlpValue }>;
-};
-type OtlpExport = {
-  resourceSpans: Array<{
-    resource: { attributes: Array<{ key: string; value: OtlpValue }> };
-    scopeSpans: Array<{ spans: OtlpSpan[] }>;
-  }>;
-};
-
-/** A collector speaking OTLP/HTTP: POST /v1/traces with a JSON ExportTraceServiceRequest, 200 with a JSON response. */
-async function startFakeCollector() {
-  const requests: Array<{ contentType: string | undefined; body: OtlpExport }> = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      if (req.method !== "POST" || req.url !== "/v1/traces") {
-        res.writeHead(404).end();
-        return;
-      }
-      requests.push({ contentType: req.headers["content-type"], body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    /** Spans exported under one service.name, so parallel runs never see each other's spans. */
-    spansOf(serviceName: string): OtlpSpan[] {
-      return requests.flatMap((r) =>
-        r.body.resourceSpans
-          .filter((rs) => rs.resource.attributes.some((a) => a.key === "service.name" && a.value.stringValue === serviceName))
-          .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)),
-      );
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-function attr(span: OtlpSpan, key: string): OtlpValue["stringValue"] | OtlpValue["intValue"] | boolean | undefined {
-  const v = span.attributes?.find((a) => a.key === key)?.value;
-  return v?.stringValue ?? v?.intValue ?? v?.boolValue;
-}
-
-type Collector = Awaited<ReturnType<typeof startFakeCollector>>;
-
-let collector: Collector;
+let collector: FakeCollector;
 let tdb: TestDatabase;
 let vm: VictoriaMetrics;
 let closedPort: number;
