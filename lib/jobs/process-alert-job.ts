@@ -147,6 +147,10 @@ async function processJob({
     await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
     const durationMs = now().getTime() - startedAt.getTime();
     const verdict = report.analysis.verdict;
+    for (const q of report.queries) {
+      ctx.metrics?.providerCallDuration.observe({ provider: q.provider, outcome: q.outcome }, q.durationMs / 1000);
+      if (q.outcome === "error" || q.outcome === "timeout") ctx.metrics?.providerErrors.inc({ provider: q.provider });
+    }
     const recorded = await ctx.db.transaction(async (tx) => {
       const stillOwner = await completeClaim({ ctx: { db: tx }, input: { key, owner, reportKey: baseKey } });
       if (!stillOwner) return null;

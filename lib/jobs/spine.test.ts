@@ -245,7 +245,8 @@ describe("spine: a worker killed mid-investigation", () => {
     await new Promise<void>((r) => slow.listen(port, "127.0.0.1", r));
     const env = baseEnv({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, WORKER_PORT: String(await freePort()) }, killNames);
 
-    child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "worker/main.ts"], {
+    // One process (no tsx launcher in between), so SIGKILL really kills the worker.
+    child = spawn(process.execPath, ["--import", "tsx", "worker/main.ts"], {
       env: { ...process.env, ...env },
       stdio: "ignore",
     });
@@ -267,6 +268,9 @@ describe("spine: a worker killed mid-investigation", () => {
     const runs = await web.database.db.select().from(investigationRuns).where(and(eq(investigationRuns.caseId, receipt.caseId!)));
     expect(runs).toHaveLength(1);
     expect((await web.store.list("investigations/")).filter((k) => k.includes(pod))).toHaveLength(2);
+    const exposition = await survivor.metrics.registry.metrics();
+    expect(exposition).toMatch(/tarka_provider_call_duration_seconds_count\{provider="prometheus",outcome="[a-z]+"\} [1-9]/);
+    expect(exposition).toMatch(/tarka_investigations_total\{family="crashloop",classification="[a-z]+",outcome="succeeded"\} 1/);
   });
 });
 
@@ -286,7 +290,7 @@ describe("worker process shutdown", () => {
     const port = await freePort();
     await new Promise<void>((r) => slowProm.listen(port, "127.0.0.1", r));
     const env = baseEnv({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, WORKER_PORT: String(await freePort()), JETSTREAM_ACK_WAIT_SECONDS: "60" }, q);
-    const worker = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "worker/main.ts"], { env: { ...process.env, ...env }, stdio: "ignore" });
+    const worker = spawn(process.execPath, ["--import", "tsx", "worker/main.ts"], { env: { ...process.env, ...env }, stdio: "ignore" });
     const exited = new Promise<number | null>((r) => worker.once("exit", (code) => r(code)));
     try {
       const web = await runtime({}, q);
