@@ -1,4 +1,5 @@
 import type { Family } from "@/lib/alerts/family";
+import { labelHygieneNotes } from "./label-hygiene";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Evidence } from "./collect-evidence";
 import type { ContainerState, KubeEvent } from "./providers/types";
@@ -117,7 +118,7 @@ function changesOf(evidence: Evidence, alert: NormalizedAlert, window: { startMs
   return { status: "ok", rolloutInWindow: inWindow, minutesBeforeAlert: minutes, revisions: revisions.slice(0, 5), summary };
 }
 
-function noiseOf(evidence: Evidence, alert: NormalizedAlert, firingMinutes: number): Noise {
+function noiseOf(evidence: Evidence, alert: NormalizedAlert, family: Family, firingMinutes: number): Noise {
   const series = evidence.metrics.series.find((s) => s.id === "alert_firing");
   const flaps = series ? flapsFromAlerts(series.points, evidence.metrics.stepSeconds) : null;
   const am = evidence.alertmanager;
@@ -127,6 +128,8 @@ function noiseOf(evidence: Evidence, alert: NormalizedAlert, firingMinutes: numb
   if (alert.status === "resolved") notes.push("the alert was already resolved when investigated");
   if (silenced) notes.push("Alertmanager reports this alert as silenced or inhibited");
   if (am.similarActive) notes.push(`${am.similarActive} other active alert(s) share this alertname`);
+  // Heartbeats and inhibitors are not routed to people; their labels need no owner.
+  if (family !== "meta") notes.push(...labelHygieneNotes(alert.labels));
   return {
     flapping: flaps === null ? null : flaps >= 3,
     flaps,
@@ -188,7 +191,7 @@ export function featuresOf(input: {
     nodeReady: node ? node.conditions.some((c) => c.type === "Ready" && c.status === "True") : null,
     logMatches: evidence.logs.matches,
     changes: changesOf(evidence, alert, window),
-    noise: noiseOf(evidence, alert, firingMinutes),
+    noise: noiseOf(evidence, alert, input.family, firingMinutes),
   };
 }
 
