@@ -17,7 +17,8 @@ function queries(t: Target): MetricQuery[] {
 function diagnose(f: Features): EnrichmentDraft | null {
   const down = stat(f, "targets_down");
   const total = stat(f, "targets_total");
-  if (!down || !total || total.last <= 0) return null;
+  // No target down anywhere in the window: there is no endpoint to blame.
+  if (!down || !total || total.last <= 0 || down.max <= 0) return null;
   const t = f.target;
   const share = down.last / total.last;
   const why = [`${down.last} of ${total.last} targets of job ${t.job} are down now (peak ${down.max})`];
