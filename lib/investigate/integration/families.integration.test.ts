@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "@/lib/log";
+import { type FakeKubernetes, startFakeKubernetes, writeKubeconfig } from "@/test/helpers/fake-kubernetes";
+import { type FakeLoki, startFakeLoki } from "@/test/helpers/fake-loki";
+import { freePort } from "@/test/helpers/free-port";
+import { startVictoriaMetrics, type VictoriaMetrics } from "@/test/helpers/victoria-metrics";
+import type { Providers } from "../providers/types";
+import { type Report, reportSchema } from "../report";
+import { UNKNOWN_NEEDS_HUMAN } from "../vocabulary";
+import { investigateAt, providersFor } from "./run-investigation";
+import { buildScenarios, seedOf } from "./scenarios";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
+
+// Real VictoriaMetrics keeps samples within its retention only, so "now" is fixed near the wall clock.
+const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+const scenarios = buildScenarios({ now: NOW, prefix: `it${randomBytes(3).toString("hex")}` });
+const log = createLogger({ level: "silent" });
+const TIMEOUT_MS = 5_000;
+
+let vm: VictoriaMetrics;
+let kube: FakeKubernetes;
+let loki: FakeLoki;
+let up: Providers;
+let down: Providers;
+
+beforeAll(async () => {
+  const seed = seedOf(scenarios.flatMap((s) => [s.firing, s.healthy]));
+  const stoppedLoki = await startFakeLoki();
+  [vm, loki, kube] = await Promise.all([
+    startVictoriaMetrics(),
+    startFakeLoki({ streams: seed.streams }),
+    startFakeKubernetes({ objects: seed.objects, logs: seed.podLogs }),
+  ]);
+  await vm.importPrometheus(seed.metrics);
+  await vm.flush();
+  await stoppedLoki.stop();
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  up = providersFor({ metricsUrl: vm.selectUrl, logsUrl: loki.url, kubeconfigPath: writeKubeconfig(kube.url), timeoutMs: TIMEOUT_MS });
+  down = providersFor({ metricsUrl: closed, logsUrl: stoppedLoki.url, kubeconfigPath: writeKubeconfig(closed), timeoutMs: TIMEOUT_MS });
+});
+
+afterAll(async () => {
+  await Promise.all([vm?.stop(), kube?.stop(), loki?.stop()]);
+});
+
+async function investigate(alert: NormalizedAlert, providers: Providers): Promise<Report> {
+  return reportSchema.parse(await investigateAt({ ctx: { providers, log, now: NOW }, input: { alert } }));
+}
+
+function outcomes(report: Report, provider: string): string[] {
+  return report.queries.filter((q) => q.provider === provider).map((q) => q.outcome);
+}
+
+describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernetes and fake Loki", (s) => {
+  it("firing with the root cause present: diagnoses it from the peers' evidence", async () => {
+    const report = await investigate(s.firing.alert, up);
+    const e = s.firing.expected;
+    expect({
+      family: report.family,
+      label: report.analysis.enrichment.label,
+      top: report.analysis.hypotheses[0]?.category,
+      classification: report.analysis.verdict.classification,
+      logs: report.evidence.logs.status,
+    }).toEqual({ family: s.family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
+    expect(report.evidence.metrics).toMatchObject({ status: "ok", backend: "victoriametrics" });
+    expect(report.analysis.blockers).not.toContain("D");
+    expect(outcomes(report, "prometheus")).toContain("ok");
+    expect(report.queries.filter((q) => q.outcome === "error" || q.outcome === "timeout")).toEqual([]);
+    expect(report.analysis.enrichment.why.length).toBeGreaterThan(0);
+  });
+
+  it("firing on healthy evidence: does not claim an actionable root cause", async () => {
+    const report = await investigate(s.healthy.alert, up);
+    const e = s.healthy.expected;
+    expect({
+      family: report.family,
+      label: report.analysis.enrichment.label,
+      top: report.analysis.hypotheses[0]?.category,
+      classification: report.analysis.verdict.classification,
+      logs: report.evidence.logs.status,
+    }).toEqual({ family: s.family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
+    const claimsCause = report.analysis.verdict.classification === "actionable" && report.analysis.enrichment.label !== UNKNOWN_NEEDS_HUMAN;
+    expect(claimsCause).toBe(false);
+    expect(report.evidence.metrics.status).toBe("ok");
+    expect(report.queries.filter((q) => q.outcome === "error" || q.outcome === "timeout")).toEqual([]);
+  });
+
+  it("blocked: metrics and Kubernetes on a closed port, Loki stopped", async () => {
+    const report = await investigate(s.firing.alert, down);
+    expect(report.family).toBe(s.family);
+    expect(report.analysis.blockers).toEqual(s.blocked);
+    expect(report.evidence.logs.status).toBe("unavailable");
+    expect(report.evidence.metrics.status).toBe("unavailable");
+    const prometheus = outcomes(report, "prometheus");
+    expect(prometheus.length).toBeGreaterThan(0);
+    expect(new Set(prometheus)).toEqual(new Set(["error"]));
+    const kubernetes = outcomes(report, "kubernetes");
+    if (s.blocked.includes("B")) expect(kubernetes.length).toBeGreaterThan(0);
+    expect(kubernetes.every((o) => o === "error")).toBe(true);
+    // The logs provider answers "unavailable" instead of throwing, so its call is not recorded as ok.
+    expect(outcomes(report, "logs")).not.toContain("ok");
+    expect(report.queries.find((q) => q.provider === "prometheus")?.error).toMatch(/unreachable/);
+  });
+});
+
+describe("the whole suite", () => {
+  it("sent the Kubernetes API only reads", () => {
+    expect(kube.requests.length).toBeGreaterThan(0);
+    expect(kube.mutationAttempts).toBe(0);
+    expect(kube.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("queried the real Loki API with the pod's labels", () => {
+    expect(loki.queries.some((q) => q.query.includes('container="app"'))).toBe(true);
+  });
+});

@@ -1,0 +1,749 @@
+import { type Family, familyOf } from "@/lib/alerts/family";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
+import type { FakePodLog, KubeObject } from "@/test/helpers/fake-kubernetes";
+import { type LokiStream, toNs } from "@/test/helpers/fake-loki";
+import type { Blocker, Classification, HypothesisCategory } from "../vocabulary";
+
+/**
+ * Alert scenarios with the evidence a real cluster would hold: Prometheus samples to import into
+ * VictoriaMetrics, Kubernetes objects and container logs for the fake API server, Loki streams.
+ * Everything is timed relative to `now`; names carry `prefix` so scenarios never share series,
+ * namespaces or nodes.
+ */
+
+export type Seed = { metrics: string[]; objects: KubeObject[]; podLogs: FakePodLog[]; streams: LokiStream[] };
+
+export type Expected = {
+  label: string;
+  top: HypothesisCategory;
+  classification: Classification;
+  logs: "ok" | "empty" | "unavailable";
+};
+
+export type Case = { alert: NormalizedAlert; seed: Seed; expected: Expected };
+
+export type FamilyScenario = {
+  family: Family;
+  /** Alert firing, evidence healthy. */
+  healthy: Case;
+  /** Alert firing, root cause present in the evidence. */
+  firing: Case;
+  /** Blockers of the firing alert when every provider is down. */
+  blocked: Blocker[];
+};
+
+type Labels = Record<string, string>;
+type Ctx = { now: Date; prefix: string };
+
+const STEP_S = 30;
+const SPAN_MIN = 70;
+const MiB = 2 ** 20;
+
+function ago(ctx: Ctx, minutes: number): Date {
+  return new Date(ctx.now.getTime() - minutes * 60_000);
+}
+
+function seriesName(name: string, labels: Labels): string {
+  const inner = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
+  return `${name}{${inner}}`;
+}
+
+/** One sample every 30 s over the last 70 minutes, in Prometheus text format with ms timestamps. */
+function gauge(ctx: Ctx, name: string, labels: Labels, at: (minutesAgo: number) => number): string[] {
+  const out: string[] = [];
+  const id = seriesName(name, labels);
+  for (let s = SPAN_MIN * 60; s >= 0; s -= STEP_S) out.push(`${id} ${at(s / 60)} ${ctx.now.getTime() - s * 1000}`);
+  return out;
+}
+
+/** A monotonically increasing counter whose rate at each moment is `perSecond(minutesAgo)`. */
+function counter(ctx: Ctx, name: string, labels: Labels, perSecond: (minutesAgo: number) => number): string[] {
+  const out: string[] = [];
+  const id = seriesName(name, labels);
+  let total = 1_000;
+  for (let s = SPAN_MIN * 60; s >= 0; s -= STEP_S) {
+    total += perSecond(s / 60) * STEP_S;
+    out.push(`${id} ${total} ${ctx.now.getTime() - s * 1000}`);
+  }
+  return out;
+}
+
+function stream(ctx: Ctx, labels: Labels, lines: string[]): LokiStream {
+  return { stream: labels, values: lines.map((line, i) => [toNs(ago(ctx, 30 - i)), line]) };
+}
+
+function alert(ctx: Ctx, labels: Labels): NormalizedAlert {
+  const alertname = labels.alertname as string;
+  return {
+    fingerprint: `fp-${ctx.prefix}-${Object.values(labels).join("-")}`,
+    status: "firing",
+    alertname,
+    labels,
+    annotations: {},
+    startsAt: ago(ctx, 20).toISOString(),
+    endsAt: null,
+    generatorURL: null,
+    externalURL: null,
+    receiver: "tarka",
+  };
+}
+
+type ContainerSpec = {
+  ready: boolean;
+  restartCount?: number;
+  state?: Record<string, unknown>;
+  lastState?: Record<string, unknown>;
+  limits?: Labels;
+};
+
+function podObject(
+  ctx: Ctx,
+  p: { namespace: string; name: string; node?: string; phase: string; labels?: Labels; container: ContainerSpec },
+): KubeObject {
+  const c = p.container;
+  return {
+    kind: "Pod",
+    metadata: { name: p.name, namespace: p.namespace, labels: { app: p.name, ...p.labels }, creationTimestamp: ago(ctx, 600).toISOString() },
+    spec: {
+      ...(p.node ? { nodeName: p.node } : {}),
+      containers: [
+        {
+          name: "app",
+          image: "registry.example/app:1.2.3",
+          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: c.limits ?? { cpu: "500m", memory: "256Mi" } },
+        },
+      ],
+    },
+    status: {
+      phase: p.phase,
+      startTime: ago(ctx, 600).toISOString(),
+      conditions: [{ type: "Ready", status: c.ready ? "True" : "False" }],
+      containerStatuses: [
+        {
+          name: "app",
+          image: "registry.example/app:1.2.3",
+          imageID: "",
+          ready: c.ready,
+          restartCount: c.restartCount ?? 0,
+          state: c.state ?? { running: { startedAt: ago(ctx, 600).toISOString() } },
+          lastState: c.lastState ?? {},
+        },
+      ],
+    },
+  };
+}
+
+function nodeObject(name: string, conditions: Array<{ type: string; status: string; reason?: string; message?: string }>): KubeObject {
+  return { kind: "Node", metadata: { name }, spec: {}, status: { conditions, allocatable: { cpu: "4", memory: "16Gi" } } };
+}
+
+const healthyNode = [
+  { type: "Ready", status: "True", reason: "KubeletReady" },
+  { type: "MemoryPressure", status: "False" },
+  { type: "DiskPressure", status: "False" },
+];
+
+function eventObject(ctx: Ctx, namespace: string, involved: { kind: string; name: string }, reason: string, message: string): KubeObject {
+  return {
+    kind: "Event",
+    metadata: { name: `${involved.name}.${reason.toLowerCase()}`, namespace },
+    involvedObject: { ...involved, namespace },
+    reason,
+    message,
+    type: "Warning",
+    count: 5,
+    firstTimestamp: ago(ctx, 15).toISOString(),
+    lastTimestamp: ago(ctx, 1).toISOString(),
+  };
+}
+
+function emptySeed(): Seed {
+  return { metrics: [], objects: [], podLogs: [], streams: [] };
+}
+
+function mk(ctx: Ctx, labels: Labels, seed: Partial<Seed>, expected: Expected): Case {
+  return { alert: alert(ctx, labels), seed: { ...emptySeed(), ...seed }, expected };
+}
+
+const neutralLines = ["GET /healthz 200 1ms", "served 120 requests in the last minute"];
+
+function podScenario(ctx: Ctx, key: string, state: "ok" | "bad") {
+  const namespace = `${ctx.prefix}-${key}-${state}`;
+  const pod = `${key}-7d9f8-${state}`;
+  const node = `${ctx.prefix}-${key}-${state}-node`;
+  return { namespace, pod, node, labels: { namespace, pod, container: "app" } };
+}
+
+function crashloop(ctx: Ctx): FamilyScenario {
+  const bad = podScenario(ctx, "crash", "bad");
+  const ok = podScenario(ctx, "crash", "ok");
+  return {
+    family: "crashloop",
+    firing: mk(
+      ctx,
+      { alertname: "KubePodCrashLooping", severity: "critical", ...bad.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "container_memory_working_set_bytes", bad.labels, (m) => 2e8 + (6.8e7 * (SPAN_MIN - m)) / SPAN_MIN),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...bad.labels, resource: "memory" }, () => 256 * MiB),
+          ...counter(ctx, "kube_pod_container_status_restarts_total", bad.labels, () => 1 / 480),
+          ...gauge(ctx, "kube_pod_container_status_ready", bad.labels, () => 0),
+        ],
+        objects: [
+          podObject(ctx, {
+            ...bad,
+            name: bad.pod,
+            phase: "Running",
+            container: {
+              ready: false,
+              restartCount: 7,
+              state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 5m0s restarting failed container=app" } },
+              lastState: { terminated: { reason: "OOMKilled", exitCode: 137, startedAt: ago(ctx, 5).toISOString(), finishedAt: ago(ctx, 3).toISOString() } },
+            },
+          }),
+          nodeObject(bad.node, healthyNode),
+          eventObject(ctx, bad.namespace, { kind: "Pod", name: bad.pod }, "BackOff", "Back-off restarting failed container app"),
+        ],
+        podLogs: [{ namespace: bad.namespace, pod: bad.pod, container: "app", previous: true, lines: ["loading catalogue", "allocating cache for 1.2M items"] }],
+        streams: [stream(ctx, bad.labels, ["loading catalogue", "allocating cache for 1.2M items"])],
+      },
+      { label: "suspected_oom_crash", top: "oom", classification: "actionable", logs: "ok" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "KubePodCrashLooping", severity: "critical", ...ok.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "container_memory_working_set_bytes", ok.labels, () => 1e8),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...ok.labels, resource: "memory" }, () => 256 * MiB),
+          ...counter(ctx, "kube_pod_container_status_restarts_total", ok.labels, () => 0),
+          ...gauge(ctx, "kube_pod_container_status_ready", ok.labels, () => 1),
+        ],
+        objects: [
+          podObject(ctx, {
+            ...ok,
+            name: ok.pod,
+            phase: "Running",
+            container: {
+              ready: true,
+              restartCount: 2,
+              lastState: { terminated: { reason: "Completed", exitCode: 0, finishedAt: ago(ctx, 300).toISOString() } },
+            },
+          }),
+          nodeObject(ok.node, healthyNode),
+        ],
+        streams: [stream(ctx, ok.labels, neutralLines)],
+      },
+      { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
+    ),
+    blocked: ["B", "C", "D"],
+  };
+}
+
+function podNotHealthy(ctx: Ctx): FamilyScenario {
+  const bad = podScenario(ctx, "unhealthy", "bad");
+  const ok = podScenario(ctx, "unhealthy", "ok");
+  const image = "registry.example/app:1.2.4";
+  return {
+    family: "pod_not_healthy",
+    firing: mk(
+      ctx,
+      { alertname: "KubernetesPodNotHealthy", severity: "critical", ...bad.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "kube_pod_container_status_ready", bad.labels, () => 0),
+          ...counter(ctx, "kube_pod_container_status_restarts_total", bad.labels, () => 0),
+        ],
+        objects: [
+          podObject(ctx, {
+            ...bad,
+            name: bad.pod,
+            phase: "Pending",
+            container: { ready: false, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } } },
+          }),
+          nodeObject(bad.node, healthyNode),
+          eventObject(ctx, bad.namespace, { kind: "Pod", name: bad.pod }, "Failed", `Failed to pull image "${image}": manifest unknown`),
+        ],
+      },
+      // A container that never started has no logs anywhere: logs are empty, not unavailable.
+      { label: "suspected_image_pull_backoff", top: "image_pull", classification: "actionable", logs: "empty" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "KubernetesPodNotHealthy", severity: "critical", ...ok.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "kube_pod_container_status_ready", ok.labels, () => 1),
+          ...counter(ctx, "kube_pod_container_status_restarts_total", ok.labels, () => 0),
+        ],
+        objects: [podObject(ctx, { ...ok, name: ok.pod, phase: "Running", container: { ready: true } }), nodeObject(ok.node, healthyNode)],
+        streams: [stream(ctx, ok.labels, neutralLines)],
+      },
+      { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
+    ),
+    blocked: ["B", "C", "D"],
+  };
+}
+
+function oomKilled(ctx: Ctx): FamilyScenario {
+  const bad = podScenario(ctx, "oom", "bad");
+  const ok = podScenario(ctx, "oom", "ok");
+  return {
+    family: "oom_killed",
+    firing: mk(
+      ctx,
+      { alertname: "KubernetesContainerOomKiller", severity: "warning", ...bad.labels },
+      {
+        metrics: [
+          // Flat at 60 MB, then a climb to 260 MB in the last ten minutes.
+          ...gauge(ctx, "container_memory_working_set_bytes", bad.labels, (m) => (m > 10 ? 6e7 : 6e7 + 2e7 * (10 - m))),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...bad.labels, resource: "memory" }, () => 256 * MiB),
+          ...counter(ctx, "container_oom_events_total", bad.labels, (m) => (m > 4.9 && m <= 5.4 ? 1 / 30 : 0)),
+        ],
+        objects: [
+          podObject(ctx, {
+            ...bad,
+            name: bad.pod,
+            phase: "Running",
+            container: {
+              ready: true,
+              restartCount: 2,
+              lastState: { terminated: { reason: "OOMKilled", exitCode: 137, finishedAt: ago(ctx, 5).toISOString() } },
+            },
+          }),
+          nodeObject(bad.node, healthyNode),
+        ],
+        streams: [stream(ctx, bad.labels, neutralLines)],
+      },
+      { label: "suspected_memory_leak_or_spike", top: "memory_leak", classification: "actionable", logs: "ok" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "KubernetesContainerOomKiller", severity: "warning", ...ok.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "container_memory_working_set_bytes", ok.labels, () => 6e7),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...ok.labels, resource: "memory" }, () => 256 * MiB),
+          ...counter(ctx, "container_oom_events_total", ok.labels, () => 0),
+        ],
+        objects: [podObject(ctx, { ...ok, name: ok.pod, phase: "Running", container: { ready: true } }), nodeObject(ok.node, healthyNode)],
+        streams: [stream(ctx, ok.labels, neutralLines)],
+      },
+      { label: "suspected_oom_limit_too_low", top: "oom", classification: "artifact", logs: "ok" },
+    ),
+    blocked: ["B", "D"],
+  };
+}
+
+function cpuThrottling(ctx: Ctx): FamilyScenario {
+  const bad = podScenario(ctx, "cpu", "bad");
+  const ok = podScenario(ctx, "cpu", "ok");
+  const series = (labels: Labels, usage: number, throttled: number) => [
+    ...counter(ctx, "container_cpu_usage_seconds_total", labels, () => usage),
+    ...counter(ctx, "container_cpu_cfs_periods_total", labels, () => 10),
+    ...counter(ctx, "container_cpu_cfs_throttled_periods_total", labels, () => throttled),
+    ...gauge(ctx, "kube_pod_container_resource_limits", { ...labels, resource: "cpu" }, () => 0.5),
+  ];
+  return {
+    family: "cpu_throttling",
+    firing: mk(
+      ctx,
+      { alertname: "CPUThrottlingHigh", severity: "warning", ...bad.labels },
+      {
+        metrics: series(bad.labels, 0.47, 4),
+        objects: [podObject(ctx, { ...bad, name: bad.pod, phase: "Running", container: { ready: true } }), nodeObject(bad.node, healthyNode)],
+        streams: [stream(ctx, bad.labels, neutralLines)],
+      },
+      { label: "suspected_cpu_limit_too_low", top: "cpu_limit", classification: "actionable", logs: "ok" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "CPUThrottlingHigh", severity: "warning", ...ok.labels },
+      {
+        metrics: series(ok.labels, 0.05, 0),
+        objects: [podObject(ctx, { ...ok, name: ok.pod, phase: "Running", container: { ready: true } }), nodeObject(ok.node, healthyNode)],
+        streams: [stream(ctx, ok.labels, neutralLines)],
+      },
+      { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
+    ),
+    blocked: ["B", "D"],
+  };
+}
+
+function serviceOf(ctx: Ctx, key: string, state: "ok" | "bad") {
+  return { namespace: `${ctx.prefix}-${key}-${state}`, service: "checkout" };
+}
+
+function http5xx(ctx: Ctx): FamilyScenario {
+  const bad = serviceOf(ctx, "http", "bad");
+  const ok = serviceOf(ctx, "http", "ok");
+  const requests = (labels: Labels, errors: (m: number) => number) => [
+    ...counter(ctx, "http_requests_total", { ...labels, code: "200" }, () => 10),
+    ...counter(ctx, "http_requests_total", { ...labels, code: "502" }, errors),
+  ];
+  const refused = `upstream error: dial tcp payments.${bad.namespace}.svc:8443: connect: connection refused`;
+  return {
+    family: "http_5xx",
+    firing: mk(
+      ctx,
+      { alertname: "Http5xxRateHigh", severity: "critical", ...bad },
+      {
+        metrics: requests(bad, (m) => (m < 25 ? 3 : 0)),
+        streams: [stream(ctx, bad, ["POST /pay 502 12ms", refused, refused, refused])],
+      },
+      { label: "suspected_dependency_failure", top: "dependency_unavailable", classification: "actionable", logs: "ok" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "Http5xxRateHigh", severity: "critical", ...ok },
+      { metrics: requests(ok, () => 0), streams: [stream(ctx, ok, ["POST /pay 200 12ms", "POST /pay 200 9ms"])] },
+      { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
+    ),
+    blocked: ["C", "D"],
+  };
+}
+
+function latency(ctx: Ctx): FamilyScenario {
+  const bad = serviceOf(ctx, "latency", "bad");
+  const ok = serviceOf(ctx, "latency", "ok");
+  // Cumulative histogram buckets: `slowShare` of the 20 req/s take longer than 1 s.
+  const histogram = (labels: Labels, slowShare: (m: number) => number) =>
+    [
+      ["0.1", (m: number) => 20 * (1 - slowShare(m)) * 0.5],
+      ["0.5", (m: number) => 20 * (1 - slowShare(m))],
+      ["1", (m: number) => 20 * (1 - slowShare(m))],
+      ["2.5", () => 20],
+      ["+Inf", () => 20],
+    ].flatMap(([le, rate]) =>
+      counter(ctx, "http_request_duration_seconds_bucket", { ...labels, le: le as string }, rate as (m: number) => number),
+    );
+  return {
+    family: "latency",
+    firing: mk(
+      ctx,
+      { alertname: "APILatencyHigh", severity: "warning", ...bad },
+      {
+        metrics: [...histogram(bad, (m) => (m < 25 ? 0.4 : 0.01)), ...counter(ctx, "http_requests_total", { ...bad, code: "200" }, () => 20)],
+        streams: [
+          stream(ctx, bad, [
+            "ERROR canceling statement due to statement timeout",
+            "WARN slow query: SELECT * FROM orders WHERE customer_id = $1 took 4200ms",
+            "WARN slow query: SELECT * FROM order_lines took 3100ms",
+          ]),
+        ],
+      },
+      { label: "suspected_database_slow", top: "database_slow", classification: "actionable", logs: "ok" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "APILatencyHigh", severity: "warning", ...ok },
+      {
+        metrics: [...histogram(ok, () => 0), ...counter(ctx, "http_requests_total", { ...ok, code: "200" }, () => 20)],
+        streams: [stream(ctx, ok, ["GET /orders 200 40ms", "GET /orders 200 38ms"])],
+      },
+      { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
+    ),
+    blocked: ["C", "D"],
+  };
+}
+
+function targetDown(ctx: Ctx): FamilyScenario {
+  const labelsOf = (state: string) => ({ namespace: `${ctx.prefix}-targets-${state}`, job: `node-exporter-${state}` });
+  const ups = (labels: Labels, downFrom: number) =>
+    [1, 2, 3, 4, 5, 6].flatMap((i) => gauge(ctx, "up", { ...labels, instance: `10.0.0.${i}:9100` }, (m) => (i <= downFrom && m < 30 ? 0 : 1)));
+  const bad = labelsOf("bad");
+  const ok = labelsOf("ok");
+  return {
+    family: "target_down",
+    firing: mk(
+      ctx,
+      { alertname: "TargetDown", severity: "warning", ...bad },
+      { metrics: ups(bad, 5) },
+      { label: "suspected_job_wide_scrape_failure", top: "scrape_failure", classification: "actionable", logs: "empty" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "TargetDown", severity: "warning", ...ok },
+      { metrics: ups(ok, 0) },
+      { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" },
+    ),
+    blocked: ["D"],
+  };
+}
+
+function jobFailed(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const namespace = `${ctx.prefix}-batch-${state}`;
+    const name = `nightly-export-${state}`;
+    const failed = state === "bad";
+    const job: KubeObject = {
+      kind: "Job",
+      metadata: { name, namespace, uid: `${ctx.prefix}-job-${state}`, labels: { "job-name": name } },
+      spec: { completions: 1, backoffLimit: 6, template: { spec: { containers: [{ name: "app", image: "registry.example/export:3.1" }] } } },
+      status: failed
+        ? { failed: 6, startTime: ago(ctx, 40).toISOString(), conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] }
+        : { succeeded: 1, startTime: ago(ctx, 40).toISOString(), completionTime: ago(ctx, 30).toISOString(), conditions: [{ type: "Complete", status: "True" }] },
+    };
+    const podName = `${name}-x7k2p`;
+    const pod = podObject(ctx, {
+      namespace,
+      name: podName,
+      phase: failed ? "Failed" : "Succeeded",
+      labels: { "job-name": name },
+      container: {
+        ready: false,
+        state: { terminated: failed ? { reason: "Error", exitCode: 2, finishedAt: ago(ctx, 25).toISOString() } : { reason: "Completed", exitCode: 0, finishedAt: ago(ctx, 30).toISOString() } },
+      },
+    });
+    const lines = failed ? ["starting export", "KeyError: 'EXPORT_BUCKET'"] : ["starting export", "export finished: 1204 rows"];
+    return {
+      labels: { namespace, job_name: name },
+      seed: {
+        metrics: gauge(ctx, "kube_job_status_failed", { namespace, job_name: name }, (m) => (failed && m < 30 ? 6 : 0)),
+        objects: [job, pod],
+        podLogs: [{ namespace, pod: podName, container: "app", lines }],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "job_failed",
+    // The logs backend has nothing for the Job: the pod's own log from the API server is the evidence.
+    firing: mk(ctx, { alertname: "KubeJobFailed", severity: "warning", ...bad.labels }, bad.seed, { label: "job_failed_exit_2", top: "config_error", classification: "actionable", logs: "ok" }),
+    healthy: mk(ctx, { alertname: "KubeJobFailed", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
+    blocked: ["B", "C", "D"],
+  };
+}
+
+function rollout(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const namespace = `${ctx.prefix}-rollout-${state}`;
+    const name = "checkout";
+    const uid = `${ctx.prefix}-deploy-${state}`;
+    const stuck = state === "bad";
+    const template = (image: string) => ({ metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image }] } });
+    const rs = (revision: string, createdMinutesAgo: number, image: string): KubeObject => ({
+      kind: "ReplicaSet",
+      metadata: {
+        name: `${name}-r${revision}`,
+        namespace,
+        labels: { app: name },
+        annotations: { "deployment.kubernetes.io/revision": revision },
+        creationTimestamp: ago(ctx, createdMinutesAgo).toISOString(),
+        ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name, uid, controller: true }],
+      },
+      spec: { replicas: 3, selector: { matchLabels: { app: name } }, template: template(image) },
+      status: { replicas: 3 },
+    });
+    const deployment: KubeObject = {
+      kind: "Deployment",
+      metadata: { name, namespace, uid, generation: 5 },
+      spec: { replicas: 3, selector: { matchLabels: { app: name } }, template: template("registry.example/app:1.3.0") },
+      status: stuck
+        ? {
+            observedGeneration: 5,
+            replicas: 3,
+            updatedReplicas: 1,
+            readyReplicas: 2,
+            availableReplicas: 2,
+            conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${name}-r5" has timed out progressing.` }],
+          }
+        : {
+            observedGeneration: 5,
+            replicas: 3,
+            updatedReplicas: 3,
+            readyReplicas: 3,
+            availableReplicas: 3,
+            conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }],
+          },
+    };
+    const labels = { namespace, deployment: name };
+    return {
+      labels,
+      seed: {
+        metrics: [
+          ...gauge(ctx, "kube_deployment_status_replicas_available", labels, (m) => (stuck && m < 25 ? 2 : 3)),
+          ...gauge(ctx, "kube_deployment_spec_replicas", labels, () => 3),
+        ],
+        objects: [deployment, rs("5", 25, "registry.example/app:1.3.0"), rs("4", 60 * 24 * 10, "registry.example/app:1.2.3")],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "k8s_rollout_health",
+    firing: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_rollout_stuck", top: "bad_rollout", classification: "actionable", logs: "empty" }),
+    healthy: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...ok.labels }, ok.seed, { label: "recovered", top: "noise", classification: "artifact", logs: "empty" }),
+    blocked: ["B", "D"],
+  };
+}
+
+function nodeHealth(ctx: Ctx): FamilyScenario {
+  const bad = `${ctx.prefix}-node-bad`;
+  const ok = `${ctx.prefix}-node-ok`;
+  const readyFalse = (node: string, down: boolean) =>
+    gauge(ctx, "kube_node_status_condition", { node, condition: "Ready", status: "false" }, (m) => (down && m < 15 ? 1 : 0));
+  return {
+    family: "node_health",
+    firing: mk(
+      ctx,
+      { alertname: "KubeNodeNotReady", severity: "critical", node: bad },
+      {
+        metrics: readyFalse(bad, true),
+        objects: [
+          nodeObject(bad, [
+            { type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." },
+            { type: "MemoryPressure", status: "False" },
+            { type: "DiskPressure", status: "False" },
+          ]),
+        ],
+      },
+      // A node alert has no namespace or pod to select logs by.
+      { label: "suspected_node_not_ready", top: "node_pressure", classification: "actionable", logs: "unavailable" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "KubeNodeNotReady", severity: "critical", node: ok },
+      { metrics: readyFalse(ok, false), objects: [nodeObject(ok, healthyNode)] },
+      { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "unavailable" },
+    ),
+    blocked: ["B", "D"],
+  };
+}
+
+function memoryPressure(ctx: Ctx): FamilyScenario {
+  const bad = podScenario(ctx, "memory", "bad");
+  const ok = podScenario(ctx, "memory", "ok");
+  const seed = (p: typeof bad, usage: (m: number) => number): Partial<Seed> => ({
+    metrics: [
+      ...gauge(ctx, "container_memory_working_set_bytes", p.labels, usage),
+      ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "memory" }, () => 256 * MiB),
+    ],
+    objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+    streams: [stream(ctx, p.labels, neutralLines)],
+  });
+  return {
+    family: "memory_pressure",
+    firing: mk(
+      ctx,
+      { alertname: "ContainerMemoryNearLimit", severity: "warning", ...bad.labels },
+      seed(bad, (m) => (238 + Math.round(m) % 3) * MiB),
+      { label: "suspected_container_near_limit", top: "oom", classification: "actionable", logs: "ok" },
+    ),
+    healthy: mk(
+      ctx,
+      { alertname: "ContainerMemoryNearLimit", severity: "warning", ...ok.labels },
+      seed(ok, () => 50 * MiB),
+      { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
+    ),
+    blocked: ["B", "D"],
+  };
+}
+
+function queueBacklog(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const namespace = `${ctx.prefix}-queue-${state}`;
+    const queue = `${ctx.prefix}-orders-${state}`;
+    const stuck = state === "bad";
+    const q = { queue };
+    const deployment: KubeObject = {
+      kind: "Deployment",
+      metadata: { name: "order-worker", namespace, uid: `${ctx.prefix}-worker-${state}`, generation: 1 },
+      spec: { replicas: 4, selector: { matchLabels: { app: "order-worker" } }, template: { metadata: { labels: { app: "order-worker" } }, spec: { containers: [{ name: "app", image: "registry.example/worker:2.0" }] } } },
+      status: { observedGeneration: 1, replicas: 4, updatedReplicas: 4, readyReplicas: 4, availableReplicas: 4 },
+    };
+    return {
+      labels: { namespace, queue, deployment: "order-worker" },
+      seed: {
+        metrics: [
+          // Stuck: consumers stop taking messages 20 minutes ago and the backlog grows. Healthy: it drains.
+          ...gauge(ctx, "rabbitmq_queue_messages_ready", q, (m) => (stuck ? (m < 20 ? 100 + 60 * (20 - m) : 100) : 20 + 7 * m)),
+          ...gauge(ctx, "rabbitmq_queue_consumers", q, () => 4),
+          ...counter(ctx, "rabbitmq_queue_messages_published_total", q, () => 20),
+          ...counter(ctx, "rabbitmq_queue_messages_delivered_total", q, (m) => (stuck ? (m < 20 ? 0 : 20) : 22)),
+        ],
+        objects: [deployment],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "queue_backlog",
+    firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
+    healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
+    blocked: ["B", "D"],
+  };
+}
+
+function cacheChurn(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad", ip: string) => {
+    const labels = { namespace: `${ctx.prefix}-cache-${state}`, service: "redis", instance: `${ip}:9121`, job: "redis-exporter" };
+    const full = state === "bad";
+    const i = { instance: labels.instance };
+    return {
+      labels,
+      seed: {
+        metrics: [
+          ...counter(ctx, "redis_evicted_keys_total", i, (m) => (full && m < 30 ? 30 : 0)),
+          ...counter(ctx, "redis_expired_keys_total", i, () => 1),
+          ...counter(ctx, "redis_keyspace_hits_total", i, () => 100),
+          ...counter(ctx, "redis_keyspace_misses_total", i, (m) => (full && m < 30 ? 60 : 1)),
+          ...gauge(ctx, "redis_memory_used_bytes", i, () => (full ? 1.0e9 : 3e8)),
+          ...gauge(ctx, "redis_memory_max_bytes", i, () => 1.05e9),
+        ],
+      },
+    };
+  };
+  const octet = (n: number) => 10 + (parseInt(ctx.prefix.replace(/\D/g, "").slice(-3) || "0", 10) + n) % 240;
+  const bad = make("bad", `10.9.${octet(0)}.7`);
+  const ok = make("ok", `10.9.${octet(1)}.8`);
+  return {
+    family: "cache_churn",
+    firing: mk(ctx, { alertname: "RedisCacheChurnHigh", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_cache_memory_eviction", top: "cache_eviction", classification: "actionable", logs: "empty" }),
+    healthy: mk(ctx, { alertname: "RedisCacheChurnHigh", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
+    blocked: ["D"],
+  };
+}
+
+/** One scenario per family; `prefix` must be a lowercase DNS-label fragment, unique per run. */
+export function buildScenarios(ctx: Ctx): FamilyScenario[] {
+  const all = [
+    crashloop(ctx),
+    podNotHealthy(ctx),
+    oomKilled(ctx),
+    cpuThrottling(ctx),
+    http5xx(ctx),
+    latency(ctx),
+    targetDown(ctx),
+    jobFailed(ctx),
+    rollout(ctx),
+    nodeHealth(ctx),
+    memoryPressure(ctx),
+    queueBacklog(ctx),
+    cacheChurn(ctx),
+  ];
+  for (const s of all) {
+    for (const c of [s.firing, s.healthy]) {
+      const family = familyOf(c.alert.alertname, c.alert.labels);
+      if (family !== s.family) throw new Error(`scenario ${s.family}: alert ${c.alert.alertname} maps to family ${family}`);
+    }
+  }
+  return all;
+}
+
+/** Everything the peers must hold for these cases, merged. */
+export function seedOf(cases: Case[]): Seed {
+  const seed = emptySeed();
+  for (const c of cases) {
+    seed.metrics.push(...c.seed.metrics);
+    seed.objects.push(...c.seed.objects);
+    seed.podLogs.push(...c.seed.podLogs);
+    seed.streams.push(...c.seed.streams);
+  }
+  return seed;
+}
