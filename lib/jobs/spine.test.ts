@@ -222,6 +222,24 @@ describe("spine: /alerts intake → JetStream → worker → S3 report + case (r
   });
 });
 
+describe("spine: PostgreSQL down", () => {
+  it("refuses with unavailable (→ 503) instead of accepting an alert it cannot record", async () => {
+    const doomed = await createTestDatabase();
+    const web = await createRuntime({ env: loadEnv(baseEnv({ DATABASE_URL: doomed.url })), name: "test" });
+    try {
+      await doomed.drop();
+      const error = await ingestAlerts({
+        ctx: ingestCtx(web),
+        input: { payload: payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod: `db-down-${Date.now()}` } }]) },
+      }).catch((e: unknown) => e);
+      expect(isServiceError(error) && error.code).toBe("unavailable");
+      expect((error as Error).message).toMatch(/database unavailable|could not record/);
+    } finally {
+      await web.close().catch(() => undefined);
+    }
+  });
+});
+
 describe("spine: a worker killed mid-investigation", () => {
   let slow: http.Server;
   let child: ChildProcess | undefined;
