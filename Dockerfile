@@ -10,7 +10,9 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Dev dependencies included: the worker and CLI run TypeScript with tsx at run time.
-RUN npm ci --no-audit --no-fund
+# The lock file is written where the registry serves only linux-x64 builds of per-platform packages,
+# so npm ci may call it out of sync; npm install then keeps the locked versions (same rule as .ci/run).
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 
 FROM deps AS build
 ENV NEXT_TELEMETRY_DISABLED=1
