@@ -163,3 +163,11 @@ export function databaseUrl(e: Env): string | undefined {
     : encodeURIComponent(e.POSTGRES_USER);
   return `postgres://${auth}@${e.POSTGRES_HOST}:${e.POSTGRES_PORT}/${encodeURIComponent(e.POSTGRES_DB)}`;
 }
+
+/**
+ * next-auth v4 reads its public URL only from NEXTAUTH_URL; mirror the documented
+ * AUTH_PUBLIC_BASE_URL into it (an explicit NEXTAUTH_URL wins).
+ */
+export function exportNextAuthUrl(e: Env): void {
+  if (e.AUTH_PUBLIC_BASE_URL) process.env.NEXTAUTH_URL ??= e.AUTH_PUBLIC_BASE_URL;
+}

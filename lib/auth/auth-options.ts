@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
 import { isServiceError, ServiceError } from "@/lib/errors";
+import { exportNextAuthUrl } from "@/lib/env";
 import type { Runtime } from "@/lib/runtime";
 import { ensureInitialAdmin } from "./ensure-initial-admin";
 import { checkAllowedDomain, findUserId, upsertOidcUser, type OidcProfile } from "./oidc-user";
@@ -22,8 +23,7 @@ export async function getAuthOptions(rt: Runtime): Promise<NextAuthOptions> {
   const { env } = rt;
   if (env.AUTH_MODE === "disabled") throw new ServiceError("not_found", "authentication is disabled");
   if (!env.AUTH_SESSION_SECRET) throw new ServiceError("unavailable", "AUTH_SESSION_SECRET must be set when AUTH_MODE is not disabled");
-  // next-auth v4 takes its own URL only from NEXTAUTH_URL; mirror the documented variable into it.
-  if (env.AUTH_PUBLIC_BASE_URL) process.env.NEXTAUTH_URL ??= env.AUTH_PUBLIC_BASE_URL;
+  exportNextAuthUrl(env);
   const db = rt.database.db;
   const providers: NextAuthOptions["providers"] = [];
 
