@@ -137,6 +137,18 @@ async function main() {
         }),
       );
     }
+    // Where the time goes: one provider at a time, concurrency 1 (other evidence missing is expected).
+    for (const only of ["metrics", "kubernetes", "logs"] as const) {
+      rows.push(
+        await measure(`only ${only}`, {
+          alert,
+          providers: { timeoutMs: withPeers.timeoutMs, [only]: withPeers[only] },
+          now,
+          concurrency: 1,
+          isRight: (r) => r.queries.every((q) => q.outcome === "ok" || q.outcome === "empty"),
+        }),
+      );
+    }
   } finally {
     await peers.stop();
   }
