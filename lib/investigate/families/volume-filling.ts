@@ -25,6 +25,8 @@ function diagnose(f: Features): EnrichmentDraft | null {
   const hours = (f.window.endMs - f.window.startMs) / 3_600_000;
   const perHour = (used.last - used.first) / hours;
   const eta = perHour > 0 ? (1 - used.last) / perHour : null;
+  // Neither growing nor past the query's own 90 % threshold: nothing is filling.
+  if (eta === null && used.last < 0.9) return null;
   const pvc = f.alert.labels.persistentvolumeclaim;
   return {
     label: "suspected_disk_filling",
