@@ -710,6 +710,46 @@ function cacheChurn(ctx: Ctx): FamilyScenario {
   };
 }
 
+function volumeFilling(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const labels = { namespace: `${ctx.prefix}-data-${state}`, persistentvolumeclaim: "pg-data-0" };
+    const GiB = 2 ** 30;
+    // Filling: 80 % → 94 % over the window. Healthy: a steady 30 %.
+    const used = state === "bad" ? (m: number) => (0.94 - (0.14 * m) / SPAN_MIN) * 10 * GiB : () => 3 * GiB;
+    return {
+      labels,
+      seed: { metrics: [...gauge(ctx, "kubelet_volume_stats_used_bytes", labels, used), ...gauge(ctx, "kubelet_volume_stats_capacity_bytes", labels, () => 10 * GiB)] },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "volume_filling",
+    firing: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_disk_filling", top: "disk_full", classification: "actionable", logs: "empty" }),
+    healthy: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
+    blocked: ["D"],
+  };
+}
+
+function certExpiry(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad", days: number) => {
+    const instance = `https://${ctx.prefix}-${state}.shop.example.com`;
+    const expiresAt = ctx.now.getTime() / 1000 + days * 86_400;
+    return {
+      labels: { instance, job: "blackbox" },
+      seed: { metrics: gauge(ctx, "probe_ssl_earliest_cert_expiry", { instance, job: "blackbox" }, () => expiresAt) },
+    };
+  };
+  const bad = make("bad", 5.3);
+  const ok = make("ok", 80);
+  return {
+    family: "cert_expiry",
+    firing: mk(ctx, { alertname: "CertificateExpiringIn7Days", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_cert_expiring", top: "cert_expiry", classification: "actionable", logs: "unavailable" }),
+    healthy: mk(ctx, { alertname: "CertificateExpiringIn7Days", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "unavailable" }),
+    blocked: ["D"],
+  };
+}
+
 /** One scenario per family; `prefix` must be a lowercase DNS-label fragment, unique per run. */
 export function buildScenarios(ctx: Ctx): FamilyScenario[] {
   const all = [
@@ -726,6 +766,8 @@ export function buildScenarios(ctx: Ctx): FamilyScenario[] {
     memoryPressure(ctx),
     queueBacklog(ctx),
     cacheChurn(ctx),
+    volumeFilling(ctx),
+    certExpiry(ctx),
   ];
   for (const s of all) {
     for (const c of [s.firing, s.healthy]) {
