@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { createLogger } from "@/lib/log";
 import { type FakeKubernetes, startFakeKubernetes, writeKubeconfig } from "@/test/helpers/fake-kubernetes";
 import { type FakeLoki, startFakeLoki } from "@/test/helpers/fake-loki";
@@ -10,7 +11,6 @@ import { type Report, reportSchema } from "../report";
 import { UNKNOWN_NEEDS_HUMAN } from "../vocabulary";
 import { investigateAt, providersFor } from "./run-investigation";
 import { buildScenarios, seedOf } from "./scenarios";
-import type { NormalizedAlert } from "@/lib/alerts/schema";
 
 // Real VictoriaMetrics keeps samples within its retention only, so "now" is fixed near the wall clock.
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
