@@ -5,3 +5,4 @@ export * from "./investigation-runs";
 export * from "./dead-letters";
 export * from "./auth";
 export * from "./audit";
+export * from "./api-tokens";
