@@ -45,6 +45,8 @@ function recorder(ctx: CollectContext) {
     query: string,
     run: () => Promise<T>,
     isEmpty: (value: T) => boolean,
+    /** For providers that report failure in their answer instead of throwing (logs): the reason, or null. */
+    failureOf: (value: T) => string | null = () => null,
   ): Promise<CallResult<T>> {
     const started = ctx.now();
     const record: QueryRecord = {
@@ -67,7 +69,12 @@ function recorder(ctx: CollectContext) {
       });
       try {
         const value = await Promise.race([run(), timeout]);
-        record.outcome = isEmpty(value) ? "empty" : "ok";
+        const failure = failureOf(value);
+        record.outcome = failure ? "error" : isEmpty(value) ? "empty" : "ok";
+        if (failure) {
+          record.error = failure;
+          failSpan(span, failure);
+        }
         return { ok: true, value };
       } catch (e) {
         const outcome = e instanceof ProviderTimeout ? "timeout" : "error";
@@ -265,7 +272,10 @@ export async function collectEvidence({
       return { status: "unavailable", backend: null, query: null, reason: "the alert has no namespace, pod, container or service label to select logs by", entries: [], matches: [] };
     }
     const describe = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",");
-    const res = await rec.call("logs", `fetch {${describe}} limit=${LOG_LIMIT}`, () => logs.fetch(sel, start, end, LOG_LIMIT), (r) => r.status !== "ok");
+    const res = await rec.call("logs", `fetch {${describe}} limit=${LOG_LIMIT}`, () => logs.fetch(sel, start, end, LOG_LIMIT),
+      (r) => r.status !== "ok",
+      (r) => (r.status === "unavailable" ? r.reason : null),
+    );
     if (!res.ok) return { status: "unavailable", backend: null, query: null, reason: `logs query ${res.outcome}: ${res.error}`, entries: [], matches: [] };
     const r = res.value;
     if (r.status === "unavailable") return { status: "unavailable", backend: r.backend, query: r.query, reason: r.reason, entries: [], matches: [] };

@@ -46,6 +46,8 @@ function diagnose(f: Features): EnrichmentDraft | null {
         steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl(`${ns}top pod ${t.pod ?? ""}`.trim())],
       };
     }
+    // Far below the limit and no OOM kill seen: nothing here says the limit is too low.
+    if (!oomEvidence && ws.max / limit < 0.9 && ws.avg / limit < 0.8) return null;
     return {
       label: "suspected_oom_limit_too_low",
       why: [...why, `usage sits near the limit on average (${Math.round((ws.avg / limit) * 100)}%)`],

@@ -331,7 +331,7 @@ function oomKilled(ctx: Ctx): FamilyScenario {
         objects: [podObject(ctx, { ...ok, name: ok.pod, phase: "Running", container: { ready: true } }), nodeObject(ok.node, healthyNode)],
         streams: [stream(ctx, ok.labels, neutralLines)],
       },
-      { label: "suspected_oom_limit_too_low", top: "oom", classification: "artifact", logs: "ok" },
+      { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
     ),
     blocked: ["B", "D"],
   };
