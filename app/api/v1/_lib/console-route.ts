@@ -1,9 +1,8 @@
 import { cookies } from "next/headers";
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
-import { assertCsrf, CSRF_HEADER } from "@/lib/auth/csrf";
-import { getRequestSession, type RequestSession } from "@/lib/auth/request-actor";
-import { errorBody, httpStatus, ServiceError } from "@/lib/errors";
+import { authenticateApiRequest, type RequestSession } from "@/lib/auth/request-actor";
+import { errorBody, httpStatus } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { invalidInput } from "@/lib/http/zod-issues";
 import type { Runtime } from "@/lib/runtime";
@@ -14,7 +13,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 type Handler<P> = (args: { rt: Runtime; actor: Actor; session: RequestSession; req: Request; params: P; now: Date }) => Promise<Response>;
 
 /**
- * Every /api/v1 handler: runtime → session (401) → CSRF header on state changes (403) → handler;
+ * Every /api/v1 handler: runtime → session or bearer API token (401) → CSRF header on state changes
+ * made with a session (403) → handler;
  * ServiceErrors become the shared error body. Roles are checked inside the verbs.
  */
 export function consoleRoute<P = Record<string, never>>(options: { mutating: boolean }, handler: Handler<P>) {
@@ -22,9 +22,7 @@ export function consoleRoute<P = Record<string, never>>(options: { mutating: boo
     const rt = await getWebRuntime().catch(() => null);
     if (!rt) return Response.json({ error: { code: "unavailable", message: "service is starting or misconfigured" } }, { status: 503 });
     try {
-      const session = await getRequestSession({ rt, cookies: await cookies() });
-      if (!session) throw new ServiceError("unauthorized", "sign in first");
-      if (options.mutating) assertCsrf(req.headers.get(CSRF_HEADER), session.csrfToken);
+      const session = await authenticateApiRequest({ rt, cookies: await cookies(), headers: req.headers, mutating: options.mutating });
       const res = await handler({ rt, actor: session.actor, session, req, params: await context.params, now: new Date() });
       res.headers.set("cache-control", "no-store");
       return res;

@@ -1,0 +1,41 @@
+import { timingSafeEqual } from "node:crypto";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { apiTokens, users } from "@/lib/db/schema";
+import type { Actor } from "./actor";
+import { apiTokenPrefix, hashApiToken } from "./api-token";
+import { roleRank, type Role } from "./roles";
+
+/** `last_used_at` is refreshed at most this often, so a busy script does not write on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * The actor behind `tarka_<secret>`, or null when the token is malformed, unknown, revoked, expired,
+ * or its creator is disabled. The token acts with its own role, capped by its creator's current role.
+ */
+export async function resolveApiToken({ ctx, input }: { ctx: { db: DbOrTx; now: Date }; input: { token: string } }): Promise<Actor | null> {
+  const prefix = apiTokenPrefix(input.token);
+  if (!prefix) return null;
+  const given = hashApiToken(input.token);
+  const candidates = await ctx.db
+    .select({ token: apiTokens, creator: { role: users.role, disabled: users.disabled } })
+    .from(apiTokens)
+    .leftJoin(users, eq(users.id, apiTokens.createdBy))
+    .where(eq(apiTokens.prefix, prefix));
+  const match = candidates.find((c) => timingSafeEqual(Buffer.from(c.token.tokenHash, "hex"), given));
+  if (!match) return null;
+  const { token, creator } = match;
+  if (token.revokedAt || (token.expiresAt && token.expiresAt <= ctx.now)) return null;
+  if (token.createdBy && (!creator || creator.disabled)) return null;
+  const role: Role = creator && roleRank(creator.role) < roleRank(token.role) ? creator.role : token.role;
+  await ctx.db
+    .update(apiTokens)
+    .set({ lastUsedAt: ctx.now })
+    .where(
+      and(
+        eq(apiTokens.id, token.id),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(ctx.now.getTime() - LAST_USED_RESOLUTION_MS))),
+      ),
+    );
+  return { id: token.createdBy, username: `token:${token.name}`, name: `API token ${token.name} (${token.prefix}…)`, role, sessionId: null };
+}
