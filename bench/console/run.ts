@@ -59,15 +59,23 @@ function unit(salt: number): string {
   return `((hashint8(g::int8 * 1000 + ${salt}) & 2147483647)::float8 / 2147483648)`;
 }
 
-async function seed(db: TestDatabase["db"]): Promise<void> {
+/** Seed the database; answers each step's seconds. */
+async function seed(db: TestDatabase["db"]): Promise<Record<string, number>> {
+  const steps: Record<string, number> = {};
+  const step = async (name: string, statement: string) => {
+    const t0 = performance.now();
+    await db.execute(sql.raw(statement));
+    steps[name] = (performance.now() - t0) / 1000;
+  };
   const fam = `(${sqlArray(families.map((f) => f[0]))})`;
   const alert = `(${sqlArray(families.map((f) => f[1]))})`;
   const ttype = `(${sqlArray(families.map((f) => f[2]))})`;
   const ttitle = `(${sqlArray(families.map((f) => f[3]))})`;
   const w = `(${sqlArray(words)})`;
   const wordAt = (salt: number) => pick(w, words.length, salt);
-  await db.execute(
-    sql.raw(`
+  await step(
+    "cases",
+    `
     insert into cases (identity_key, identity_kind, cluster, namespace, title, alertname, family, severity, team, service,
       target_type, target_name, status, snoozed_until, classification, one_liner, impact, confidence, noise, run_count,
       first_seen_at, last_seen_at, resolved_at, labels)
@@ -96,11 +104,12 @@ async function seed(db: TestDatabase["db"]): Promise<void> {
         ${unit(15)} as u_status, ${unit(16)} as u_snooze, ${unit(17)} as u_impact, ${unit(18)} as u_conf, ${unit(19)} as u_noise
       from generate_series(1, ${CASES}) g
       cross join lateral (select 1 + floor(${families.length} * power(${unit(1)}, 1.8))::int as i) f
-    ) s`),
+    ) s`,
   );
   // Runs land on cases with a skew, so a few hot cases carry hundreds of runs (the case page's worst case).
-  await db.execute(
-    sql.raw(`
+  await step(
+    "runs",
+    `
     insert into investigation_runs (case_id, dedupe_key, alert_fingerprint, alertname, family, status, classification,
       one_liner, report_key, worker, alert_starts_at, started_at, finished_at, duration_ms)
     select c.id, 'dk-' || g, substr(md5(g::text), 1, 16), c.alertname, c.family,
@@ -110,17 +119,18 @@ async function seed(db: TestDatabase["db"]): Promise<void> {
       c.last_seen_at - interval '1 minute' * (g % 5000) + interval '1 second' * (10 + g % 50), 1000 * (1 + g % 40)
     from generate_series(1, ${RUNS}) g
     join (select id, alertname, family, classification, one_liner, last_seen_at, row_number() over (order by identity_key) as rn from cases) c
-      on c.rn = 1 + floor(${CASES} * power(${unit(20)}, 2.5))::int`),
+      on c.rn = 1 + floor(${CASES} * power(${unit(20)}, 2.5))::int`,
   );
-  await db.execute(
-    sql.raw(`
+  await step(
+    "run counts",
+    `
     update cases set run_count = r.n, latest_run_id = r.latest, last_seen_at = greatest(cases.last_seen_at, r.last_finished)
     from (select case_id, count(*)::int as n, (array_agg(id order by finished_at desc))[1] as latest, max(finished_at) as last_finished
           from investigation_runs group by case_id) r
-    where r.case_id = cases.id`),
+    where r.case_id = cases.id`,
   );
-  await db.execute(sql`vacuum analyze cases`);
-  await db.execute(sql`vacuum analyze investigation_runs`);
+  await step("vacuum analyze", "vacuum analyze cases, investigation_runs");
+  return steps;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -147,15 +157,16 @@ async function main(): Promise<void> {
   const { db } = database;
   try {
     let t0 = performance.now();
-    await seed(db);
+    const steps = await seed(db);
     const seedS = (performance.now() - t0) / 1000;
+    const stepText = Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ");
     const [counts] = (await db.execute(
       sql`select (select count(*) from cases)::int as cases, (select count(*) from investigation_runs)::int as runs,
                  (select max(run_count) from cases)::int as max_runs,
                  (select count(*) from cases where status = 'open' and snoozed_until > now())::int as snoozed,
                  (select count(*) from cases where status = 'resolved')::int as resolved`,
     )) as unknown as Record<string, number>[];
-    console.log(`seeded ${counts.cases} cases, ${counts.runs} runs in ${seedS.toFixed(1)} s (incl. vacuum analyze);`
+    console.log(`seeded ${counts.cases} cases, ${counts.runs} runs in ${seedS.toFixed(1)} s (${stepText});`
       + ` resolved ${counts.resolved}, snoozed ${counts.snoozed}, busiest case ${counts.max_runs} runs`);
 
     const actor = testActor("viewer", "bench");
