@@ -47,5 +47,11 @@ export const cases = pgTable(
     index("cases_last_seen_idx").on(t.lastSeenAt),
     index("cases_family_idx").on(t.family),
     index("cases_search_idx").using("gin", t.search),
+    // Trigram indexes (pg_trgm, migration 0003) serve the console's substring searches.
+    index("cases_namespace_trgm_idx").using("gin", t.namespace.op("gin_trgm_ops")),
+    index("cases_alertname_trgm_idx").using("gin", t.alertname.op("gin_trgm_ops")),
+    index("cases_service_trgm_idx").using("gin", t.service.op("gin_trgm_ops")),
+    index("cases_target_name_trgm_idx").using("gin", t.targetName.op("gin_trgm_ops")),
+    index("cases_title_trgm_idx").using("gin", t.title.op("gin_trgm_ops")),
   ],
 );
