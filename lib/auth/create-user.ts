@@ -2,8 +2,10 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
+import { recordAudit } from "@/lib/cases/record-audit";
 import { ServiceError } from "@/lib/errors";
 import { invalidInput } from "@/lib/http/zod-issues";
+import { requireRole, type Actor } from "./actor";
 import { hashPassword } from "./password";
 import { roles, type Role } from "./roles";
 
@@ -24,14 +26,17 @@ export type UserRecord = { id: string; username: string; role: Role; created: bo
 /**
  * Create a local account, or with `update` set a new password and role on an existing one
  * (the add-user script's reset path). Without `update` an existing username is a conflict.
+ * With an actor (the console and API) the caller must be an admin and the creation is audited;
+ * scripts and the initial-admin bootstrap run without one.
  */
 export async function createUser({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx };
+  ctx: { db: DbOrTx; actor?: Actor };
   input: LocalUserInput & { update?: boolean };
 }): Promise<UserRecord> {
+  if (ctx.actor) requireRole(ctx.actor, "admin");
   const parsed = localUserInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed.error, "invalid user");
   const { username, password, role, name } = parsed.data;
@@ -43,9 +48,13 @@ export async function createUser({
     await ctx.db.update(users).set({ passwordHash, role, disabled: false }).where(eq(users.id, existing.id));
     return { id: existing.id, username, role, created: false };
   }
-  const [row] = await ctx.db
-    .insert(users)
-    .values({ username, name: name ?? username, role, provider: "local", passwordHash })
-    .returning({ id: users.id });
-  return { id: row.id, username, role, created: true };
+  const actor = ctx.actor;
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({ username, name: name ?? username, role, provider: "local", passwordHash })
+      .returning({ id: users.id });
+    if (actor) await recordAudit({ ctx: { db: tx, actor }, input: { caseId: null, action: "user.create", after: { id: row.id, username, role } } });
+    return { id: row.id, username, role, created: true };
+  });
 }
