@@ -17,9 +17,10 @@ function post(server: WebServer, body: string, headers: Record<string, string> =
   });
 }
 
+/** Finished report files only: no stat (a temporary file may be renamed between listing and stat). */
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(dir, f)).isFile());
+  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(json|md)$/.test(f));
 }
 
 describe("POST /alerts on the production build, embedded mode (PGlite, folder, in-process queue)", () => {
