@@ -92,4 +92,47 @@ describe("/api/v1 on the production build with AUTH_MODE=disabled (embedded mode
     expect(feedback.status).toBe(201);
     expect(await feedback.json()).toEqual({ verdict: "correct", runId });
   });
+
+  it("accepts scoped bearer tokens without the CSRF header and answers 401 to a bogus one", async () => {
+    const created = async (role: string) => {
+      const res = await post("/api/v1/tokens", { name: `ci-${role}-${Date.now()}`, role });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { secret: string }).secret;
+    };
+    const responder = await created("responder");
+    const viewer = await created("viewer");
+    const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+    const list = await fetch(`${server.url}/api/v1/cases`, { headers: bearer(responder) });
+    expect(list.status).toBe(200);
+    expect((await list.json()).items.map((c: { id: string }) => c.id)).toContain(caseId);
+    expect((await post(`/api/v1/cases/${caseId}/reopen`, {}, bearer(viewer))).status).toBe(403);
+    const reopened = await post(`/api/v1/cases/${caseId}/reopen`, {}, bearer(responder));
+    expect(reopened.status).toBe(200);
+    const body = await reopened.json();
+    expect(body.status).toBe("open");
+    expect(body.audit[0]).toMatchObject({ action: "reopen", actor: expect.stringMatching(/^token:ci-responder-/) });
+    const bogus = await fetch(`${server.url}/api/v1/cases`, { headers: bearer(`tarka_${"A".repeat(43)}`) });
+    expect(bogus.status).toBe(401);
+    expect((await bogus.json()).error.message).toBe("unknown, revoked or expired API token");
+    expect((await fetch(`${server.url}/api/v1/cases`, { headers: bearer("garbage") })).status).toBe(401);
+  });
+
+  it("lets the admin list, create and update users through /api/v1/users", async () => {
+    const username = `ops-${Date.now()}`;
+    expect((await post("/api/v1/users", { username, password: "short", role: "viewer" })).status).toBe(400);
+    expect((await post("/api/v1/users", { username, password: "long enough password", role: "viewer" }, {})).status).toBe(403);
+    const created = await post("/api/v1/users", { username, password: "long enough password", role: "viewer" });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await post("/api/v1/users", { username, password: "long enough password" })).status).toBe(409);
+    const users = await (await fetch(`${server.url}/api/v1/users`)).json();
+    expect(users.items.find((u: { id: string }) => u.id === id)).toMatchObject({ username, role: "viewer", disabled: false, provider: "local" });
+    const patch = (body: unknown) =>
+      fetch(`${server.url}/api/v1/users/${id}`, { method: "PATCH", headers: { "content-type": "application/json", "x-tarka-csrf": csrf }, body: JSON.stringify(body) });
+    const updated = await patch({ role: "responder", disabled: true });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({ id, role: "responder", disabled: true });
+    expect((await patch({})).status).toBe(400);
+    expect((await patch({ role: "root" })).status).toBe(400);
+  });
 });
