@@ -2,6 +2,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { ConsoleProviders } from "@/components/console-context";
 import { SignOutButton } from "@/components/sign-out-button";
+import { ThemeToggle } from "@/components/theme-toggle";
+import { hasRole } from "@/lib/auth/roles";
 import { requirePageSession } from "./session";
 
 export const dynamic = "force-dynamic";
@@ -27,9 +29,15 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/dashboard" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
             Dashboard
           </Link>
+          {hasRole(actor.role, "admin") && (
+            <Link href="/admin" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+              Admin
+            </Link>
+          )}
           <span className="ml-auto text-slate-500" data-testid="current-user">
             {actor.name ?? actor.username} · {actor.role}
           </span>
+          <ThemeToggle />
           {session.authMode !== "disabled" && <SignOutButton />}
         </nav>
       </header>
