@@ -10,6 +10,7 @@ import type { ReportStore } from "@/lib/storage/types";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
 import type { Providers } from "@/lib/investigate/providers/types";
 import { createSnoozeCache, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
+import { createReceiptLedger, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
 import { startTracing, type Tracing } from "@/lib/tracing/start-tracing";
 
 /** Everything a process wires together once at start and hands to the lib/ verbs as context. */
@@ -22,6 +23,7 @@ export type Runtime = {
   queue: JobQueue;
   providers: Providers;
   snoozeCache: SnoozeCache;
+  receiptLedger: ReceiptLedger;
   tracing: Tracing;
   close(): Promise<void>;
 };
@@ -57,6 +59,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
     queue,
     providers,
     snoozeCache: createSnoozeCache(),
+    receiptLedger: createReceiptLedger(database.db),
     tracing,
     async close() {
       await queue.close();

@@ -33,6 +33,7 @@ export async function POST(req: Request): Promise<Response> {
           log: rt.log,
           metrics: rt.metrics,
           snoozeCache: rt.snoozeCache,
+          ledger: rt.receiptLedger,
           config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
         },
         input: { payload: parsed.data },

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { receivedAlerts } from "@/lib/db/schema";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
 import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
@@ -14,6 +12,7 @@ import { SpanKind, traceparentOf, withSpan } from "@/lib/tracing/spans";
 import { familyOf } from "./family";
 import { identityOf } from "./identity";
 import { normalizeAlert } from "./normalize";
+import { createReceiptLedger, type ReceiptLedger } from "./receipt-ledger";
 import type { AlertmanagerWebhook, NormalizedAlert } from "./schema";
 
 export type IngestResult = {
@@ -29,6 +28,8 @@ export type IngestContext = {
   metrics?: Metrics;
   now?: () => Date;
   snoozeCache?: SnoozeCache;
+  /** Shared by a process's requests so their receipts are written together; one per call otherwise. */
+  ledger?: ReceiptLedger;
   config: { allowlist: string[]; timeWindow: string; clusterName?: string };
 };
 
@@ -93,22 +94,9 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
     };
   });
 
+  const ledger = ctx.ledger ?? createReceiptLedger(ctx.db);
   try {
-    await ctx.db.insert(receivedAlerts).values(
-      rows.map((r) => ({
-        id: r.id,
-        fingerprint: r.alert.fingerprint,
-        alertname: r.alert.alertname,
-        status: r.alert.status,
-        labels: r.alert.labels,
-        annotations: r.alert.annotations,
-        startsAt: new Date(r.alert.startsAt),
-        endsAt: r.alert.endsAt ? new Date(r.alert.endsAt) : null,
-        receivedAt: now,
-        disposition: r.disposition,
-        dispositionReason: r.reason,
-      })),
-    );
+    await ledger.record(rows, now);
   } catch (e) {
     throw new ServiceError("unavailable", `could not record alerts: ${errorMessage(e)}`, { cause: e });
   }
@@ -154,9 +142,14 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
       firstError ??= o.reason;
     } else if (o.value.duplicate) duplicates.push(toQueue[i].id);
   });
-  await markDisposition(ctx.db, duplicates, "skipped_duplicate", "same notification already queued");
+  await ledger
+    .mark(duplicates.map((id) => ({ id, disposition: "skipped_duplicate", reason: "same notification already queued" })))
+    .catch((e: unknown) => {
+      throw new ServiceError("unavailable", `could not record duplicate alerts: ${errorMessage(e)}`, { cause: e });
+    });
   if (failed.length > 0) {
-    await markDisposition(ctx.db, failed, "enqueue_failed", errorMessage(firstError)).catch(() => undefined);
+    const reason = errorMessage(firstError);
+    await ledger.mark(failed.map((id) => ({ id, disposition: "enqueue_failed", reason }))).catch(() => undefined);
     throw new ServiceError("unavailable", `could not queue ${failed.length} alert(s): ${errorMessage(firstError)}`, {
       cause: firstError,
     });
@@ -180,12 +173,4 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
     for (const [reason, n] of Object.entries(result.skipped)) if (n > 0) ctx.metrics.alertsSkipped.inc({ reason }, n);
   }
   return result;
-}
-
-async function markDisposition(db: DbOrTx, ids: string[], disposition: AlertDisposition, reason: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(receivedAlerts)
-    .set({ disposition, dispositionReason: reason, updatedAt: sql`now()` })
-    .where(inArray(receivedAlerts.id, ids));
 }

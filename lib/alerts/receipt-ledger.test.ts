@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { receivedAlerts } from "@/lib/db/schema";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { createReceiptLedger, type Receipt } from "./receipt-ledger";
+
+let tdb: TestDatabase;
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+function receipt(n: number, labels: Record<string, string> = {}): Receipt {
+  return {
+    id: randomUUID(),
+    alert: {
+      fingerprint: `fp${n}`,
+      alertname: "KubePodCrashLooping",
+      status: n % 2 === 0 ? "firing" : "resolved",
+      labels: { alertname: "KubePodCrashLooping", pod: `api-${n}`, ...labels },
+      annotations: { summary: `pod api-${n} "crash" looping` },
+      startsAt: "2026-11-23T08:00:00.123Z",
+      endsAt: n % 2 === 0 ? null : "2026-11-23T09:00:00.000Z",
+      generatorURL: null,
+      externalURL: null,
+      receiver: "tarka",
+    },
+    disposition: "queued",
+    reason: null,
+  };
+}
+
+describe("receipt ledger on PostgreSQL", () => {
+  it("records concurrent requests' receipts with every field, and marks their dispositions", async () => {
+    const ledger = createReceiptLedger(tdb.db);
+    const at = new Date("2026-11-23T08:00:01.500Z");
+    const requests = Array.from({ length: 25 }, (_, r) => [receipt(r * 2), receipt(r * 2 + 1)]);
+    await Promise.all(requests.map((rs) => ledger.record(rs, at)));
+    const ids = requests.flat().map((r) => r.id);
+    const rows = await tdb.db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    expect(rows).toHaveLength(50);
+    const r3 = rows.find((r) => r.fingerprint === "fp3")!;
+    expect(r3).toMatchObject({
+      alertname: "KubePodCrashLooping",
+      status: "resolved",
+      labels: { alertname: "KubePodCrashLooping", pod: "api-3" },
+      annotations: { summary: 'pod api-3 "crash" looping' },
+      disposition: "queued",
+      dispositionReason: null,
+      caseId: null,
+    });
+    expect(r3.startsAt.toISOString()).toBe("2026-11-23T08:00:00.123Z");
+    expect(r3.endsAt?.toISOString()).toBe("2026-11-23T09:00:00.000Z");
+    expect(r3.receivedAt.toISOString()).toBe(at.toISOString());
+    expect(rows.find((r) => r.fingerprint === "fp2")!.endsAt).toBeNull();
+
+    const dup = ids.slice(0, 10);
+    await Promise.all([
+      ledger.mark(dup.slice(0, 5).map((id) => ({ id, disposition: "skipped_duplicate", reason: "same notification already queued" }))),
+      ledger.mark(dup.slice(5).map((id) => ({ id, disposition: "enqueue_failed", reason: "NATS down" }))),
+    ]);
+    const marked = await tdb.db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    const count = (d: string) => marked.filter((r) => r.disposition === d).length;
+    expect([count("skipped_duplicate"), count("enqueue_failed"), count("queued")]).toEqual([5, 5, 40]);
+    expect(marked.find((r) => r.id === dup[7])!.dispositionReason).toBe("NATS down");
+  });
+
+  it("a receipt PostgreSQL cannot store fails only its own request; concurrent ones are recorded", async () => {
+    const ledger = createReceiptLedger(tdb.db);
+    const good = Array.from({ length: 6 }, (_, i) => [receipt(100 + i)]);
+    const bad = [receipt(200, { note: "nul\u0000byte" })];
+    const outcomes = await Promise.allSettled([...good.slice(0, 3), bad, ...good.slice(3)].map((rs) => ledger.record(rs, new Date())));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    const ids = [...good.flat(), ...bad].map((r) => r.id);
+    const rows = await tdb.db.select({ id: receivedAlerts.id }).from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    expect(rows.map((r) => r.id).sort()).toEqual(good.flat().map((r) => r.id).sort());
+  });
+});
