@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { families } from "@/lib/alerts/family";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { createLogger } from "@/lib/log";
 import { type FakeKubernetes, startFakeKubernetes, writeKubeconfig } from "@/test/helpers/fake-kubernetes";
@@ -68,6 +69,9 @@ describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernete
     expect(outcomes(report, "prometheus")).toContain("ok");
     expect(report.queries.filter((q) => q.outcome === "error" || q.outcome === "timeout")).toEqual([]);
     expect(report.analysis.enrichment.why.length).toBeGreaterThan(0);
+    const a = report.analysis;
+    const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why])].join("\n");
+    for (const m of e.mentions ?? []) expect(said).toContain(m);
   });
 
   it("firing on healthy evidence: does not claim an actionable root cause", async () => {
@@ -105,6 +109,10 @@ describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernete
 });
 
 describe("the whole suite", () => {
+  it("has a scenario for every family", () => {
+    expect(scenarios.map((s) => s.family).sort()).toEqual([...families].sort());
+  });
+
   it("sent the Kubernetes API only reads", () => {
     expect(kube.requests.length).toBeGreaterThan(0);
     expect(kube.mutationAttempts).toBe(0);

@@ -18,6 +18,8 @@ export type Expected = {
   top: HypothesisCategory;
   classification: Classification;
   logs: "ok" | "empty" | "unavailable";
+  /** Text the base triage, the enrichment or a hypothesis must name. */
+  mentions?: string[];
 };
 
 export type Case = { alert: NormalizedAlert; seed: Seed; expected: Expected };
@@ -750,6 +752,159 @@ function certExpiry(ctx: Ctx): FamilyScenario {
   };
 }
 
+function replicationLag(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const p = podScenario(ctx, "pg", state);
+    const behind = state === "bad";
+    const lines = ["LOG:  started streaming WAL from primary at 3/1A000000 on timeline 1", "LOG:  checkpoint complete: wrote 1520 buffers (9.3%)"];
+    return {
+      labels: p.labels,
+      seed: {
+        metrics: [
+          // Behind: replay falls 7 s further behind every minute for 25 minutes while WAL keeps arriving.
+          ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (behind && m < 25 ? 2 + 7 * (25 - m) : 2)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.1),
+          ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => (behind ? 0.48 : 0.1)),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [stream(ctx, p.labels, lines)],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "replication_lag",
+    firing: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...bad.labels }, bad.seed, {
+      label: "suspected_replica_overloaded",
+      top: "saturation",
+      classification: "actionable",
+      logs: "ok",
+      mentions: ["replication lag 2 s → 3 min", "WAL arrives (write lag only 0 s)", "replica CPU at 96% of its limit"],
+    }),
+    healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
+    blocked: ["B", "C", "D"],
+  };
+}
+
+function observabilityPipeline(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const self = { job: `${ctx.prefix}-prometheus-${state}`, instance: "prometheus-k8s-0:9090" };
+    const failing = state === "bad";
+    return {
+      labels: { namespace: `${ctx.prefix}-monitoring-${state}`, ...self },
+      seed: {
+        metrics: [
+          // Failing: one rule of one group fails every 100 s for the last 15 minutes.
+          ...counter(ctx, "prometheus_rule_evaluation_failures_total", { ...self, rule_group: "/etc/prometheus/rules/shop.yaml;shop" }, (m) => (failing && m < 15 ? 0.01 : 0)),
+          ...counter(ctx, "prometheus_rule_evaluation_failures_total", { ...self, rule_group: "/etc/prometheus/rules/node.yaml;node" }, () => 0),
+          ...counter(ctx, "prometheus_target_scrapes_sample_out_of_order_total", self, () => 0),
+          ...counter(ctx, "prometheus_remote_storage_samples_failed_total", { ...self, remote_name: "vm", url: "http://vminsert:8480/insert/0/prometheus/api/v1/write" }, () => 0),
+          ...gauge(ctx, "prometheus_tsdb_head_series", self, (m) => 1.2e6 + 1_000 * Math.round(m % 5)),
+          ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 52_000),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "observability_pipeline",
+    firing: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...bad.labels }, bad.seed, {
+      label: "suspected_alerting_rules_error",
+      top: "alerting_pipeline",
+      classification: "actionable",
+      logs: "empty",
+      mentions: ["6 Prometheus rule evaluation failures in 10 min at worst"],
+    }),
+    healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
+    blocked: ["D"],
+  };
+}
+
+function meta(ctx: Ctx): FamilyScenario {
+  const firing = (labels: Labels) => gauge(ctx, "ALERTS", { ...labels, alertstate: "firing" }, () => 1);
+  const watchdog = { alertname: "Watchdog", severity: "none" };
+  // InfoInhibitor fires per namespace that has info alerts and no warning or critical one.
+  const inhibitor = { alertname: "InfoInhibitor", severity: "none", namespace: `${ctx.prefix}-meta` };
+  return {
+    family: "meta",
+    // Both always fire by design: Prometheus's ALERTS series shows it, and the verdict says it is not a page.
+    firing: mk(ctx, watchdog, { metrics: firing(watchdog) }, { label: "heartbeat", top: "noise", classification: "informational", logs: "unavailable" }),
+    healthy: mk(ctx, inhibitor, { metrics: firing(inhibitor) }, { label: "expected_inhibitor", top: "noise", classification: "informational", logs: "empty" }),
+    blocked: [],
+  };
+}
+
+function generic(ctx: Ctx): FamilyScenario {
+  const make = (state: "ok" | "bad") => {
+    const p = podScenario(ctx, "generic", state);
+    const crashing = state === "bad";
+    const refused = `FATAL: cannot start: dial tcp ledger.${p.namespace}.svc:5432: connect: connection refused`;
+    const lines = crashing ? ["starting checkout v1.2.3", refused, refused] : neutralLines;
+    const expr = `${seriesName("checkout_health_check_ok", { namespace: p.namespace, pod: p.pod })} == 0`;
+    return {
+      labels: p.labels,
+      expr,
+      seed: {
+        metrics: [
+          ...gauge(ctx, "checkout_health_check_ok", { namespace: p.namespace, pod: p.pod }, (m) => (crashing && m < 20 ? 0 : 1)),
+          ...counter(ctx, "kube_pod_container_status_restarts_total", p.labels, (m) => (crashing && m < 20 ? 1 / 240 : 0)),
+          ...gauge(ctx, "kube_pod_container_status_ready", p.labels, (m) => (crashing && m < 20 ? 0 : 1)),
+          ...gauge(ctx, "container_memory_working_set_bytes", p.labels, () => 9e7),
+        ],
+        objects: [
+          podObject(ctx, {
+            ...p,
+            name: p.pod,
+            phase: "Running",
+            container: crashing
+              ? {
+                  ready: false,
+                  restartCount: 5,
+                  state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container=app" } },
+                  lastState: { terminated: { reason: "Error", exitCode: 1, startedAt: ago(ctx, 3).toISOString(), finishedAt: ago(ctx, 2).toISOString() } },
+                }
+              : { ready: true },
+          }),
+          nodeObject(p.node, healthyNode),
+          ...(crashing ? [eventObject(ctx, p.namespace, { kind: "Pod", name: p.pod }, "BackOff", "Back-off restarting failed container app")] : []),
+        ],
+        podLogs: crashing ? [{ namespace: p.namespace, pod: p.pod, container: "app", previous: true, lines }] : [],
+        streams: [stream(ctx, p.labels, lines)],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  // Prometheus puts the rule's expression in the generatorURL; the generic family runs it.
+  const withExpr = (c: Case, expr: string): Case => ({
+    ...c,
+    alert: { ...c.alert, generatorURL: `http://prometheus.example:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1` },
+  });
+  return {
+    family: "generic",
+    firing: withExpr(
+      mk(ctx, { alertname: "CheckoutHealthCheckFailing", severity: "critical", ...bad.labels }, bad.seed, {
+        // No dedicated investigation: the enrichment stays unknown, the base triage and the logs carry the diagnosis.
+        label: "unknown_needs_human",
+        top: "dependency_unavailable",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["waiting: CrashLoopBackOff", "last terminated: Error (exit 1)", `ledger.${bad.labels.namespace}.svc:5432`, "CheckoutHealthCheckFailing rule expression: last 0"],
+      }),
+      bad.expr,
+    ),
+    healthy: withExpr(
+      mk(ctx, { alertname: "CheckoutHealthCheckFailing", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
+      ok.expr,
+    ),
+    blocked: ["B", "C", "D"],
+  };
+}
+
 /** One scenario per family; `prefix` must be a lowercase DNS-label fragment, unique per run. */
 export function buildScenarios(ctx: Ctx): FamilyScenario[] {
   const all = [
@@ -768,6 +923,10 @@ export function buildScenarios(ctx: Ctx): FamilyScenario[] {
     cacheChurn(ctx),
     volumeFilling(ctx),
     certExpiry(ctx),
+    replicationLag(ctx),
+    observabilityPipeline(ctx),
+    meta(ctx),
+    generic(ctx),
   ];
   for (const s of all) {
     for (const c of [s.firing, s.healthy]) {
