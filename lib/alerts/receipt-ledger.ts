@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { groupCommit } from "@/lib/db/group-commit";
+import { receivedAlerts } from "@/lib/db/schema";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import type { NormalizedAlert } from "./schema";
 
@@ -18,21 +19,30 @@ export type ReceiptLedger = {
 };
 
 export function createReceiptLedger(db: DbOrTx): ReceiptLedger {
-  const insert = groupCommit<Record<string, unknown>>(async (rows) => {
-    await db.execute(sql`
-      insert into received_alerts
-        (id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, received_at, disposition, disposition_reason)
-      select id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, received_at, disposition, disposition_reason
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+  // Named (prepared) statements: drizzle sends unnamed ones as Parse/Describe, wait, then Bind/Execute,
+  // two round trips each; a prepared statement is one after its first use on a connection. The
+  // select lists every column in the table's order, as drizzle's insert…select names them all.
+  const insertStatement = db
+    .insert(receivedAlerts)
+    .select(
+      sql`select id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, received_at, disposition,
+        disposition_reason, null::uuid, null::uuid, now()
+      from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as r(
         id uuid, fingerprint text, alertname text, status text, labels jsonb, annotations jsonb,
-        starts_at timestamptz, ends_at timestamptz, received_at timestamptz, disposition text, disposition_reason text)`);
+        starts_at timestamptz, ends_at timestamptz, received_at timestamptz, disposition text, disposition_reason text)`,
+    )
+    .prepare("tarka_record_receipts");
+  const updateStatement = db
+    .update(receivedAlerts)
+    .set({ disposition: sql`c.disposition`, dispositionReason: sql`c.reason`, updatedAt: sql`now()` })
+    .from(sql`jsonb_to_recordset(${sql.placeholder("changes")}::jsonb) as c(id uuid, disposition text, reason text)`)
+    .where(sql`${receivedAlerts.id} = c.id`)
+    .prepare("tarka_mark_receipts");
+  const insert = groupCommit<Record<string, unknown>>(async (rows) => {
+    await insertStatement.execute({ rows: JSON.stringify(rows) });
   });
   const update = groupCommit<DispositionChange>(async (changes) => {
-    await db.execute(sql`
-      update received_alerts a
-      set disposition = c.disposition, disposition_reason = c.reason, updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as c(id uuid, disposition text, reason text)
-      where a.id = c.id`);
+    await updateStatement.execute({ changes: JSON.stringify(changes) });
   });
 
   return {
