@@ -1,15 +1,16 @@
 # syntax=docker/dockerfile:1
 # One image, three commands (k8s/ sets them as args, so tini stays PID 1):
 #   web     node server.js                          (Next.js standalone, listens on $PORT)
-#   worker  node --import tsx worker/main.ts        (health and metrics on $WORKER_PORT)
-#   cli     node --import tsx worker/cli.ts --migrate | --list-alerts | --fingerprint <prefix> ...
+#   worker  node --max-old-space-size=192 dist/worker/main.mjs   (health and metrics on $WORKER_PORT)
+#   cli     node dist/worker/cli.mjs --migrate | --list-alerts | --fingerprint <prefix> ...
+#           (node --import tsx worker/cli.ts … runs the same from source)
 # Everything runs from /app, so drizzle/ migrations resolve relative to the working directory.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Dev dependencies included: the worker and CLI run TypeScript with tsx at run time.
+# Dev dependencies included: the migrate init containers (k8s/) run worker/cli.ts from source with tsx.
 # The lock file is written where the registry serves only linux-x64 builds of per-platform packages,
 # so npm ci may call it out of sync; npm install then keeps the locked versions (same rule as .ci/run).
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
@@ -39,6 +40,7 @@ COPY worker ./worker
 COPY drizzle ./drizzle
 # The standalone server (server.js, .next/server, traced node_modules) lands on top of the full
 # node_modules; Next.js leaves static assets and public/ for the deployer to copy.
+COPY --from=build /app/dist/worker ./dist/worker
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/public ./public

@@ -101,7 +101,7 @@ describe("Dockerfile", () => {
     ]);
   });
 
-  it("installs dev dependencies too, because the worker runs TypeScript through tsx", () => {
+  it("installs dev dependencies too, because the migrate init containers run TypeScript through tsx", () => {
     const run = ops(stage("deps"), "RUN").join(" ");
     expect(run).toMatch(/npm ci\b/);
     expect(run).not.toMatch(/--omit|--only=prod|--production/);
@@ -109,12 +109,15 @@ describe("Dockerfile", () => {
     expect({ ...pkg.dependencies, ...pkg.devDependencies }.tsx).toBeDefined();
   });
 
-  it("builds Next.js standalone output and copies what standalone leaves out", () => {
+  it("builds Next.js standalone output and the worker bundle, and copies what standalone leaves out", () => {
     expect(ops(stage("build"), "RUN").join(" ")).toContain("npm run build");
-    expect((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts.build).toBe("next build");
+    const { scripts } = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
+    expect(scripts.build.split(" && ")).toEqual(["next build", "npm run build:worker"]);
+    expect(scripts["build:worker"]).toBe("tsx worker/build.ts");
     expect(read("next.config.ts")).toMatch(/output:\s*"standalone"/);
     const copies = ops(stage("runtime"), "COPY").filter((c) => c.startsWith("--from=build"));
     expect(copies).toEqual([
+      "--from=build /app/dist/worker ./dist/worker",
       "--from=build /app/.next/standalone ./",
       "--from=build /app/.next/static ./.next/static",
       "--from=build /app/public ./public",
@@ -159,7 +162,7 @@ describe("Dockerfile", () => {
       expect(fs.existsSync(path.join(REPO, s)), s).toBe(true);
       expect(isIgnored(s, dockerignore), s).toBe(false);
     }
-    for (const must of ["node_modules", ".next", ".git", ".env", ".env.local", "lib/env.test.ts"]) {
+    for (const must of ["node_modules", ".next", "dist", ".git", ".env", ".env.local", "lib/env.test.ts"]) {
       expect(isIgnored(must, dockerignore), must).toBe(true);
     }
     for (const kept of ["app/page.tsx", "next.config.ts", "lib/env.ts", ".env.example"]) {

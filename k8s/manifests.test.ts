@@ -13,6 +13,7 @@ import { ClusterRole, ClusterRoleBinding, type IClusterRole, type IClusterRoleBi
 import { NetworkPolicy, type INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import type { IIoK8sApiCoreV1Container, IIoK8sApiCoreV1PodSpec } from "kubernetes-models/v1";
 import { envSchema, loadEnv } from "@/lib/env";
+import { workerEntryPoints } from "@/worker/build";
 import { K8S_DIR, findObject, manifestFiles, readManifests, readYamlDocuments, type Manifest } from "./tests/read-manifests";
 
 const REPO = path.resolve(K8S_DIR, "..");
@@ -374,6 +375,16 @@ describe("k8s manifests", () => {
     expect(spec.containers[0].livenessProbe?.httpGet?.path).toBe("/healthz");
   });
 
+  it("worker caps V8's heap well inside its memory limit, so a leak ends in a heap error, not a silent OOM kill", () => {
+    const c = (findObject("Deployment", "tarka-worker") as unknown as IDeployment).spec!.template.spec!.containers[0];
+    const capMb = Number(/^--max-old-space-size=(\d+)$/.exec(c.args!.find((a) => a.startsWith("--max-old-space-size=")) ?? "")?.[1]);
+    expect(capMb).toBeGreaterThan(0);
+    const mib = (q: string | number | undefined) => Number(/^(\d+)Mi$/.exec(String(q))?.[1]);
+    // Code, the young generation and buffers outside the heap come on top of the old space.
+    expect(mib(c.resources!.limits!.memory)).toBeGreaterThanOrEqual(capMb + 256);
+    expect(mib(c.resources!.requests!.memory)).toBeGreaterThanOrEqual(capMb);
+  });
+
   it("web listens where its Service and probes point", () => {
     const web = (findObject("Deployment", "tarka-webhook") as unknown as IDeployment).spec!.template.spec!;
     const c = web.containers[0];
@@ -409,6 +420,14 @@ describe("k8s manifests", () => {
         : container.args![container.args!.length - 1];
       // server.js is produced by `next build` (output: "standalone"); the Dockerfile test covers it.
       if (script === "server.js") continue;
+      // dist/worker/<name>.mjs is bundled from its entry point by `npm run build` (worker/build.ts).
+      const bundled = /^dist\/worker\/([a-z-]+)\.mjs$/.exec(script)?.[1];
+      if (bundled) {
+        const entry = workerEntryPoints[bundled as keyof typeof workerEntryPoints];
+        expect(entry, `${owner.name}/${container.name} runs ${script}, which worker/build.ts does not build`).toBeDefined();
+        expect(fs.existsSync(path.join(REPO, entry)), entry).toBe(true);
+        continue;
+      }
       expect(fs.existsSync(path.join(REPO, script)), `${owner.name}/${container.name} runs ${script}`).toBe(true);
     }
     for (const name of ["tarka-webhook", "tarka-worker"]) {

@@ -15,7 +15,7 @@ import { recordProviders } from "@/lib/investigate/replay/record-providers";
 import { parseRecording } from "@/lib/investigate/replay/recording";
 import { replayInvestigation } from "@/lib/investigate/replay/replay-investigation";
 import { errorMessage } from "@/lib/errors";
-import { runWorker } from "./main";
+import { runWorker } from "./run-worker";
 
 const usage = `Usage: npm run tarka -- <command> [options]
 

@@ -1,9 +1,9 @@
-// npm run worker — consumes alert jobs, investigates, writes reports, indexes cases.
 import { EnvError, loadEnv } from "@/lib/env";
 import { createRuntime } from "@/lib/runtime";
 import { startWorker } from "@/lib/jobs/start-worker";
 import { serveWorkerHealth } from "@/lib/jobs/serve-worker-health";
 
+/** The worker process: consumes alert jobs, investigates, writes reports, indexes cases; drains on SIGTERM. */
 export async function runWorker(): Promise<void> {
   let env;
   try {
@@ -36,11 +36,4 @@ export async function runWorker(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runWorker().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
 }
