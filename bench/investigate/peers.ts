@@ -1,17 +1,18 @@
 // Started by bench/investigate/run.ts in its own process, so the investigating process's RSS and CPU
 // are not mixed with the fakes'. Seeds VictoriaMetrics, a fake Kubernetes API and a fake Loki with the
-// crash-loop scenario, prints one JSON line with their URLs, and stops them when stdin closes.
-import { buildScenarios, seedOf } from "@/lib/investigate/integration/scenarios";
+// crash-loop scenario (once per prefix), prints one JSON line with their URLs, and stops them when
+// stdin closes.
+import { seedOf } from "@/lib/investigate/integration/scenarios";
 import { startFakeKubernetes } from "@/test/helpers/fake-kubernetes";
 import { startFakeLoki } from "@/test/helpers/fake-loki";
 import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";
+import { crashloopScenario } from "./scenario";
 
-const [nowIso, prefix] = process.argv.slice(2);
-if (!nowIso || !prefix) throw new Error("usage: peers.ts <now ISO> <prefix>");
+const [nowIso, ...prefixes] = process.argv.slice(2);
+if (!nowIso || prefixes.length === 0) throw new Error("usage: peers.ts <now ISO> <prefix>…");
 
-const crashloop = buildScenarios({ now: new Date(nowIso), prefix }).find((s) => s.family === "crashloop");
-if (!crashloop) throw new Error("no crashloop scenario");
-const seed = seedOf([crashloop.firing]);
+const now = new Date(nowIso);
+const seed = seedOf(prefixes.map((prefix) => crashloopScenario({ now, prefix }).firing));
 
 const [vm, loki, kube] = await Promise.all([
   startVictoriaMetrics(),

@@ -1,31 +1,36 @@
 // npm run bench:investigate — investigations per second, latency and RSS of investigateAlert for a
 // crash-looping pod killed by OOM, against local VictoriaMetrics + fake Kubernetes API + fake Loki (run
 // in a child process), and against no providers at all (the engine's own cost) in the same run.
+// The investigating side runs twice, each in its own process: from source under tsx with V8's default
+// heap (how the worker ran before it was bundled), then as shipped: bundled like dist/worker/main.mjs
+// and started with the node flags of k8s/worker-deployment.yaml.
+// Then the worker process itself, both ways, at WORKER_CONCURRENCY=8: a burst of BENCH_WORKER_JOBS
+// (1000) alerts for distinct crash-looping pods through JetStream, PostgreSQL and its report store.
+// BENCH_NODE_FLAGS (e.g. "--max-old-space-size=256", or "" for none) replaces those flags, to try others.
 // Prints figures; asserts nothing about speed (targets are compared in the printed table).
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { investigateAt, providersFor } from "@/lib/investigate/integration/run-investigation";
-import { buildScenarios } from "@/lib/investigate/integration/scenarios";
-import type { Providers } from "@/lib/investigate/providers/types";
-import type { Report } from "@/lib/investigate/report";
-import { createLogger } from "@/lib/log";
+import { promisify } from "node:util";
+import { parseAllDocuments } from "yaml";
 import { writeKubeconfig } from "@/test/helpers/fake-kubernetes";
+import { bundle } from "@/worker/build";
+import type { InvestigatorInput, InvestigatorOutput, Row } from "./investigator";
+import { crashloopScenario } from "./scenario";
+import { measureWorkerProcess, type WorkerProcessRow } from "./worker-process";
 
 const N = Number(process.env.BENCH_INVESTIGATIONS ?? 200);
-const WARMUP = 10;
-const RSS_SAMPLE_MS = 50;
+const WORKER_JOBS = Number(process.env.BENCH_WORKER_JOBS ?? 1000);
+const WORKER_CONCURRENCY = 8;
 const TARGET_P95_MS = 1_500;
 const TARGET_RSS_MB = 250;
-const log = createLogger({ level: "silent" });
+const repo = path.resolve(import.meta.dirname, "../..");
 
-type Row = { name: string; concurrency: number; perS: number; p50: number; p95: number; max: number; rssMb: number; heapMb: number; wrong: number };
-
-async function startPeers(now: Date, prefix: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "peers.ts"), now.toISOString(), prefix], {
+async function startPeers(now: Date, prefixes: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "peers.ts"), now.toISOString(), ...prefixes], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -44,136 +49,123 @@ async function startPeers(now: Date, prefix: string) {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+/** The node flags the worker Deployment starts dist/worker/main.mjs with, e.g. its heap cap. */
+function shippedNodeFlags(): string[] {
+  const docs = parseAllDocuments(readFileSync(path.join(repo, "k8s/worker-deployment.yaml"), "utf8")).map((d) => d.toJS());
+  const deployment = docs.find((d) => d?.kind === "Deployment");
+  const args = deployment?.spec?.template?.spec?.containers?.find((c: { name: string }) => c.name === "worker")?.args as string[] | undefined;
+  if (!args || args[0] !== "node" || args.at(-1) !== "dist/worker/main.mjs") {
+    throw new Error(`k8s/worker-deployment.yaml: expected the worker to run node … dist/worker/main.mjs, found ${JSON.stringify(args)}`);
+  }
+  return args.slice(1, -1);
 }
 
-async function measure(
-  name: string,
-  input: { alert: NormalizedAlert; providers: Providers; now: Date; concurrency: number; isRight: (r: Report) => boolean },
-): Promise<Row> {
-  const run = () => investigateAt({ ctx: { providers: input.providers, log, now: input.now }, input: { alert: input.alert } });
-  for (let i = 0; i < WARMUP; i++) await run();
-  const latencies: number[] = [];
-  let wrong = 0;
-  let issued = 0;
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  };
-  sample();
-  const sampler = setInterval(sample, RSS_SAMPLE_MS);
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: input.concurrency }, async () => {
-      while (issued < N) {
-        issued++;
-        const t0 = performance.now();
-        const report = await run();
-        latencies.push(performance.now() - t0);
-        if (!input.isRight(report)) wrong++;
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
-  clearInterval(sampler);
-  sample();
-  latencies.sort((a, b) => a - b);
-  return {
-    name,
-    concurrency: input.concurrency,
-    perS: (latencies.length / wallMs) * 1000,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    max: latencies.at(-1) ?? Number.NaN,
-    rssMb: rss / 2 ** 20,
-    heapMb: heap / 2 ** 20,
-    wrong,
-  };
+async function investigate(nodeArgs: string[], input: InvestigatorInput): Promise<InvestigatorOutput> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, JSON.stringify(input)], {
+    cwd: repo,
+    maxBuffer: 16 * 2 ** 20,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as InvestigatorOutput;
 }
 
 const fmt = (v: number, digits = 1) => v.toFixed(digits);
 
-async function main() {
-  const idleRssMb = process.memoryUsage.rss() / 2 ** 20;
-  const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
-  const prefix = `bench${randomBytes(3).toString("hex")}`;
-  const scenario = buildScenarios({ now, prefix }).find((s) => s.family === "crashloop");
-  if (!scenario) throw new Error("no crashloop scenario");
-  const { alert, expected } = scenario.firing;
-
-  const peers = await startPeers(now, prefix);
-  const withPeers = providersFor({ ...peers.urls, kubeconfigPath: writeKubeconfig(peers.urls.kubeUrl), timeoutMs: 5_000 });
-  const none: Providers = { timeoutMs: 5_000 };
-  const sample = await investigateAt({ ctx: { providers: withPeers, log, now }, input: { alert } });
-
-  const rows: Row[] = [];
-  try {
-    for (const concurrency of [1, 8]) {
-      rows.push(
-        await measure("baseline: no providers (engine only)", {
-          alert,
-          providers: none,
-          now,
-          concurrency,
-          isRight: (r) => r.family === "crashloop" && r.analysis.blockers.join() === "B,C,D",
-        }),
-      );
-    }
-    for (const concurrency of [1, 8]) {
-      rows.push(
-        await measure("VictoriaMetrics + fake Kubernetes + fake Loki", {
-          alert,
-          providers: withPeers,
-          now,
-          concurrency,
-          isRight: (r) =>
-            r.analysis.enrichment.label === expected.label &&
-            r.evidence.logs.status === expected.logs &&
-            r.queries.every((q) => q.outcome === "ok" || q.outcome === "empty"),
-        }),
-      );
-    }
-    // Where the time goes: one provider at a time, concurrency 1 (other evidence missing is expected).
-    for (const only of ["metrics", "kubernetes", "logs"] as const) {
-      rows.push(
-        await measure(`only ${only}`, {
-          alert,
-          providers: { timeoutMs: withPeers.timeoutMs, [only]: withPeers[only] },
-          now,
-          concurrency: 1,
-          isRight: (r) => r.queries.every((q) => q.outcome === "ok" || q.outcome === "empty"),
-        }),
-      );
-    }
-  } finally {
-    await peers.stop();
-  }
-
-  console.log(`\nbench/investigate — ${N} investigations per row after ${WARMUP} warm-up, ${os.cpus().length} cores, node ${process.version}`);
-  console.log(`alert: ${alert.alertname} (crash loop, last termination OOMKilled); one investigation = ${sample.queries.length} provider calls (${["kubernetes", "prometheus", "logs"].map((p) => `${p} ${sample.queries.filter((q) => q.provider === p).length}`).join(", ")}); label ${sample.analysis.enrichment.label}`);
-  console.log(`RSS after loading the code (engine, providers, @kubernetes/client-node), before any investigation: ${fmt(idleRssMb, 0)} MB\n`);
+function printRun(title: string, out: InvestigatorOutput) {
+  console.log(`\n### ${title}\n`);
+  console.log(`RSS after loading the code (the worker's modules: engine, providers, @kubernetes/client-node, queue, database, storage), before any investigation: ${fmt(out.idleRssMb, 0)} MB`);
+  console.log(`peak RSS of the process (VmHWM): ${out.peakRssMb === null ? "n/a" : `${fmt(out.peakRssMb, 0)} MB`}\n`);
   console.log("| scenario | concurrency | investigations/s | p50 ms | p95 ms | max ms | max RSS MB | max heap used MB | wrong reports |");
   console.log("|---|---|---|---|---|---|---|---|---|");
-  for (const r of rows) {
+  for (const r of out.rows) {
     console.log(`| ${r.name} | ${r.concurrency} | ${fmt(r.perS)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${fmt(r.rssMb, 0)} | ${fmt(r.heapMb, 0)} | ${r.wrong} |`);
   }
-  const at = (name: string, c: number) => rows.find((r) => r.name.startsWith(name) && r.concurrency === c) as Row;
+  const at = (name: string, c: number) => out.rows.find((r) => r.name.startsWith(name) && r.concurrency === c) as Row;
   console.log("\nprovider cost (with peers / baseline):");
   for (const c of [1, 8]) {
     const b = at("baseline", c);
     const p = at("VictoriaMetrics", c);
     console.log(`- concurrency ${c}: p50 ${fmt(p.p50 / b.p50)}×, throughput ${fmt(p.perS / b.perS, 3)}×`);
   }
-  const worstP95 = Math.max(at("VictoriaMetrics", 1).p95, at("VictoriaMetrics", 8).p95);
-  const rss8 = at("VictoriaMetrics", 8).rssMb;
-  console.log("\n| target | figure | status |\n|---|---|---|");
-  console.log(`| p95 < ${TARGET_P95_MS} ms per investigation | ${fmt(worstP95)} ms (worst of concurrency 1 and 8) | ${worstP95 < TARGET_P95_MS ? "met" : "NOT met"} |`);
-  console.log(`| RSS < ${TARGET_RSS_MB} MB at concurrency 8 | ${fmt(rss8, 0)} MB | ${rss8 < TARGET_RSS_MB ? "met" : "NOT met"} |`);
-  const wrong = rows.reduce((n, r) => n + r.wrong, 0);
+}
+
+async function main() {
+  const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const prefix = `bench${randomBytes(3).toString("hex")}`;
+  const override = process.env.BENCH_NODE_FLAGS;
+  const flags = override === undefined ? shippedNodeFlags() : override.split(/\s+/).filter(Boolean);
+  const bundleDir = path.join(repo, "dist/bench");
+  await bundle({ entryPoints: { investigator: "bench/investigate/investigator.ts", worker: "worker/main.ts" }, outdir: bundleDir });
+  const runs = [
+    {
+      title: "source under tsx, V8 default heap (before)",
+      nodeArgs: ["--import", "tsx", path.join(import.meta.dirname, "investigator.ts")],
+      workerArgs: ["--import", "tsx", "worker/main.ts"],
+    },
+    {
+      title: `${override === undefined ? "shipped" : "BENCH_NODE_FLAGS"}: bundle, node ${flags.join(" ") || "(no flags)"}${override === undefined ? " (as k8s/worker-deployment.yaml)" : ""}`,
+      nodeArgs: [...flags, path.join(bundleDir, "investigator.mjs")],
+      workerArgs: [...flags, path.join(bundleDir, "worker.mjs")],
+    },
+  ];
+
+  const workerPrefixes = Array.from({ length: WORKER_JOBS }, (_, i) => `${prefix}w${i}`);
+  const peers = await startPeers(now, [prefix, ...workerPrefixes]);
+  const outputs: InvestigatorOutput[] = [];
+  const workerRows: Array<WorkerProcessRow | string> = [];
+  try {
+    const input: InvestigatorInput = {
+      now: now.toISOString(),
+      prefix,
+      investigations: N,
+      peers: { metricsUrl: peers.urls.metricsUrl, logsUrl: peers.urls.logsUrl, kubeconfigPath: writeKubeconfig(peers.urls.kubeUrl) },
+    };
+    for (const run of runs) outputs.push(await investigate(run.nodeArgs, input));
+    const firing = workerPrefixes.map((p) => crashloopScenario({ now, prefix: p }).firing);
+    for (const run of runs) {
+      workerRows.push(
+        await measureWorkerProcess({
+          nodeArgs: run.workerArgs,
+          cwd: repo,
+          concurrency: WORKER_CONCURRENCY,
+          alerts: firing.map((f) => f.alert),
+          expectedClassification: firing[0]!.expected.classification,
+          peers: input.peers,
+        }).catch((e: unknown) => `not measured: ${e instanceof Error ? e.message : String(e)} (needs PostgreSQL and NATS: bash scripts/services.sh)`),
+      );
+    }
+  } finally {
+    await peers.stop();
+  }
+
+  const [first] = outputs as [InvestigatorOutput];
+  const calls = Object.values(first.calls).reduce((a, b) => a + b, 0);
+  const load = os.loadavg().map((l) => fmt(l, 2)).join(" ");
+  console.log(`\nbench/investigate — ${N} investigations per row after 10 warm-up, ${os.cpus().length} cores, node ${first.node}, load average ${load}`);
+  console.log(`alert: crash loop, last termination OOMKilled; one investigation = ${calls} provider calls (${Object.entries(first.calls).map(([p, n]) => `${p} ${n}`).join(", ")}); label ${first.label}`);
+  runs.forEach((run, i) => printRun(run.title, outputs[i] as InvestigatorOutput));
+
+  console.log(`\n### The worker process: ${WORKER_JOBS} alerts in one burst, WORKER_CONCURRENCY=${WORKER_CONCURRENCY}\n`);
+  console.log("Investigation time as the worker recorded it (queueing excluded); RSS of the worker process from /proc.\n");
+  console.log("| worker | RSS at rest MB | max RSS MB (50 ms samples) | peak RSS MB (VmHWM) | investigations/s | p50 ms | p95 ms | max ms | wrong reports |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
+  runs.forEach((run, i) => {
+    const w = workerRows[i] as WorkerProcessRow | string;
+    if (typeof w === "string") console.log(`| ${run.title} | ${w} | | | | | | | |`);
+    else console.log(`| ${run.title} | ${fmt(w.idleRssMb, 0)} | ${fmt(w.maxRssMb, 0)} | ${fmt(w.peakRssMb, 0)} | ${fmt(w.perS)} | ${fmt(w.p50, 0)} | ${fmt(w.p95, 0)} | ${fmt(w.max, 0)} | ${w.wrong} |`);
+  });
+
+  const shipped = outputs.at(-1) as InvestigatorOutput;
+  const shippedWorker = workerRows.at(-1) as WorkerProcessRow | string;
+  const at = (c: number) => shipped.rows.find((r) => r.name.startsWith("VictoriaMetrics") && r.concurrency === c) as Row;
+  const workerP95 = typeof shippedWorker === "string" ? 0 : shippedWorker.p95;
+  const worstP95 = Math.max(at(1).p95, at(8).p95, workerP95);
+  const rss8 = at(8).rssMb;
+  const worstRss = Math.max(rss8, shipped.peakRssMb ?? 0, typeof shippedWorker === "string" ? 0 : shippedWorker.peakRssMb);
+  console.log(`\n### Against the targets (${override === undefined ? "shipped configuration" : "BENCH_NODE_FLAGS"})\n\n| target | figure | status |\n|---|---|---|`);
+  console.log(`| p95 < ${TARGET_P95_MS} ms per investigation | ${fmt(worstP95)} ms (worst of concurrency 1 and 8 in-process${workerP95 ? `; worker process p95 ${fmt(workerP95, 0)} ms` : ""}) | ${worstP95 < TARGET_P95_MS ? "met" : "NOT met"} |`);
+  const workerFigure = typeof shippedWorker === "string" ? "worker process not measured" : `worker process peak ${fmt(shippedWorker.peakRssMb, 0)} MB`;
+  console.log(`| RSS < ${TARGET_RSS_MB} MB at concurrency 8 | ${fmt(rss8, 0)} MB in-process (process peak ${shipped.peakRssMb === null ? "n/a" : `${fmt(shipped.peakRssMb, 0)} MB`}); ${workerFigure} | ${worstRss < TARGET_RSS_MB ? "met" : "NOT met"} |`);
+  const wrong = [...outputs.flatMap((o) => o.rows), ...workerRows.filter((w) => typeof w !== "string")].reduce((n, r) => n + r.wrong, 0);
   if (wrong) {
     console.log(`\n${wrong} report(s) did not match the expected diagnosis`);
     process.exitCode = 1;
