@@ -1,16 +1,25 @@
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DbHandle } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { createReceiptLedger, type Receipt } from "./receipt-ledger";
 
-let tdb: TestDatabase;
+let postgres: TestDatabase;
+let pglite: DbHandle;
+const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-ledger-"));
 beforeAll(async () => {
-  tdb = await createTestDatabase();
+  postgres = await createTestDatabase();
+  pglite = await openDatabase({ dataDir: pgliteDir });
 });
 afterAll(async () => {
-  await tdb?.drop();
+  await postgres?.drop();
+  await pglite?.close();
+  fs.rmSync(pgliteDir, { recursive: true, force: true });
 });
 
 function receipt(n: number, labels: Record<string, string> = {}): Receipt {
@@ -33,14 +42,17 @@ function receipt(n: number, labels: Record<string, string> = {}): Receipt {
   };
 }
 
-describe("receipt ledger on PostgreSQL", () => {
+describe.each([
+  { name: "PostgreSQL", handle: () => postgres },
+  { name: "PGlite", handle: () => pglite },
+])("receipt ledger on $name", ({ handle }) => {
   it("records concurrent requests' receipts with every field, and marks their dispositions", async () => {
-    const ledger = createReceiptLedger(tdb.db);
+    const ledger = createReceiptLedger(handle().db);
     const at = new Date("2026-11-23T08:00:01.500Z");
     const requests = Array.from({ length: 25 }, (_, r) => [receipt(r * 2), receipt(r * 2 + 1)]);
     await Promise.all(requests.map((rs) => ledger.record(rs, at)));
     const ids = requests.flat().map((r) => r.id);
-    const rows = await tdb.db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    const rows = await handle().db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
     expect(rows).toHaveLength(50);
     const r3 = rows.find((r) => r.fingerprint === "fp3")!;
     expect(r3).toMatchObject({
@@ -62,20 +74,20 @@ describe("receipt ledger on PostgreSQL", () => {
       ledger.mark(dup.slice(0, 5).map((id) => ({ id, disposition: "skipped_duplicate", reason: "same notification already queued" }))),
       ledger.mark(dup.slice(5).map((id) => ({ id, disposition: "enqueue_failed", reason: "NATS down" }))),
     ]);
-    const marked = await tdb.db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    const marked = await handle().db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
     const count = (d: string) => marked.filter((r) => r.disposition === d).length;
     expect([count("skipped_duplicate"), count("enqueue_failed"), count("queued")]).toEqual([5, 5, 40]);
     expect(marked.find((r) => r.id === dup[7])!.dispositionReason).toBe("NATS down");
   });
 
   it("a receipt PostgreSQL cannot store fails only its own request; concurrent ones are recorded", async () => {
-    const ledger = createReceiptLedger(tdb.db);
+    const ledger = createReceiptLedger(handle().db);
     const good = Array.from({ length: 6 }, (_, i) => [receipt(100 + i)]);
     const bad = [receipt(200, { note: "nul\u0000byte" })];
     const outcomes = await Promise.allSettled([...good.slice(0, 3), bad, ...good.slice(3)].map((rs) => ledger.record(rs, new Date())));
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
     const ids = [...good.flat(), ...bad].map((r) => r.id);
-    const rows = await tdb.db.select({ id: receivedAlerts.id }).from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    const rows = await handle().db.select({ id: receivedAlerts.id }).from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
     expect(rows.map((r) => r.id).sort()).toEqual(good.flat().map((r) => r.id).sort());
   });
 });

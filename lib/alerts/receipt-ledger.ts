@@ -32,17 +32,28 @@ export function createReceiptLedger(db: DbOrTx): ReceiptLedger {
         starts_at timestamptz, ends_at timestamptz, received_at timestamptz, disposition text, disposition_reason text)`,
     )
     .prepare("tarka_record_receipts");
+  // By id list, not a join with jsonb_to_recordset: the planner guesses 100 rows for the function
+  // and turns to a sequential scan of the whole table once it holds tens of thousands of receipts.
   const updateStatement = db
     .update(receivedAlerts)
-    .set({ disposition: sql`c.disposition`, dispositionReason: sql`c.reason`, updatedAt: sql`now()` })
-    .from(sql`jsonb_to_recordset(${sql.placeholder("changes")}::jsonb) as c(id uuid, disposition text, reason text)`)
-    .where(sql`${receivedAlerts.id} = c.id`)
+    .set({ disposition: sql`${sql.placeholder("disposition")}`, dispositionReason: sql`${sql.placeholder("reason")}`, updatedAt: sql`now()` })
+    .where(sql`${receivedAlerts.id} = any(${sql.placeholder("ids")}::uuid[])`)
     .prepare("tarka_mark_receipts");
   const insert = groupCommit<Record<string, unknown>>(async (rows) => {
     await insertStatement.execute({ rows: JSON.stringify(rows) });
   });
   const update = groupCommit<DispositionChange>(async (changes) => {
-    await updateStatement.execute({ changes: JSON.stringify(changes) });
+    const groups = new Map<string, DispositionChange[]>();
+    for (const c of changes) {
+      const key = JSON.stringify([c.disposition, c.reason]);
+      const group = groups.get(key);
+      if (group) group.push(c);
+      else groups.set(key, [c]);
+    }
+    for (const [, group] of groups) {
+      const { disposition, reason } = group[0];
+      await updateStatement.execute({ disposition, reason, ids: `{${group.map((c) => c.id).join(",")}}` });
+    }
   });
 
   return {
