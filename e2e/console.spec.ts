@@ -72,6 +72,26 @@ test("inbox filters and search live in the URL", async ({ page }) => {
   await expect(page).toHaveURL(new RegExp(`/cases/${payments.id}`));
 });
 
+test("keyboard: j and k move the selection, Enter opens the selected case, / focuses the search", async ({ page }) => {
+  await signIn(page, "viewer");
+  const rows = page.getByRole("table", { name: "Cases" }).locator("tbody tr");
+  await expect(rows.nth(1)).toBeVisible();
+  await expect(rows.nth(0)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveAttribute("aria-selected", "true");
+  await expect(rows.nth(0)).toHaveAttribute("aria-selected", "false");
+  await page.keyboard.press("k");
+  await expect(rows.nth(0)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("j");
+  const href = await rows.nth(1).getByRole("link").first().getAttribute("href");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  await page.goBack();
+  await expect(rows.nth(0)).toBeVisible();
+  await page.keyboard.press("/");
+  await expect(page.getByLabel("Search cases")).toBeFocused();
+});
+
 test("the case page shows the report sections and a metrics chart", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto(`/cases/${payments.id}`);
