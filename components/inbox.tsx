@@ -36,6 +36,8 @@ export function Inbox({ filters, initial, facets, error }: { filters: string; in
   const [more, setMore] = useState<CaseSummary[]>([]);
   const [loadingMore, setLoadingMore] = useState(false);
   const [selected, setSelected] = useState(0);
+  // The shortcuts work once hydrated; their hint appears then, not with the server-rendered rows.
+  const [keysLive, setKeysLive] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const rowsRef = useRef<HTMLTableSectionElement>(null);
 
@@ -97,6 +99,7 @@ export function Inbox({ filters, initial, facets, error }: { filters: string; in
       }
     };
     window.addEventListener("keydown", onKey);
+    setKeysLive(true);
     return () => window.removeEventListener("keydown", onKey);
   }, [rows, selected, router]);
 
@@ -176,7 +179,7 @@ export function Inbox({ filters, initial, facets, error }: { filters: string; in
               {t.label}
             </button>
           ))}
-          <span className="ml-auto text-xs text-slate-500">j/k move · Enter open · / search</span>
+          {keysLive && <span className="ml-auto text-xs text-slate-500">j/k move · Enter open · / search</span>}
         </div>
         {updates > 0 && polled.data && (
           <button

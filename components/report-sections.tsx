@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import type { Finding, Report, Step } from "@/lib/investigate/report";
+import { logPatternIdOf } from "@/lib/investigate/log-patterns";
+import type { Finding, LogMatch, LogsEvidence, Report, Step } from "@/lib/investigate/report";
 import { CopyButton } from "./copy-button";
 import { SeriesChart } from "./series-chart";
 
@@ -83,12 +84,12 @@ export function ReportSections({ report }: { report: Report }) {
             {analysis.hypotheses.map((h) => (
               <li key={h.id}>
                 <div className="flex items-center gap-3">
-                  <span className="w-64 truncate text-sm font-medium">{h.title}</span>
-                  <span className="text-xs text-slate-500">{h.category}</span>
-                  <div className="h-2 flex-1 rounded bg-slate-200 dark:bg-slate-800" role="meter" aria-label={`${h.title} confidence`} aria-valuenow={h.confidence} aria-valuemin={0} aria-valuemax={100}>
+                  <span className="min-w-0 flex-1 text-sm font-medium">{h.title}</span>
+                  <span className="shrink-0 text-xs text-slate-500">{h.category}</span>
+                  <div className="h-2 w-24 shrink-0 rounded bg-slate-200 sm:w-40 dark:bg-slate-800" role="meter" aria-label={`${h.title} confidence`} aria-valuenow={h.confidence} aria-valuemin={0} aria-valuemax={100}>
                     <div className="h-2 rounded bg-sky-500" style={{ width: `${h.confidence}%` }} />
                   </div>
-                  <span className="w-10 text-right text-xs tabular-nums">{h.confidence}%</span>
+                  <span className="w-10 shrink-0 text-right text-xs tabular-nums">{h.confidence}%</span>
                 </div>
                 {h.why.length > 0 && <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{h.why.join(" · ")}</p>}
                 {h.counter.length > 0 && <p className="text-xs text-slate-500">Against: {h.counter.join(" · ")}</p>}
@@ -177,9 +178,18 @@ export function ReportSections({ report }: { report: Report }) {
             {evidence.logs.reason ? `: ${evidence.logs.reason}` : ""}.
           </p>
         ) : (
-          <pre className="max-h-72 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-950">
-            {evidence.logs.entries.slice(0, 50).map((e) => `${e.timestamp} ${e.line}`).join("\n")}
-          </pre>
+          <ol aria-label="Log excerpt" className="max-h-72 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-950">
+            {logExcerpt(evidence.logs).map(({ entry, match }, i) => (
+              <li
+                key={i}
+                data-matched={match ? "true" : undefined}
+                title={match?.title}
+                className={`whitespace-pre-wrap break-all ${match ? "-mx-2 border-l-2 border-rose-500 bg-rose-100 px-2 text-rose-950 dark:bg-rose-950/60 dark:text-rose-100" : ""}`}
+              >
+                <span className="text-slate-500">{entry.timestamp}</span> {entry.line}
+              </li>
+            ))}
+          </ol>
         )}
       </Section>
 
@@ -203,4 +213,16 @@ export function ReportSections({ report }: { report: Report }) {
       </Section>
     </div>
   );
+}
+
+const EXCERPT_LINES = 50;
+
+/** Up to 50 lines in log order, the ones that matched a failure pattern kept first when there are more. */
+function logExcerpt(logs: LogsEvidence): Array<{ entry: LogsEvidence["entries"][number]; match: LogMatch | undefined }> {
+  const byPattern = new Map(logs.matches.map((m) => [m.patternId, m]));
+  const tagged = logs.entries.map((entry) => ({ entry, match: byPattern.get(logPatternIdOf(entry.line) ?? "") }));
+  if (tagged.length <= EXCERPT_LINES) return tagged;
+  const keep = new Set(tagged.flatMap((t, i) => (t.match ? [i] : [])).slice(0, EXCERPT_LINES));
+  for (let i = 0; keep.size < EXCERPT_LINES; i++) keep.add(i);
+  return tagged.filter((_, i) => keep.has(i));
 }

@@ -1,10 +1,23 @@
 "use client";
 import { signOut } from "next-auth/react";
+import { useEffect, useState } from "react";
 
 export function SignOutButton() {
+  // Disabled until hydrated: a click on the server-rendered button would otherwise do nothing.
+  const [ready, setReady] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setReady(true), []);
   return (
-    <button type="button" onClick={() => void signOut({ callbackUrl: "/login" })} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
-      Sign out
+    <button
+      type="button"
+      disabled={!ready || busy}
+      onClick={() => {
+        setBusy(true);
+        void signOut({ callbackUrl: "/login" }).catch(() => setBusy(false));
+      }}
+      className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100 disabled:opacity-60 dark:text-slate-300 dark:hover:bg-slate-800"
+    >
+      {busy ? "Signing out…" : "Sign out"}
     </button>
   );
 }

@@ -75,7 +75,7 @@ test("inbox filters and search live in the URL", async ({ page }) => {
 test("keyboard: j and k move the selection, Enter opens the selected case, / focuses the search", async ({ page }) => {
   await signIn(page, "viewer");
   const rows = page.getByRole("table", { name: "Cases" }).locator("tbody tr");
-  await expect(rows.nth(1)).toBeVisible();
+  await expect(page.getByText("j/k move · Enter open · / search")).toBeVisible();
   await expect(rows.nth(0)).toHaveAttribute("aria-selected", "true");
   await page.keyboard.press("j");
   await expect(rows.nth(1)).toHaveAttribute("aria-selected", "true");
@@ -87,7 +87,7 @@ test("keyboard: j and k move the selection, Enter opens the selected case, / foc
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`${href}$`));
   await page.goBack();
-  await expect(rows.nth(0)).toBeVisible();
+  await expect(page.getByText("j/k move · Enter open · / search")).toBeVisible();
   await page.keyboard.press("/");
   await expect(page.getByLabel("Search cases")).toBeFocused();
 });
@@ -100,6 +100,11 @@ test("the case page shows the report sections and a metrics chart", async ({ pag
     await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
   }
   await expect(page.getByTestId("series-chart").first()).toBeVisible();
+  const excerpt = page.getByRole("list", { name: "Log excerpt" });
+  await expect(excerpt.getByRole("listitem")).toHaveCount(6);
+  await expect(excerpt.locator('[data-matched="true"]')).toHaveCount(2);
+  await expect(excerpt.locator('[data-matched="true"]').first()).toContainText("10.42.3.7:5432: connect: connection refused");
+  await expect(excerpt.locator('[data-matched="true"]').first()).toHaveAttribute("title", "connection refused");
   await expect(page.getByRole("link", { name: "Markdown" })).toHaveAttribute("href", /format=md/);
   await page.screenshot({ path: "test-results/case.png", fullPage: true });
 });

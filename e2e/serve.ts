@@ -1,5 +1,5 @@
 // The production build for Playwright: a fresh PostgreSQL database, VictoriaMetrics with an hour of
-// samples for the example pod, local users per role, a local OIDC issuer standing in for Google,
+// samples for the example pod, a fake Loki with its logs, local users per role, a local OIDC issuer standing in for Google,
 // then `next start` in AUTH_MODE=both.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -8,6 +8,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { createUser } from "@/lib/auth/create-user";
 import { openDatabase } from "@/lib/db/client";
+import { startFakeLoki, toNs, type LokiStream } from "@/test/helpers/fake-loki";
 import { freePort } from "@/test/helpers/free-port";
 import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";
 import { startOidcIssuer } from "./oidc-issuer";
@@ -39,7 +40,26 @@ function samples(): string[] {
   return lines;
 }
 
+/** The example pod's last minutes of logs: routine lines around a refused database connection. */
+function podLogs(): LokiStream {
+  const { namespace, pod, container } = E2E.target;
+  const lines = [
+    "level=info msg=\"starting checkout-api\" version=2.14.1",
+    "level=info msg=\"loaded config\" region=eu-west-1",
+    "level=error msg=\"db connect failed\" err=\"dial tcp 10.42.3.7:5432: connect: connection refused\" host=ledger-db.payments.svc",
+    "level=info msg=\"retrying in 2s\"",
+    "level=error msg=\"db connect failed\" err=\"dial tcp 10.42.3.7:5432: connect: connection refused\" host=ledger-db.payments.svc",
+    "level=info msg=\"shutting down\"",
+  ];
+  const now = Date.now();
+  return {
+    stream: { namespace, pod, container },
+    values: lines.map((line, i) => [toNs(new Date(now - (8 - i) * 60_000)), line]),
+  };
+}
+
 await recreateDatabase();
+const loki = await startFakeLoki({ streams: [podLogs()] });
 const vm = await startVictoriaMetrics();
 await vm.importPrometheus(samples());
 await vm.flush();
@@ -67,6 +87,8 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
     DATA_DIR: dataDir,
     DATABASE_URL: dbUrl,
     PROMETHEUS_URL: vm.selectUrl,
+    LOGS_URL: loki.url,
+    LOGS_BACKEND: "loki",
     AUTH_MODE: "both",
     AUTH_ALLOWED_DOMAINS: E2E.oidc.allowedDomain,
     AUTH_OIDC_ISSUER_URL: issuer.url,
@@ -86,6 +108,7 @@ async function stop(code: number): Promise<void> {
   child.kill("SIGTERM");
   await vm.stop().catch(() => {});
   await issuer.stop().catch(() => {});
+  await loki.stop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchLogPatterns } from "./log-patterns";
+import { logPatternIdOf, matchLogPatterns } from "./log-patterns";
 
 describe("matchLogPatterns", () => {
   it.each([
@@ -35,5 +35,14 @@ describe("matchLogPatterns", () => {
       ["panic", 1],
     ]);
     expect(matchLogPatterns(["all good", "12:30:01 request served"])).toEqual([]);
+  });
+});
+
+describe("logPatternIdOf", () => {
+  it("names the pattern a line counts towards, and nothing for a routine line", () => {
+    expect(logPatternIdOf('err="dial tcp 10.42.3.7:5432: connect: connection refused"')).toBe("connection_refused");
+    expect(logPatternIdOf("level=info msg=\"retrying in 2s\"")).toBeNull();
+    const line = "FATAL: password authentication failed for user app";
+    expect(matchLogPatterns([line])[0].patternId).toBe(logPatternIdOf(line));
   });
 });

@@ -132,11 +132,20 @@ export const logPatterns: LogPattern[] = [
 
 const maxSampleLength = 300;
 
+function patternOf(line: string): LogPattern | undefined {
+  return logPatterns.find((p) => p.test.test(line));
+}
+
+/** The pattern a line counts towards in matchLogPatterns, if any; the console highlights those lines. */
+export function logPatternIdOf(line: string): string | null {
+  return patternOf(line)?.id ?? null;
+}
+
 /** Which known failure patterns the lines show, most frequent first (ties keep library order). */
 export function matchLogPatterns(lines: string[]): LogMatch[] {
   const hits = new Map<string, { pattern: LogPattern; count: number; sample: string; detail: string | null }>();
   for (const line of lines) {
-    const pattern = logPatterns.find((p) => p.test.test(line));
+    const pattern = patternOf(line);
     if (!pattern) continue;
     const hit = hits.get(pattern.id);
     if (hit) {
