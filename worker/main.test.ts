@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from "@/test/helpers/fake-kubernetes";
 import { startFakeLoki, type FakeLoki } from "@/test/helpers/fake-loki";
 import { freePort } from "@/test/helpers/free-port";
-import { deleteStreams, eventually, NATS_TEST_URL, uniqueQueueNames } from "@/test/helpers/nats";
+import { deleteStreams, eventually, jetStreamEnv, uniqueQueueNames } from "@/test/helpers/nats";
 import { startS3rver, type S3rver } from "@/test/helpers/s3rver";
 import { bundle } from "./build";
 
@@ -67,12 +67,7 @@ describe("the shipped worker (bundle built by worker/build.ts, started as k8s/wo
       LOG_LEVEL: "fatal",
       DATABASE_URL: tdb.url,
       DATABASE_POOL_SIZE: "4",
-      NATS_URL: NATS_TEST_URL,
-      JETSTREAM_STREAM: names.stream,
-      JETSTREAM_SUBJECT: names.subject,
-      JETSTREAM_DURABLE: names.durable,
-      JETSTREAM_DLQ_STREAM: names.dlqStream,
-      JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+      ...jetStreamEnv(names),
       ...s3.env,
       S3_PREFIX: "investigations/",
       KUBECONFIG: writeKubeconfig(kube.url),

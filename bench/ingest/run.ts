@@ -14,7 +14,7 @@ import { startWorker } from "@/lib/jobs/start-worker";
 import { createRuntime } from "@/lib/runtime";
 import { createTestDatabase } from "@/test/helpers/database";
 import { freePort } from "@/test/helpers/free-port";
-import { deleteStreams, NATS_TEST_URL, uniqueQueueNames } from "@/test/helpers/nats";
+import { deleteStreams, jetStreamEnv, uniqueQueueNames } from "@/test/helpers/nats";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -184,12 +184,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   const names = uniqueQueueNames();
   const queueEnv = {
-    NATS_URL: NATS_TEST_URL,
-    JETSTREAM_STREAM: names.stream,
-    JETSTREAM_SUBJECT: names.subject,
-    JETSTREAM_DURABLE: names.durable,
-    JETSTREAM_DLQ_STREAM: names.dlqStream,
-    JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+    ...jetStreamEnv(names),
   };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-bench-"));
   const tarkaPort = await freePort();

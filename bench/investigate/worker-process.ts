@@ -13,7 +13,7 @@ import { loadEnv } from "@/lib/env";
 import { createRuntime } from "@/lib/runtime";
 import { createTestDatabase } from "@/test/helpers/database";
 import { freePort } from "@/test/helpers/free-port";
-import { deleteStreams, eventually, NATS_TEST_URL, uniqueQueueNames } from "@/test/helpers/nats";
+import { deleteStreams, eventually, jetStreamEnv, uniqueQueueNames } from "@/test/helpers/nats";
 
 export type WorkerProcessRow = {
   idleRssMb: number;
@@ -56,12 +56,7 @@ export async function measureWorkerProcess(input: {
   const port = await freePort();
   const queueEnv = {
     DATABASE_URL: db.url,
-    NATS_URL: NATS_TEST_URL,
-    JETSTREAM_STREAM: names.stream,
-    JETSTREAM_SUBJECT: names.subject,
-    JETSTREAM_DURABLE: names.durable,
-    JETSTREAM_DLQ_STREAM: names.dlqStream,
-    JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+    ...jetStreamEnv(names),
     DATA_DIR: dataDir,
     LOG_LEVEL: "error",
   };

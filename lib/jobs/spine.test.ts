@@ -11,7 +11,7 @@ import { createRuntime, type Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
 import { startWorker } from "./start-worker";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
-import { connectTestNats, deleteStreams, eventually, NATS_TEST_URL, startPrivateNatsServer, uniqueQueueNames } from "@/test/helpers/nats";
+import { connectTestNats, deleteStreams, eventually, jetStreamEnv, startPrivateNatsServer, uniqueQueueNames } from "@/test/helpers/nats";
 import { startS3rver, type S3rver } from "@/test/helpers/s3rver";
 import { freePort } from "@/test/helpers/free-port";
 
@@ -28,12 +28,7 @@ function baseEnv(overrides: Record<string, string> = {}, q = names): Record<stri
     LOG_LEVEL: "fatal",
     DATABASE_URL: tdb.url,
     DATABASE_POOL_SIZE: "4",
-    NATS_URL: NATS_TEST_URL,
-    JETSTREAM_STREAM: q.stream,
-    JETSTREAM_SUBJECT: q.subject,
-    JETSTREAM_DURABLE: q.durable,
-    JETSTREAM_DLQ_STREAM: q.dlqStream,
-    JETSTREAM_DLQ_SUBJECT: q.dlqSubject,
+    ...jetStreamEnv(q),
     JETSTREAM_ACK_WAIT_SECONDS: "3",
     JETSTREAM_MAX_DELIVER: "6",
     JETSTREAM_BACKOFF_SECONDS: "1,1,1",

@@ -35,6 +35,18 @@ export function uniqueQueueNames(): QueueNames {
   };
 }
 
+/** The environment that points a Tarka process at these streams on the test server. */
+export function jetStreamEnv(names: QueueNames, url = NATS_TEST_URL): Record<string, string> {
+  return {
+    NATS_URL: url,
+    JETSTREAM_STREAM: names.stream,
+    JETSTREAM_SUBJECT: names.subject,
+    JETSTREAM_DURABLE: names.durable,
+    JETSTREAM_DLQ_STREAM: names.dlqStream,
+    JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+  };
+}
+
 export async function connectTestNats(url = NATS_TEST_URL): Promise<NatsConnection> {
   return connect({ servers: url, name: "tarka-test" });
 }
