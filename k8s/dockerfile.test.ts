@@ -4,67 +4,18 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import { envSchema } from "@/lib/env";
+import { isIgnored, ops, parseDockerfile, parseDockerignore, stageEnv } from "@/test/helpers/dockerfile";
 import { K8S_DIR, findObject } from "./tests/read-manifests";
 
 // No container engine here: these checks read the Dockerfile and the files it copies.
 const REPO = path.resolve(K8S_DIR, "..");
 const read = (f: string) => fs.readFileSync(path.join(REPO, f), "utf8");
 
-type Instruction = { op: string; args: string };
-type Stage = { name: string; from: string; instructions: Instruction[] };
-
-function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
-  const lines = text
-    .replace(/\\\n/g, " ")
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
-  const args: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of lines) {
-    const [, op, rest] = /^(\S+)\s+(.*)$/.exec(line) ?? [];
-    const instruction = { op: op.toUpperCase(), args: rest.replace(/\s+/g, " ") };
-    if (instruction.op === "FROM") {
-      const m = /^(\S+)(?: AS (\S+))?$/i.exec(instruction.args)!;
-      stages.push({ name: m[2] ?? String(stages.length), from: m[1], instructions: [] });
-    } else if (stages.length === 0 && instruction.op === "ARG") {
-      const [k, v] = instruction.args.split("=");
-      args[k] = v;
-    } else {
-      stages[stages.length - 1].instructions.push(instruction);
-    }
-  }
-  return { args, stages };
-}
-
 const dockerfile = parseDockerfile(read("Dockerfile"));
 const stage = (name: string) => dockerfile.stages.find((s) => s.name === name)!;
-const ops = (s: Stage, op: string) => s.instructions.filter((i) => i.op === op).map((i) => i.args);
-const runtimeEnv = () =>
-  Object.fromEntries(
-    ops(stage("runtime"), "ENV").flatMap((a) => a.split(" ").map((kv) => kv.split("=") as [string, string])),
-  );
+const runtimeEnv = () => stageEnv(stage("runtime"));
 
-/** .dockerignore patterns this repo uses: top-level names, `**\/*.ext` globs and `!` exceptions. */
-function isIgnored(file: string, patterns: string[]): boolean {
-  let ignored = false;
-  for (const raw of patterns) {
-    const negate = raw.startsWith("!");
-    const p = negate ? raw.slice(1) : raw;
-    const re = new RegExp(
-      `^${p
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*\*\//g, "(.*/)?")
-        .replace(/\*/g, "[^/]*")}(/.*)?$`,
-    );
-    if (re.test(file)) ignored = !negate;
-  }
-  return ignored;
-}
-const dockerignore = read(".dockerignore")
-  .split("\n")
-  .map((l) => l.trim())
-  .filter((l) => l && !l.startsWith("#"));
+const dockerignore = parseDockerignore(read(".dockerignore"));
 
 /** Every file reachable through static and dynamic imports from `entry`, plus the bare packages it uses. */
 function importClosure(entry: string): { files: Set<string>; packages: Set<string> } {
