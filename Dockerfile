@@ -10,7 +10,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Dev dependencies included: the migrate init containers (k8s/) run worker/cli.ts from source with tsx.
+# Dev dependencies included: the build stage needs them (next build; tsx and esbuild for build:worker),
+# and the runtime stage copies this node_modules as it is.
 # The lock file is written where the registry serves only linux-x64 builds of per-platform packages,
 # so npm ci may call it out of sync; npm install then keeps the locked versions (same rule as .ci/run).
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund

@@ -52,7 +52,7 @@ describe("Dockerfile", () => {
     ]);
   });
 
-  it("installs dev dependencies too, because the migrate init containers run TypeScript through tsx", () => {
+  it("installs dev dependencies too, because the build stage bundles the worker with tsx and esbuild", () => {
     const run = ops(stage("deps"), "RUN").join(" ");
     expect(run).toMatch(/npm ci\b/);
     expect(run).not.toMatch(/--omit|--only=prod|--production/);

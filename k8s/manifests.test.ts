@@ -415,9 +415,7 @@ describe("k8s manifests", () => {
 
   it("commands run files that exist, and every Tarka pod migrates first", () => {
     for (const { owner, container } of tarkaContainers()) {
-      const script = container.args![container.args!.length - 1].startsWith("--")
-        ? container.args!.find((a) => a.endsWith(".ts"))!
-        : container.args![container.args!.length - 1];
+      const script = container.args!.find((a) => /\.(m?js|ts)$/.test(a))!;
       // server.js is produced by `next build` (output: "standalone"); the Dockerfile test covers it.
       if (script === "server.js") continue;
       // dist/worker/<name>.mjs is bundled from its entry point by `npm run build` (worker/build.ts).
@@ -432,7 +430,7 @@ describe("k8s manifests", () => {
     }
     for (const name of ["tarka-webhook", "tarka-worker"]) {
       const spec = (findObject("Deployment", name) as unknown as IDeployment).spec!.template.spec!;
-      expect(spec.initContainers?.map((c) => c.args?.join(" ")), name).toEqual(["node --import tsx worker/cli.ts --migrate"]);
+      expect(spec.initContainers?.map((c) => c.args?.join(" ")), name).toEqual(["node dist/worker/cli.mjs --migrate"]);
     }
   });
 });
