@@ -10,7 +10,7 @@ import * as schema from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { isIgnored, ops, parseDockerfile, parseDockerignore, stageEnv, type Stage } from "@/test/helpers/dockerfile";
 import { freePort } from "@/test/helpers/free-port";
-import { deleteStreams, eventually, NATS_TEST_URL, uniqueQueueNames } from "@/test/helpers/nats";
+import { deleteStreams, eventually, jetStreamEnv, uniqueQueueNames } from "@/test/helpers/nats";
 import { bundle, workerEntryPoints } from "@/worker/build";
 import { K8S_DIR, findObject } from "./tests/read-manifests";
 
@@ -269,12 +269,7 @@ describe(`the runtime stage's ${WORKDIR}, assembled from the Dockerfile and run 
       const worker = runAsImageUser(root, containerArgs("tarka-worker", "worker"), {
         WORKER_PORT: String(workerPort),
         DATABASE_URL: tdb.url,
-        NATS_URL: NATS_TEST_URL,
-        JETSTREAM_STREAM: names.stream,
-        JETSTREAM_SUBJECT: names.subject,
-        JETSTREAM_DURABLE: names.durable,
-        JETSTREAM_DLQ_STREAM: names.dlqStream,
-        JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+        ...jetStreamEnv(names),
         DATA_DIR: dataDir,
         LOG_LEVEL: "info",
       });
