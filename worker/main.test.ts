@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -117,5 +118,31 @@ describe("the shipped worker (bundle built by worker/build.ts, started as k8s/wo
 
     worker.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+
+  it("a SIGTERM while the consumer is still starting (NATS accepts but never answers) still ends in exit 0", async () => {
+    // The NATS client gives up connecting after 3 s; the signal goes in as soon as /healthz answers.
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const natsPort = (silent.address() as net.AddressInfo).port;
+    const workerPort = await freePort();
+    const [, ...args] = shippedCommand();
+    const env = {
+      LOG_LEVEL: "fatal",
+      DATABASE_URL: tdb.url,
+      ...jetStreamEnv(uniqueQueueNames(), `nats://127.0.0.1:${natsPort}`),
+      ...s3.env,
+      WORKER_PORT: String(workerPort),
+    };
+    const child = spawn(process.execPath, [...args.slice(0, -1), path.join(outdir, "main.mjs")], { cwd: repo, env: { ...process.env, ...env }, stdio: "ignore" });
+    try {
+      const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+      await eventually(async () => (await fetch(`http://127.0.0.1:${workerPort}/healthz`).catch(() => undefined))?.ok || undefined, 30_000, "worker /healthz");
+      child.kill("SIGTERM");
+      expect(await exited).toEqual({ code: 0, signal: null });
+    } finally {
+      child.kill("SIGKILL");
+      silent.close();
+    }
   });
 });
