@@ -17,7 +17,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 
 FROM deps AS build
-ENV NEXT_TELEMETRY_DISABLED=1
+ENV NEXT_TELEMETRY_DISABLED=1 \
+    TARKA_STANDALONE=1
 COPY . .
 RUN mkdir -p public && npm run build
 

@@ -65,7 +65,8 @@ describe("Dockerfile", () => {
     const { scripts } = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
     expect(scripts.build.split(" && ")).toEqual(["next build", "npm run build:worker"]);
     expect(scripts["build:worker"]).toBe("tsx worker/build.ts");
-    expect(read("next.config.ts")).toMatch(/output:\s*"standalone"/);
+    expect(read("next.config.ts")).toMatch(/output: process\.env\.TARKA_STANDALONE === "1" \? "standalone"/);
+    expect(ops(stage("build"), "ENV").join(" ")).toMatch(/\bTARKA_STANDALONE=1\b/);
     const copies = ops(stage("runtime"), "COPY").filter((c) => c.startsWith("--from=build"));
     expect(copies).toEqual([
       "--from=build /app/dist/worker ./dist/worker",

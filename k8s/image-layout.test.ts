@@ -88,7 +88,7 @@ function resolveSource(from: string | undefined, src: string, workerBundle: stri
       scratch.push(empty);
       return { dir: empty };
     }
-    throw new Error(`the runtime stage copies ${src} from the build stage, missing here: run \`npx next build\` first (npm test does it before the tests)`);
+    throw new Error(`the runtime stage copies ${src} from the build stage, missing here: run \`TARKA_STANDALONE=1 npx next build\` first (npm test does it before the tests)`);
   }
   throw new Error(`COPY --from=${from} ${src}: this test does not know how to reproduce it`);
 }

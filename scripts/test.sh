@@ -15,7 +15,8 @@ echo "== typecheck"
 npx tsc --noEmit -p . || status=1
 
 echo "== production build"
-if ! npx next build; then
+# Standalone, as the image builds it: k8s/image-layout.test.ts runs its server.js.
+if ! TARKA_STANDALONE=1 npx next build; then
   echo "next build failed" >&2
   exit 1
 fi
