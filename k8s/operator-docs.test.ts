@@ -6,8 +6,8 @@ import { K8S_DIR } from "./tests/read-manifests";
 
 const REPO = path.resolve(K8S_DIR, "..");
 const DOCS = ["docs/deployment.md", "docs/operations.md", "docs/troubleshooting.md", "docs/alerts.md"];
-/** Upper-case names in the docs that are not environment variables. */
-const NOT_VARIABLES = new Set(["TARKA_DLQ"]);
+/** Upper-case names in the docs that are not the processes' environment (TARKA_STANDALONE is read by next.config.ts at build time). */
+const NOT_VARIABLES = new Set(["TARKA_DLQ", "TARKA_STANDALONE"]);
 
 /** The anchors GitHub gives to markdown headings. */
 function anchors(markdown: string): Set<string> {
