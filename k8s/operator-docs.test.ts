@@ -3,24 +3,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { envSchema } from "@/lib/env";
 import { K8S_DIR } from "./tests/read-manifests";
+import { headingAnchors } from "@/test/helpers/markdown";
 
 const REPO = path.resolve(K8S_DIR, "..");
 const DOCS = ["docs/deployment.md", "docs/operations.md", "docs/troubleshooting.md", "docs/alerts.md"];
 /** Upper-case names in the docs that are not the processes' environment (TARKA_STANDALONE is read by next.config.ts at build time). */
 const NOT_VARIABLES = new Set(["TARKA_DLQ", "TARKA_STANDALONE"]);
-
-/** The anchors GitHub gives to markdown headings. */
-function anchors(markdown: string): Set<string> {
-  return new Set(
-    [...markdown.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) =>
-      m[1]
-        .trim()
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
-        .replace(/\s/g, "-"),
-    ),
-  );
-}
 
 describe("operator docs", () => {
   it.each(DOCS)("%s links only to files and sections that exist", (doc) => {
@@ -34,7 +22,7 @@ describe("operator docs", () => {
         broken.push(target);
         continue;
       }
-      if (hash && !anchors(fs.readFileSync(resolved, "utf8")).has(hash)) broken.push(target);
+      if (hash && !headingAnchors(fs.readFileSync(resolved, "utf8")).has(hash)) broken.push(target);
     }
     expect(broken).toEqual([]);
   });

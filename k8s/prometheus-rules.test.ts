@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { K8S_DIR, findObject } from "./tests/read-manifests";
+import { headingAnchors } from "@/test/helpers/markdown";
 
 // promtool comes with Debian's `prometheus` package (apt-get install -y prometheus).
 const UNIT_TESTS = path.join(K8S_DIR, "tests", "tarka-rules.test.yml");
@@ -21,19 +22,6 @@ function promtool(args: string[], cwd: string) {
   const r = spawnSync("promtool", args, { cwd, encoding: "utf8" });
   if (r.error) throw r.error;
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-/** The anchors GitHub gives to markdown headings. */
-function headingAnchors(markdown: string): Set<string> {
-  return new Set(
-    [...markdown.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) =>
-      m[1]
-        .trim()
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
-        .replace(/\s/g, "-"),
-    ),
-  );
 }
 
 describe("k8s/prometheus-rules.yaml", () => {
