@@ -1,6 +1,7 @@
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { LogEntry, LogSelector, LogsProvider, LogsResult } from "./types";
-import { buildLogQL, isLoki, queryLoki, type RawLogEntry } from "./loki";
+import type { RawLogEntry } from "./log-backend-http";
+import { buildLogQL, isLoki, queryLoki } from "./loki";
 import { buildLogsQL, isVictoriaLogs, queryVictoriaLogs } from "./victorialogs";
 
 export type LogsBackend = "loki" | "victorialogs";

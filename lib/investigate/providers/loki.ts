@@ -1,17 +1,6 @@
 import { z } from "zod";
-import { ServiceError, errorMessage } from "@/lib/errors";
-
-/** An entry as read from the backend, with a sortable nanosecond timestamp. */
-export type RawLogEntry = { ns: bigint; line: string; labels: Record<string, string> };
-
-function fetchFailure(query: string, e: unknown, signal: AbortSignal): ServiceError {
-  const timedOut = signal.aborted;
-  const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : "";
-  return new ServiceError("unavailable", timedOut ? "Loki did not answer in time" : `Loki unreachable: ${errorMessage(e)}${cause}`, {
-    details: { provider: "logs", query, reason: timedOut ? "timeout" : "network" },
-    cause: e,
-  });
-}
+import { ServiceError } from "@/lib/errors";
+import { fetchLogsText, type LogQuery, type RawLogEntry } from "./log-backend-http";
 
 const responseSchema = z.object({
   status: z.literal("success"),
@@ -42,14 +31,7 @@ function nanos(date: Date): string {
 }
 
 /** `GET /loki/api/v1/query_range`, newest entries first (direction=backward). */
-export async function queryLoki(input: {
-  baseUrl: string;
-  query: string;
-  start: Date;
-  end: Date;
-  limit: number;
-  signal: AbortSignal;
-}): Promise<RawLogEntry[]> {
+export async function queryLoki(input: LogQuery): Promise<RawLogEntry[]> {
   const params = new URLSearchParams({
     query: input.query,
     start: nanos(input.start),
@@ -57,19 +39,7 @@ export async function queryLoki(input: {
     limit: String(input.limit),
     direction: "backward",
   });
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(`${input.baseUrl}/loki/api/v1/query_range?${params}`, { signal: input.signal });
-    text = await res.text();
-  } catch (e) {
-    throw fetchFailure(input.query, e, input.signal);
-  }
-  if (!res.ok) {
-    throw new ServiceError("unavailable", `Loki answered HTTP ${res.status}: ${text.slice(0, 300).trim()}`, {
-      details: { provider: "logs", query: input.query, reason: "http", status: res.status },
-    });
-  }
+  const text = await fetchLogsText("Loki", `${input.baseUrl}/loki/api/v1/query_range?${params}`, {}, input);
   let parsed: z.infer<typeof responseSchema>;
   try {
     parsed = responseSchema.parse(JSON.parse(text));

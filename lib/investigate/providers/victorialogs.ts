@@ -1,16 +1,5 @@
-import { ServiceError, errorMessage } from "@/lib/errors";
-
-/** An entry as read from the backend, with a sortable nanosecond timestamp. */
-export type RawLogEntry = { ns: bigint; line: string; labels: Record<string, string> };
-
-function fetchFailure(query: string, e: unknown, signal: AbortSignal): ServiceError {
-  const timedOut = signal.aborted;
-  const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : "";
-  return new ServiceError("unavailable", timedOut ? "VictoriaLogs did not answer in time" : `VictoriaLogs unreachable: ${errorMessage(e)}${cause}`, {
-    details: { provider: "logs", query, reason: timedOut ? "timeout" : "network" },
-    cause: e,
-  });
-}
+import { ServiceError } from "@/lib/errors";
+import { fetchLogsText, type LogQuery, type RawLogEntry } from "./log-backend-http";
 
 const RESERVED = new Set(["_msg", "_time", "_stream", "_stream_id"]);
 
@@ -48,38 +37,19 @@ function rfc3339Nanos(value: string): bigint | null {
 }
 
 /** `/select/logsql/query` → JSON lines; VictoriaLogs does not sort them, the caller does. */
-export async function queryVictoriaLogs(input: {
-  baseUrl: string;
-  query: string;
-  start: Date;
-  end: Date;
-  limit: number;
-  signal: AbortSignal;
-}): Promise<RawLogEntry[]> {
+export async function queryVictoriaLogs(input: LogQuery): Promise<RawLogEntry[]> {
   const params = new URLSearchParams({
     query: input.query,
     start: input.start.toISOString(),
     end: input.end.toISOString(),
     limit: String(input.limit),
   });
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(`${input.baseUrl}/select/logsql/query`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: params,
-      signal: input.signal,
-    });
-    text = await res.text();
-  } catch (e) {
-    throw fetchFailure(input.query, e, input.signal);
-  }
-  if (!res.ok) {
-    throw new ServiceError("unavailable", `VictoriaLogs answered HTTP ${res.status}: ${text.slice(0, 300).trim()}`, {
-      details: { provider: "logs", query: input.query, reason: "http", status: res.status },
-    });
-  }
+  const text = await fetchLogsText(
+    "VictoriaLogs",
+    `${input.baseUrl}/select/logsql/query`,
+    { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: params },
+    input,
+  );
   const entries: RawLogEntry[] = [];
   for (const raw of text.split("\n")) {
     if (!raw.trim()) continue;
