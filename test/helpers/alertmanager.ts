@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureDebianPackage, startChildServer } from "./child-server";
 import { freePort } from "./free-port";
-import { ensureDebianPackage, stopChild } from "./victoria-metrics";
 
 /** What POST /api/v2/alerts accepts. Omitted startsAt means now; an endsAt in the past resolves the alert. */
 export type PostableAlert = {
@@ -95,23 +94,7 @@ export async function startAlertmanager(options: StartAlertmanagerOptions = {}):
     args.push(`--web.config.file=${path.join(dir, "web.yml")}`);
     headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
   }
-  let output = "";
-  const child = spawn(BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const stop = async () => {
-    await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilReady(`${url}/-/ready`, headers, child, () => output);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  const { stop } = await startChildServer({ command: BINARY, args, dir, readyUrl: `${url}/-/ready`, headers });
 
   const post = async (route: string, body: unknown): Promise<string> => {
     const res = await fetch(`${url}${route}`, {
@@ -142,15 +125,4 @@ export async function startAlertmanager(options: StartAlertmanagerOptions = {}):
     },
     stop,
   };
-}
-
-async function waitUntilReady(url: string, headers: Record<string, string>, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}\n${output()}`);
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-    if (res?.ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready within 20 s\n${output()}`);
 }

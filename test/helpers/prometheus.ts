@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { ensureDebianPackage, startChildServer } from "./child-server";
 import { freePort } from "./free-port";
-import { ensureDebianPackage, stopChild, waitForHttp } from "./victoria-metrics";
 
 export type PrometheusServer = {
   /** Root URL, e.g. http://127.0.0.1:40123 */
@@ -45,33 +44,18 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     config.rule_files = [path.join(dir, "rules.yml")];
   }
   writeFileSync(path.join(dir, "prometheus.yml"), JSON.stringify(config));
-  let output = "";
-  const child = spawn(
-    BINARY,
-    [
+  const { stop } = await startChildServer({
+    command: BINARY,
+    args: [
       `--config.file=${path.join(dir, "prometheus.yml")}`,
       `--storage.tsdb.path=${path.join(dir, "data")}`,
       `--web.listen-address=127.0.0.1:${port}`,
       `--web.external-url=${options.externalUrl ?? url}`,
       "--storage.tsdb.retention.time=1d",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const stop = async () => {
-    await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForHttp(`${url}/-/ready`, child, () => output);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+    dir,
+    readyUrl: `${url}/-/ready`,
+  });
 
   return {
     url,

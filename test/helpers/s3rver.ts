@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startChildServer } from "./child-server";
 import { freePort } from "./free-port";
-import { stopChild, waitForHttp } from "./victoria-metrics";
 
 export type S3rver = {
   /** e.g. http://127.0.0.1:41234 — use with forcePathStyle, the bucket can't be a DNS label of an IP. */
@@ -35,28 +34,13 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "tarka-s3rver-"));
   const endpoint = `http://127.0.0.1:${port}`;
-  let output = "";
-  const child = spawn(
-    process.execPath,
+  const { stop } = await startChildServer({
+    command: process.execPath,
     // s3rver builds ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only has in its legacy provider.
-    ["--openssl-legacy-provider", S3RVER_BIN, "-d", dir, "-a", "127.0.0.1", "-p", String(port), "--configure-bucket", bucket, "-s"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  const stop = async () => {
-    await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForHttp(`${endpoint}/${bucket}`, child, () => output);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+    args: ["--openssl-legacy-provider", S3RVER_BIN, "-d", dir, "-a", "127.0.0.1", "-p", String(port), "--configure-bucket", bucket, "-s"],
+    dir,
+    readyUrl: `${endpoint}/${bucket}`,
+  });
   const region = "us-east-1";
   const accessKeyId = "S3RVER";
   const secretAccessKey = "S3RVER";

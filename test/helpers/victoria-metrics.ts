@@ -1,7 +1,7 @@
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureDebianPackage, startChildServer } from "./child-server";
 import { freePort } from "./free-port";
 
 export type VictoriaMetrics = {
@@ -21,61 +21,18 @@ export type VictoriaMetrics = {
 
 const BINARY = "/usr/bin/victoria-metrics";
 
-/** Installs Debian's package when the binary is missing (the machine allows apt-get). */
-export function ensureDebianPackage(binary: string, pkg: string): void {
-  if (existsSync(binary)) return;
-  execFileSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-}
-
-/** Polls `url` until it answers 2xx, or throws with the server's output after `timeoutMs`. */
-export async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}\n${output()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not become ready within ${timeoutMs} ms\n${output()}`);
-}
-
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** Starts Debian's victoria-metrics on a free loopback port with a throw-away data folder. */
 export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
   ensureDebianPackage(BINARY, "victoria-metrics");
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tarka-vm-"));
   const url = `http://127.0.0.1:${port}`;
-  let output = "";
-  const child = spawn(
-    BINARY,
-    [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, "-retentionPeriod=1d", "-search.latencyOffset=0s"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  try {
-    await waitForHttp(`${url}/health`, child, () => output);
-  } catch (e) {
-    await stopChild(child);
-    rmSync(dataDir, { recursive: true, force: true });
-    throw e;
-  }
+  const server = await startChildServer({
+    command: BINARY,
+    args: [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, "-retentionPeriod=1d", "-search.latencyOffset=0s"],
+    dir: dataDir,
+    readyUrl: `${url}/health`,
+  });
 
   return {
     url,
@@ -89,9 +46,6 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetrics> {
       const res = await fetch(`${url}/internal/force_flush`);
       if (!res.ok) throw new Error(`force_flush failed: ${res.status}`);
     },
-    async stop() {
-      await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: server.stop,
   };
 }
