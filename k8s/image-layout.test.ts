@@ -285,9 +285,6 @@ describe(`the runtime stage's ${WORKDIR}, assembled from the Dockerfile and run 
         return res?.ok ? await res.json() : undefined;
       });
       expect(readyz).toEqual({ ready: true, checks: { database: "ok", queue: "ok", storage: "ok" } });
-      // runWorker serves /healthz and /readyz before it starts consuming and installs its SIGTERM handler
-      // in the same tick as this line; a SIGTERM before that kills the process with no exit code.
-      await until(worker, "the worker consuming", async () => (worker.output().includes('"msg":"worker health endpoints listening"') ? true : undefined));
       worker.kill("SIGTERM");
       expect(await worker.exited, worker.output()).toBe(0);
       expect(worker.output()).not.toMatch(DENIED);
