@@ -36,19 +36,22 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 export type ChildServer = { child: ChildProcess; output(): string; stop(): Promise<void> };
 
 /**
- * Spawns a server that keeps its data in `dir`, keeps the tail of its output for error messages,
- * and waits until `readyUrl` answers 2xx. `stop()` ends it and deletes `dir`; a server that never
- * became ready is stopped before the error is thrown.
+ * Spawns a server, keeps the tail of its output for error messages, and waits until `readyUrl`
+ * answers 2xx. `stop()` ends it and deletes `dir` (its data, if any); a server that never became
+ * ready is stopped before the error is thrown.
  */
 export async function startChildServer(options: {
   command: string;
   args: string[];
-  dir: string;
+  dir?: string;
   readyUrl: string;
   headers?: Record<string, string>;
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
 }): Promise<ChildServer> {
   let output = "";
-  const child = spawn(options.command, options.args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000);
   };
@@ -59,11 +62,11 @@ export async function startChildServer(options: {
     output: () => output,
     async stop() {
       await stopChild(child);
-      rmSync(options.dir, { recursive: true, force: true });
+      if (options.dir) rmSync(options.dir, { recursive: true, force: true });
     },
   };
   try {
-    await waitForHttp(options.readyUrl, child, server.output, { headers: options.headers });
+    await waitForHttp(options.readyUrl, child, server.output, { headers: options.headers, timeoutMs: options.timeoutMs });
   } catch (e) {
     await server.stop();
     throw e;
