@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { listenOnLoopback } from "./listen";
 
 /**
  * A read-only fake of the Kubernetes API server over plain HTTP on loopback. It answers the GET paths
@@ -299,11 +300,10 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions): Promi
       else answer();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  const { url, close } = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     get mutationAttempts() {
       return mutationAttempts;
@@ -312,10 +312,6 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions): Promi
     setFailure(status) {
       failure = status;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { listenOnLoopback } from "./listen";
 
 /**
  * A fake Grafana Loki speaking the documented HTTP API on loopback (Loki itself is not installable
@@ -215,10 +216,9 @@ export async function startFakeLoki(options: { streams?: LokiStream[] } = {}): P
       else res.writeHead(500, { "content-type": "text/plain" }).end(String(e));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     queries,
     push(stream) {
       streams.push(stream);
@@ -226,10 +226,6 @@ export async function startFakeLoki(options: { streams?: LokiStream[] } = {}): P
     setDown(value) {
       down = value;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

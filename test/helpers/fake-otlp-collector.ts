@@ -1,4 +1,5 @@
 import http from "node:http";
+import { listenOnLoopback } from "./listen";
 
 /** OTLP/JSON as the collector receives it (only the fields these tests read). */
 type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean };
@@ -33,10 +34,9 @@ export async function startFakeCollector() {
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     /** Spans exported under one service.name, so parallel runs never see each other's spans. */
     spansOf(serviceName: string): OtlpSpan[] {
@@ -46,7 +46,7 @@ export async function startFakeCollector() {
           .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)),
       );
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
 

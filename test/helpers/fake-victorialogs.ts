@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
+import { listenOnLoopback } from "./listen";
 
 /**
  * A fake VictoriaLogs speaking its documented query API on loopback (VictoriaLogs is not installable
@@ -227,19 +228,14 @@ export async function startFakeVictoriaLogs(options: { entries?: VictoriaLogsEnt
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     queries,
     add,
     setDown(value) {
       down = value;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureDebianPackage, startChildServer } from "./child-server";
 import { freePort } from "./free-port";
+import { listenOnLoopback } from "./listen";
 
 export type PrometheusServer = {
   /** Root URL, e.g. http://127.0.0.1:40123 */
@@ -92,13 +93,12 @@ export async function serveMetrics(initial: string): Promise<MetricsTarget> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address() as { port: number };
+  const { port, close } = await listenOnLoopback(server);
   return {
-    target: `127.0.0.1:${address.port}`,
+    target: `127.0.0.1:${port}`,
     set(next) {
       text = next;
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: close,
   };
 }
