@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { errorMessage, ServiceError } from "@/lib/errors";
+import { ServiceError } from "@/lib/errors";
 import type { AlertmanagerAlertView, AlertmanagerProvider } from "./types";
+import { fetchText } from "./fetch-text";
 
 export type CreateAlertmanagerProviderOptions = {
   /** Alertmanager root, e.g. `http://alertmanager:9093`; `user:pass@` in it becomes Basic auth. */
@@ -59,21 +60,16 @@ export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOp
         details: { provider: "alertmanager", query: shown, reason, ...extra },
         cause,
       });
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, {
-        headers: { accept: "application/json", ...(authorization ? { authorization } : {}) },
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      text = await res.text();
-    } catch (e) {
-      if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) {
-        throw fail("timeout", `timed out after ${options.timeoutMs} ms`, {}, e);
-      }
-      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
-      throw fail("network", `failed: unreachable (${errorMessage(e)}${cause})`, {}, e);
+    const answer = await fetchText(url, {
+      headers: { accept: "application/json", ...(authorization ? { authorization } : {}) },
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    if ("failure" in answer) {
+      const f = answer.failure;
+      if (f.reason === "timeout") throw fail("timeout", `timed out after ${options.timeoutMs} ms`, {}, f.error);
+      throw fail("network", `failed: unreachable (${f.message}${f.lowLevel ? `: ${f.lowLevel}` : ""})`, {}, f.error);
     }
+    const { res, text } = answer;
     // A 400 is about our request (for instance a malformed filter matcher), not about Alertmanager's health.
     if (res.status === 400) {
       throw new ServiceError("invalid_input", `Alertmanager rejected GET ${shown}: ${text.slice(0, 500).trim()}`, {

@@ -1,4 +1,5 @@
-import { ServiceError, errorMessage } from "@/lib/errors";
+import { ServiceError } from "@/lib/errors";
+import { fetchText } from "./fetch-text";
 
 /** An entry as read from a logs backend, with a sortable nanosecond timestamp. */
 export type RawLogEntry = { ns: bigint; line: string; labels: Record<string, string> };
@@ -15,19 +16,16 @@ export async function fetchLogsText(
   init: RequestInit,
   { query, signal }: Pick<LogQuery, "query" | "signal">,
 ): Promise<string> {
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(url, { ...init, signal });
-    text = await res.text();
-  } catch (e) {
-    const timedOut = signal.aborted;
-    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : "";
-    throw new ServiceError("unavailable", timedOut ? `${backend} did not answer in time` : `${backend} unreachable: ${errorMessage(e)}${cause}`, {
-      details: { provider: "logs", query, reason: timedOut ? "timeout" : "network" },
-      cause: e,
+  const answer = await fetchText(url, { ...init, signal });
+  if ("failure" in answer) {
+    const f = answer.failure;
+    const timedOut = f.reason === "timeout";
+    throw new ServiceError("unavailable", timedOut ? `${backend} did not answer in time` : `${backend} unreachable: ${f.message}${f.lowLevel ? ` (${f.lowLevel})` : ""}`, {
+      details: { provider: "logs", query, reason: f.reason },
+      cause: f.error,
     });
   }
+  const { res, text } = answer;
   if (!res.ok) {
     throw new ServiceError("unavailable", `${backend} answered HTTP ${res.status}: ${text.slice(0, 300).trim()}`, {
       details: { provider: "logs", query, reason: "http", status: res.status },

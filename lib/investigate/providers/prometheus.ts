@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { ServiceError, errorMessage } from "@/lib/errors";
+import { ServiceError } from "@/lib/errors";
 import type { InstantSample, MetricsProvider, RangeSeries } from "./types";
+import { fetchText } from "./fetch-text";
 
 export type MetricsKind = MetricsProvider["kind"];
 
@@ -88,23 +89,18 @@ export function createMetricsProvider(options: CreateMetricsProviderOptions): Me
         details: { provider: "prometheus", query, reason, ...extra },
         cause,
       });
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(`${baseUrl}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: new URLSearchParams({ query, ...params }),
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      text = await res.text();
-    } catch (e) {
-      if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) {
-        throw fail("timeout", `timed out after ${options.timeoutMs} ms`, {}, e);
-      }
-      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
-      throw fail("network", `failed: ${baseUrl} unreachable (${errorMessage(e)}${cause})`, {}, e);
+    const answer = await fetchText(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams({ query, ...params }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    if ("failure" in answer) {
+      const f = answer.failure;
+      if (f.reason === "timeout") throw fail("timeout", `timed out after ${options.timeoutMs} ms`, {}, f.error);
+      throw fail("network", `failed: ${baseUrl} unreachable (${f.message}${f.lowLevel ? `: ${f.lowLevel}` : ""})`, {}, f.error);
     }
+    const { res, text } = answer;
     // VictoriaMetrics stamps every answer with this header; Prometheus never sends it.
     if (!options.kind && res.headers.has("x-server-hostname")) kind = "victoriametrics";
 
