@@ -21,7 +21,8 @@ import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { AlertJob, DeadLetter } from "./job";
 import { assertConsumeOptions, deadLetter, failureOutcome, parseJob, rawJob, retryDelayMs } from "./outcome";
-import type { ConsumeOptions, Consumer, JobQueue, QueueStats } from "./types";
+import { registeredConsumer } from "./registered-consumer";
+import type { ConsumeOptions, JobQueue, QueueStats } from "./types";
 
 export type JetStreamQueueOptions = {
   url: string;
@@ -421,16 +422,7 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
     async consume(consume) {
       assertConsumeOptions(consume);
       const l = await linkOrUnavailable("consume");
-      const runner = await startRunner(l, consume);
-      runners.add(runner);
-      const consumer: Consumer = {
-        inFlight: runner.inFlight,
-        async stop(deadlineMs) {
-          await runner.stop(deadlineMs);
-          runners.delete(runner);
-        },
-      };
-      return consumer;
+      return registeredConsumer(runners, await startRunner(l, consume));
     },
 
     async isReady() {

@@ -3,7 +3,8 @@ import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { AlertJob, DeadLetter } from "./job";
 import { assertConsumeOptions, deadLetter, failureOutcome, parseJob } from "./outcome";
-import type { ConsumeOptions, Consumer, JobQueue, QueueStats } from "./types";
+import { registeredConsumer } from "./registered-consumer";
+import type { ConsumeOptions, JobQueue, QueueStats } from "./types";
 
 export type MemoryQueueOptions = {
   maxDeliver: number;
@@ -153,16 +154,8 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
     async consume(consume) {
       assertConsumeOptions(consume);
       if (closed) throw new ServiceError("unavailable", "the queue is closed");
-      const runner = startRunner(consume);
-      runners.add(runner);
+      const consumer = registeredConsumer(runners, startRunner(consume));
       wake();
-      const consumer: Consumer = {
-        inFlight: runner.inFlight,
-        async stop(deadlineMs) {
-          await runner.stop(deadlineMs);
-          runners.delete(runner);
-        },
-      };
       return consumer;
     },
 
