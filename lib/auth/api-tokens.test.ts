@@ -13,7 +13,6 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import type { Actor } from "./actor";
 import { hashApiToken } from "./api-token";
 import { createApiToken } from "./create-api-token";
-import { createUser } from "./create-user";
 import { CSRF_HEADER } from "./csrf";
 import { listApiTokens } from "./list-api-tokens";
 import { authenticateApiRequest } from "./request-actor";
@@ -21,6 +20,8 @@ import { resolveApiToken } from "./resolve-api-token";
 import { revokeApiToken } from "./revoke-api-token";
 import { createSession } from "./sessions";
 import { setUserRole } from "./set-user-role";
+import { newUser as createTestUser } from "@/test/helpers/users";
+import type { Role } from "./roles";
 
 const SECRET = "x".repeat(40);
 const run = promisify(execFile);
@@ -39,10 +40,7 @@ afterAll(async () => {
 
 const uniq = (p: string) => `${p}-${randomBytes(3).toString("hex")}`;
 
-async function newUser(role: "viewer" | "responder" | "admin"): Promise<Actor> {
-  const u = await createUser({ ctx: { db: t.db }, input: { username: uniq(role), password: "correct horse battery", role } });
-  return { id: u.id, username: u.username, name: null, role: u.role, sessionId: null };
-}
+const newUser = (role: Role) => createTestUser(t.db, role);
 
 function rt(authMode: "basic" | "disabled" = "basic") {
   return { env: { AUTH_MODE: authMode, AUTH_SESSION_SECRET: SECRET }, database: { db: t.db } };

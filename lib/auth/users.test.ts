@@ -10,8 +10,9 @@ import { listUsers } from "./list-users";
 import type { Role } from "./roles";
 import { createSession, resolveSession } from "./sessions";
 import { updateUser } from "./update-user";
+import { newUser as createTestUser, TEST_PASSWORD } from "@/test/helpers/users";
 
-const PASSWORD = "correct horse battery";
+const PASSWORD = TEST_PASSWORD;
 let t: TestDatabase;
 let admin: Actor & { id: string };
 
@@ -25,10 +26,7 @@ afterAll(async () => {
 
 const uniq = (p: string) => `${p}-${randomBytes(3).toString("hex")}`;
 
-async function newUser(role: Role): Promise<Actor & { id: string }> {
-  const u = await createUser({ ctx: { db: t.db }, input: { username: uniq(role), password: PASSWORD, role } });
-  return { id: u.id, username: u.username, name: null, role: u.role, sessionId: null };
-}
+const newUser = (role: Role) => createTestUser(t.db, role);
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceError } from "@/lib/errors";
 import { startAlertmanager, type AlertmanagerServer } from "@/test/helpers/alertmanager";
 import { freePort } from "@/test/helpers/free-port";
 import { createAlertmanagerProvider } from "./alertmanager";
 import type { AlertmanagerAlertView, AlertmanagerProvider } from "./types";
+import { rejection } from "@/test/helpers/rejection";
 
 let am: AlertmanagerServer;
 let provider: AlertmanagerProvider;
@@ -31,15 +31,6 @@ async function eventually<T>(read: () => Promise<T>, isDone: (value: T) => boole
     value = await read();
   }
   return value;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
 }
 
 describe("createAlertmanagerProvider", () => {

@@ -3,6 +3,7 @@ import { ServiceError } from "@/lib/errors";
 import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes, type KubeObject } from "@/test/helpers/fake-kubernetes";
 import { createKubernetesProvider } from "./kubernetes";
 import type { KubernetesProvider } from "./types";
+import { rejection } from "@/test/helpers/rejection";
 
 const ns = "prod";
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
@@ -201,15 +202,6 @@ const logs = [
   { namespace: ns, pod: "api-7d9-abcde", container: "app", previous: true, lines: ["starting api", "loading cache", "fatal: out of memory", "x".repeat(5_000)] },
   { namespace: ns, pod: "api-7d9-abcde", container: "proxy", lines: ["envoy ready"] },
 ];
-
-async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ServiceError);
-  return e as ServiceError;
-}
 
 describe("kubernetes provider against the fake API server", () => {
   let fake: FakeKubernetes;

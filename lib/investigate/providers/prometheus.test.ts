@@ -1,22 +1,13 @@
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceError } from "@/lib/errors";
 import { freePort } from "@/test/helpers/free-port";
 import { serveMetrics, startPrometheus, type MetricsTarget, type PrometheusServer } from "@/test/helpers/prometheus";
 import { startVictoriaMetrics, type VictoriaMetrics } from "@/test/helpers/victoria-metrics";
 import { createMetricsProvider, graphLink, guessKind } from "./prometheus";
+import { rejection } from "@/test/helpers/rejection";
 
 const suffix = randomBytes(4).toString("hex");
-
-async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ServiceError);
-  return e as ServiceError;
-}
 
 describe("metrics provider against VictoriaMetrics", () => {
   let vm: VictoriaMetrics;
