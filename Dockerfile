@@ -5,7 +5,8 @@
 #   cli     node dist/worker/cli.mjs --migrate | --list-alerts | --fingerprint <prefix> ...
 #           (node --import tsx worker/cli.ts … runs the same from source)
 # Everything runs from /app, so drizzle/ migrations resolve relative to the working directory.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, the exact version .node-version pins for CI and development (scripts/use-node.sh).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

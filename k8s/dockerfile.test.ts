@@ -43,8 +43,10 @@ function importClosure(entry: string): { files: Set<string>; packages: Set<strin
 }
 
 describe("Dockerfile", () => {
-  it("builds in three stages from node:20-bookworm-slim", () => {
-    expect(dockerfile.args.NODE_IMAGE).toBe("node:20-bookworm-slim");
+  it("builds in three stages from the Node 24 LTS that CI tests (.node-version)", () => {
+    const pinned = read(".node-version").trim();
+    expect(pinned).toMatch(/^24\.\d+\.\d+$/);
+    expect(dockerfile.args.NODE_IMAGE).toBe(`node:${pinned}-bookworm-slim`);
     expect(dockerfile.stages.map((s) => `${s.name}<-${s.from}`)).toEqual([
       "deps<-${NODE_IMAGE}",
       "build<-deps",

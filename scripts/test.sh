@@ -6,6 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
+source scripts/use-node.sh || exit 1
+echo "node $(node --version)"
 bash scripts/services.sh || exit 1
 mkdir -p test-results
 rm -f test-results/vitest.json test-results/playwright.json

@@ -10,7 +10,7 @@ export const bundleOptions: BuildOptions = {
   bundle: true,
   platform: "node",
   format: "esm",
-  target: "node20",
+  target: "node24",
   outExtension: { ".js": ".mjs" },
   // PGlite (embedded mode only) loads its .wasm and data files from beside its own module, so it stays
   // in node_modules. Splitting keeps dynamic imports in chunks of their own: without it, the import of
