@@ -74,6 +74,14 @@ export const envSchema = z.object({
   JETSTREAM_DUPLICATE_WINDOW_SECONDS: positiveInt.default(600),
   JETSTREAM_MAX_AGE_HOURS: positiveInt.default(72),
   JETSTREAM_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  JETSTREAM_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .refine((n) => n % 2 === 1, { message: "expected 1, 3 or 5 (an odd number of replicas keeps a quorum)" })
+    .default(1),
+  JETSTREAM_PUBLISH_TIMEOUT_MS: positiveInt.default(5_000),
   WORKER_CONCURRENCY: positiveInt.default(2),
   WORKER_FETCH_BATCH: positiveInt.default(10),
   WORKER_PORT: port.default(9464),

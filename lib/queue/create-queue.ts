@@ -27,6 +27,8 @@ export function createQueue({ env, log }: { env: Env; log: Logger }): JobQueue {
     duplicateWindowSeconds: env.JETSTREAM_DUPLICATE_WINDOW_SECONDS,
     maxAgeHours: env.JETSTREAM_MAX_AGE_HOURS,
     maxBytes: env.JETSTREAM_MAX_BYTES,
+    replicas: env.JETSTREAM_REPLICAS,
+    publishTimeoutMs: env.JETSTREAM_PUBLISH_TIMEOUT_MS,
     log,
   });
 }

@@ -25,6 +25,7 @@ import { registeredConsumer } from "./registered-consumer";
 import type { ConsumeOptions, JobQueue, QueueStats } from "./types";
 
 export type JetStreamQueueOptions = {
+  /** One server or a comma-separated list of cluster members; the client fails over between them. */
   url: string;
   stream: string;
   subject: string;
@@ -37,6 +38,8 @@ export type JetStreamQueueOptions = {
   duplicateWindowSeconds: number;
   maxAgeHours: number;
   maxBytes: number;
+  /** Stream (and consumer) replicas: 1 on a single server, 3 on a cluster. Reconciled on every start. */
+  replicas?: number;
   /** Bound on one publish (connect included); the client would otherwise buffer while reconnecting. */
   publishTimeoutMs?: number;
   log: Logger;
@@ -45,7 +48,9 @@ export type JetStreamQueueOptions = {
 type Link = { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager };
 type Runner = { stop(deadlineMs: number): Promise<void>; inFlight(): number };
 
-const DEFAULT_PUBLISH_TIMEOUT_MS = 3_000;
+const DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
+/** Pause between publish attempts while a cluster elects a new stream leader. */
+const PUBLISH_RETRY_MS = 200;
 /** Dead letters are kept longer than jobs so an operator can still look at last week's failures. */
 const DLQ_MAX_AGE_HOURS = 30 * 24;
 /** Short pulls keep stop() prompt: an outstanding pull cannot be cancelled, so stop waits it out. */
@@ -75,20 +80,49 @@ function isNotFound(e: unknown): boolean {
   );
 }
 
+/** The stream itself said no (full, too large…): retrying the same publish cannot help. */
+function isRefusedByStream(e: unknown): boolean {
+  return e instanceof JetStreamApiError && e.status !== 503;
+}
+
 function secondsToNanos(seconds: number): number {
   return nanos(Math.round(seconds * 1_000));
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+/** The server refuses replicas above 1 unless it is a cluster with enough members; say what to change. */
+function replicasError(e: unknown, stream: string, replicas: number): unknown {
+  const message = errorMessage(e);
+  if (replicas > 1 && /replicas|peers|placement|clustered/i.test(message)) {
+    return new ServiceError(
+      "unavailable",
+      `JETSTREAM_REPLICAS=${replicas} but NATS cannot place ${replicas} replicas of stream ${stream} (${message}): ` +
+        `run a NATS cluster of at least ${replicas} JetStream servers, or set JETSTREAM_REPLICAS=1 for a single server`,
+      { cause: e },
+    );
+  }
+  return e;
+}
+
+async function ensureStream(
+  jsm: JetStreamManager,
+  log: Logger,
+  config: Partial<StreamConfig> & { name: string; num_replicas: number },
+): Promise<void> {
+  let current: number;
   try {
-    await jsm.streams.info(config.name);
+    current = (await jsm.streams.info(config.name)).config.num_replicas;
   } catch (e) {
     if (!isNotFound(e)) throw e;
-    await jsm.streams.add(config);
+    await jsm.streams.add(config).catch((err: unknown) => {
+      throw replicasError(err, config.name, config.num_replicas);
+    });
     return;
   }
   const { name, retention: _retention, storage: _storage, ...editable } = config;
-  await jsm.streams.update(name, editable);
+  await jsm.streams.update(name, editable).catch((err: unknown) => {
+    throw replicasError(err, name, config.num_replicas);
+  });
+  if (current !== config.num_replicas) log.warn({ stream: name, from: current, to: config.num_replicas }, "stream replicas changed");
 }
 
 async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<void> {
@@ -106,7 +140,8 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, config: Par
 /** Idempotent: creates what is missing and brings existing streams and consumers to these settings. */
 async function provision(jsm: JetStreamManager, o: JetStreamQueueOptions): Promise<void> {
   const duplicateWindow = secondsToNanos(o.duplicateWindowSeconds);
-  await ensureStream(jsm, {
+  const num_replicas = o.replicas ?? 1;
+  await ensureStream(jsm, o.log, {
     name: o.stream,
     subjects: [o.subject],
     retention: RetentionPolicy.Workqueue,
@@ -116,8 +151,9 @@ async function provision(jsm: JetStreamManager, o: JetStreamQueueOptions): Promi
     max_age: nanos(o.maxAgeHours * 3_600_000),
     max_bytes: o.maxBytes,
     duplicate_window: duplicateWindow,
+    num_replicas,
   });
-  await ensureStream(jsm, {
+  await ensureStream(jsm, o.log, {
     name: o.dlqStream,
     subjects: [o.dlqSubject],
     retention: RetentionPolicy.Limits,
@@ -126,14 +162,16 @@ async function provision(jsm: JetStreamManager, o: JetStreamQueueOptions): Promi
     max_age: nanos(DLQ_MAX_AGE_HOURS * 3_600_000),
     max_bytes: o.maxBytes,
     duplicate_window: duplicateWindow,
+    num_replicas,
   });
   const advisoryStream = advisoryStreamName(o.stream, o.durable);
-  await ensureStream(jsm, {
+  await ensureStream(jsm, o.log, {
     name: advisoryStream,
     subjects: [`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${o.stream}.${o.durable}`],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     max_age: nanos(o.maxAgeHours * 3_600_000),
+    num_replicas,
   });
   await ensureConsumer(jsm, o.stream, {
     durable_name: o.durable,
@@ -141,11 +179,13 @@ async function provision(jsm: JetStreamManager, o: JetStreamQueueOptions): Promi
     ack_wait: secondsToNanos(o.ackWaitSeconds),
     max_deliver: o.maxDeliver,
     backoff: [],
+    num_replicas,
   });
   await ensureConsumer(jsm, advisoryStream, {
     durable_name: o.durable,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(60_000),
+    num_replicas,
   });
 }
 
@@ -174,10 +214,11 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
   const runners = new Set<Runner>();
   let linking: Promise<Link> | undefined;
   let closed = false;
+  let connected = false;
 
   async function open(): Promise<Link> {
     const nc = await connect({
-      servers: o.url,
+      servers: o.url.split(",").map((s) => s.trim()).filter(Boolean),
       name: "tarka",
       timeout: publishTimeoutMs,
       maxReconnectAttempts: -1,
@@ -186,6 +227,7 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
     try {
       const jsm = await jetstreamManager(nc, { timeout: apiTimeoutMs });
       await provision(jsm, o);
+      connected = true;
       void watchStatus(nc);
       return { nc, jsm, js: jetstream(nc, { timeout: apiTimeoutMs }) };
     } catch (e) {
@@ -196,8 +238,13 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
 
   async function watchStatus(nc: NatsConnection): Promise<void> {
     for await (const s of nc.status()) {
-      if (s.type === "disconnect") log.warn({ server: s.server }, "NATS connection lost; reconnecting");
-      else if (s.type === "reconnect") log.info({ server: s.server }, "NATS connection restored");
+      if (s.type === "disconnect") {
+        connected = false;
+        log.warn({ server: s.server }, "NATS connection lost; reconnecting");
+      } else if (s.type === "reconnect") {
+        connected = true;
+        log.info({ server: s.server }, "NATS connection restored");
+      }
     }
   }
 
@@ -209,7 +256,14 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
       const forget = () => {
         if (linking === attempt) linking = undefined;
       };
-      attempt.then((l) => l.nc.closed().then(forget), forget);
+      attempt.then(
+        (l) =>
+          l.nc.closed().then(() => {
+            connected = false;
+            forget();
+          }),
+        forget,
+      );
     }
     return linking;
   }
@@ -407,15 +461,29 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
     kind: "jetstream",
 
     async publish(job: AlertJob, msgId: string) {
+      const deadline = Date.now() + publishTimeoutMs;
+      const body = JSON.stringify(job);
+      let attempts = 0;
       try {
         return await withTimeout(publishTimeoutMs, "publish", async () => {
-          const { js } = await link();
-          const ack = await js.publish(o.subject, JSON.stringify(job), { msgID: msgId, timeout: publishTimeoutMs });
-          return { duplicate: ack.duplicate };
+          // While a cluster elects a new stream leader, publishes fail for a few seconds; the same
+          // message id makes a retry of an already-stored publish a duplicate, not a second job.
+          for (;;) {
+            attempts++;
+            try {
+              const { js } = await link();
+              const ack = await js.publish(o.subject, body, { msgID: msgId, timeout: Math.max(250, deadline - Date.now()) });
+              if (attempts > 1) log.info({ attempts, msgId }, "published after a retry");
+              return { duplicate: ack.duplicate };
+            } catch (e) {
+              if (e instanceof ServiceError || isRefusedByStream(e) || closed || Date.now() + PUBLISH_RETRY_MS >= deadline) throw e;
+              await sleep(PUBLISH_RETRY_MS);
+            }
+          }
         });
       } catch (e) {
         if (e instanceof ServiceError) throw e;
-        throw new ServiceError("unavailable", `could not queue the job: ${errorMessage(e)}`, { cause: e });
+        throw new ServiceError("unavailable", `could not queue the job (${attempts} attempts): ${errorMessage(e)}`, { cause: e });
       }
     },
 
@@ -426,15 +494,22 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
     },
 
     async isReady() {
+      let l: Link;
       try {
-        await withTimeout(publishTimeoutMs, "readiness", async () => {
-          const { jsm } = await link();
-          await jsm.streams.info(o.stream);
-        });
-        return true;
+        l = await withTimeout(publishTimeoutMs, "readiness", link);
       } catch {
         return false;
       }
+      let info: Awaited<ReturnType<JetStreamManager["streams"]["info"]>>;
+      try {
+        info = await withTimeout(publishTimeoutMs, "stream info", () => l.jsm.streams.info(o.stream));
+      } catch (e) {
+        // Connected to a member that cannot answer for the stream: the cluster has no leader for it.
+        if (connected) throw new Error(`no JetStream quorum or leader for stream ${o.stream} (lost members, or still starting): ${errorMessage(e)}`);
+        return false;
+      }
+      if (info.cluster && !info.cluster.leader) throw new Error(`no JetStream quorum: stream ${o.stream} has no leader`);
+      return true;
     },
 
     async stats(): Promise<QueueStats> {
