@@ -4,6 +4,7 @@ import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import { cases, investigationRuns } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
+import { hypothesisCategories } from "@/lib/investigate/vocabulary";
 import { assertCaseId } from "./case-state";
 import { recordAudit } from "./record-audit";
 
@@ -13,6 +14,8 @@ export const feedbackInputSchema = z.object({
   verdict: z.enum(feedbackVerdicts),
   note: z.string().trim().max(4000).default(""),
   runId: z.uuid().optional(),
+  /** What it really was, when the report's top hypothesis was wrong (case memory counts it). */
+  cause: z.enum(hypothesisCategories).optional(),
 });
 export type FeedbackInput = z.infer<typeof feedbackInputSchema>;
 
@@ -40,7 +43,7 @@ export async function recordFeedback({
   }
   await recordAudit({
     ctx: { db: ctx.db, actor },
-    input: { caseId: row.id, action: "feedback", after: { verdict: input.verdict, note: input.note, runId } },
+    input: { caseId: row.id, action: "feedback", after: { verdict: input.verdict, note: input.note, runId, ...(input.cause ? { cause: input.cause } : {}) } },
   });
   return { verdict: input.verdict, runId };
 }

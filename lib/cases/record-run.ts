@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { cases, investigationRuns, receivedAlerts } from "@/lib/db/schema";
+import { cases, investigationRuns, receivedAlerts, type RunHypothesis } from "@/lib/db/schema";
 import type { Classification } from "@/lib/db/schema/constants";
 import type { Identity } from "@/lib/alerts/identity";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
@@ -16,7 +16,13 @@ export type RunSummary = {
   impact: number;
   confidence: number;
   noise: number;
+  topHypotheses: RunHypothesis[];
 };
+
+/** The service a case is filed under, from the alert's labels. */
+export function serviceOf(labels: Record<string, string>): string | null {
+  return labels.service ?? labels.app ?? labels.job ?? null;
+}
 
 /**
  * Index a finished investigation: the case for its identity is created or updated (and reopened if
@@ -51,7 +57,7 @@ export async function recordRun({
     family: summary.family,
     severity: l.severity ?? null,
     team: l.team ?? l.owner ?? null,
-    service: l.service ?? l.app ?? l.job ?? null,
+    service: serviceOf(l),
     targetType: summary.targetType,
     targetName: summary.targetName,
     classification: summary.classification,
@@ -101,6 +107,7 @@ export async function recordRun({
       status: "succeeded",
       classification: summary.classification,
       oneLiner: summary.oneLiner,
+      topHypotheses: summary.topHypotheses,
       reportKey: input.reportKey,
       worker: input.worker,
       alertStartsAt: new Date(alert.startsAt),

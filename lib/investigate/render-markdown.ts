@@ -1,4 +1,4 @@
-import type { Finding, Report, Step } from "./report";
+import type { CaseMemory, Finding, Report, Step } from "./report";
 import { round } from "./triage";
 import { blockerMeanings } from "./vocabulary";
 
@@ -131,6 +131,19 @@ function renderEvidence(r: Report): string[] {
   return out;
 }
 
+function renderMemory(memory: CaseMemory): string[] {
+  const out = ["## Seen before", ""];
+  if (memory.similar.length === 0) return [...out, "_no similar past case_", ""];
+  for (const s of memory.similar) {
+    const ended = s.resolution ? `resolved ${s.resolution.category}: ${s.resolution.summary}` : s.status;
+    const feedback = s.feedback ? `; report judged ${s.feedback.verdict}${s.feedback.cause ? ` (was ${s.feedback.cause})` : ""}` : "";
+    out.push(`- ${inline(s.title)} — ${s.match.replace("_", " ")}, last seen ${s.lastSeenAt}; ${inline(ended)}${inline(feedback)} (case ${s.caseId})`);
+  }
+  out.push("");
+  if (memory.adjustments.length) out.push("**Adjusted by past cases**", "", ...memory.adjustments.map((m) => `- \`${m.hypothesisId}\`: ${inline(m.reason)}`), "");
+  return out;
+}
+
 /** The report as Markdown for people: verdict first, then why, then copy/paste-ready next steps. */
 export function renderMarkdown(report: Report): string {
   const { analysis: a, target: t } = report;
@@ -155,6 +168,7 @@ export function renderMarkdown(report: Report): string {
     for (const c of h.counter) lines.push(`   - against: ${inline(c)}`);
     if (h.nextTests.length) lines.push("", fence("", h.nextTests.join("\n")).replace(/^/gm, "   "), "");
   });
+  if (a.memory) lines.push("", ...renderMemory(a.memory));
   lines.push("", "## Verdict", "", `- classification: \`${a.verdict.classification}\``, `- primary driver: \`${a.verdict.primaryDriver}\``, `- ${inline(a.verdict.oneLiner)}`);
   if (a.changes.status === "ok") lines.push(`- changes: ${inline(a.changes.summary)}`);
   lines.push("", "## Scores", "", `impact **${a.scores.impact}**, confidence **${a.scores.confidence}**, noise **${a.scores.noise}**`, "");

@@ -224,6 +224,38 @@ export const noiseSchema = z.object({
   notes: z.array(z.string()),
 });
 
+/** A past case like this one, and how it ended (case memory). */
+export const seenBeforeSchema = z.object({
+  caseId: z.string(),
+  title: z.string(),
+  family: z.string(),
+  alertname: z.string(),
+  status: z.string(),
+  lastSeenAt: z.string(),
+  /** same_target: same family and workload/service/alertname; same_family; similar_text: one-liner and hypotheses alike. */
+  match: z.enum(["same_target", "same_family", "similar_text"]),
+  similarity: z.number().min(0).max(1),
+  topHypothesis: z.object({ category: z.string(), title: z.string() }).nullable(),
+  resolution: z.object({ category: z.string(), summary: z.string(), by: z.string() }).nullable(),
+  feedback: z.object({ verdict: z.enum(["correct", "wrong"]), cause: z.string().nullable() }).nullable(),
+  /** What the case turned out to be, when feedback or the resolution says so. */
+  confirmedCategory: z.string().nullable(),
+  rejectedCategory: z.string().nullable(),
+});
+
+/** A confidence change made because of similar past cases; the same reason is added to the hypothesis's why. */
+export const memoryAdjustmentSchema = z.object({
+  hypothesisId: z.string(),
+  category: z.string(),
+  delta: z.number().int(),
+  reason: z.string(),
+});
+
+export const memorySchema = z.object({
+  similar: z.array(seenBeforeSchema),
+  adjustments: z.array(memoryAdjustmentSchema),
+});
+
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   alert: normalizedAlertSchema,
@@ -258,6 +290,8 @@ export const reportSchema = z.object({
     }),
     changes: changesSchema,
     noise: noiseSchema,
+    /** Added by the worker from past cases; absent when no lookup was made (CLI, replays). */
+    memory: memorySchema.optional(),
   }),
   queries: z.array(
     z.object({
@@ -289,3 +323,6 @@ export type ReasonCodeEntry = z.infer<typeof reasonCodeEntrySchema>;
 export type Changes = z.infer<typeof changesSchema>;
 export type Noise = z.infer<typeof noiseSchema>;
 export type Finding = z.infer<typeof findingSchema>;
+export type SeenBefore = z.infer<typeof seenBeforeSchema>;
+export type MemoryAdjustment = z.infer<typeof memoryAdjustmentSchema>;
+export type CaseMemory = z.infer<typeof memorySchema>;

@@ -9,7 +9,11 @@ import { identityOf, isRolloutNoisy, type WorkloadRef } from "@/lib/alerts/ident
 import { dedupeBucket, dedupeKey, reportBaseKey } from "@/lib/alerts/dedupe-key";
 import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
 import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
-import { recordRun } from "@/lib/cases/record-run";
+import { recordRun, serviceOf } from "@/lib/cases/record-run";
+import { findSimilarCases, probeText } from "@/lib/cases/find-similar-cases";
+import { recordDerivedProposals } from "@/lib/actions/record-derived-proposals";
+import { applyCaseMemory } from "@/lib/investigate/case-memory";
+import type { Report } from "@/lib/investigate/report";
 import { touchCase } from "@/lib/cases/touch-case";
 import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
 import { investigateAlert } from "@/lib/investigate/investigate-alert";
@@ -138,10 +142,11 @@ async function processJob({
     Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),
   );
   try {
-    const report = await investigateAlert({
+    const investigated = await investigateAlert({
       ctx: { providers: ctx.providers, log, now },
       input: { alert, family, identity, timeWindow: job.timeWindow, clusterName: ctx.config.clusterName },
     });
+    const report = await withCaseMemory(ctx.db, investigated, identity.key, log);
     const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket });
     await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
     await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
@@ -154,7 +159,7 @@ async function processJob({
     const recorded = await ctx.db.transaction(async (tx) => {
       const stillOwner = await completeClaim({ ctx: { db: tx }, input: { key, owner, reportKey: baseKey } });
       if (!stillOwner) return null;
-      return recordRun({
+      const run = await recordRun({
         ctx: { db: tx },
         input: {
           identity,
@@ -175,9 +180,12 @@ async function processJob({
             impact: report.analysis.scores.impact,
             confidence: report.analysis.scores.confidence,
             noise: report.analysis.scores.noise,
+            topHypotheses: topHypothesesOf(report),
           },
         },
       });
+      await recordDerivedProposals({ ctx: { db: tx }, input: { caseId: run.caseId, runId: run.runId, report } });
+      return run;
     });
     if (!recorded) {
       // Our lease ran out and another worker took the key over; its run is the one of record.
@@ -194,6 +202,33 @@ async function processJob({
     throw e;
   } finally {
     clearInterval(keepAlive);
+  }
+}
+
+function topHypothesesOf(report: Report) {
+  return report.analysis.hypotheses.slice(0, 3).map((h) => ({ category: h.category, title: h.title, confidence: h.confidence }));
+}
+
+/** Past cases like this one, and the visible adjustment they make; a failed lookup leaves the report as it was. */
+async function withCaseMemory(db: Db, report: Report, identityKey: string, log: Logger): Promise<Report> {
+  try {
+    const similar = await findSimilarCases({
+      ctx: { db },
+      input: {
+        probe: {
+          identityKey,
+          family: report.family,
+          alertname: report.alert.alertname,
+          service: serviceOf(report.alert.labels),
+          targetName: report.target.name,
+          text: probeText(report.analysis.verdict.oneLiner, topHypothesesOf(report)),
+        },
+      },
+    });
+    return applyCaseMemory({ input: { report, similar } });
+  } catch (e) {
+    log.warn({ err: errorMessage(e) }, "similar-case lookup failed; report written without case memory");
+    return report;
   }
 }
 

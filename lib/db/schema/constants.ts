@@ -22,3 +22,15 @@ export type ClaimState = (typeof claimStates)[number];
 
 export const classifications = ["actionable", "informational", "noisy", "artifact"] as const;
 export type Classification = (typeof classifications)[number];
+
+export const actionKinds = ["rollout_restart", "rollback", "scale", "raise_limit", "delete_pod", "silence"] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
+export const actionStatuses = ["proposed", "approved", "rejected", "done", "abandoned"] as const;
+export type ActionStatus = (typeof actionStatuses)[number];
+
+export const actionRisks = ["low", "medium", "high"] as const;
+export type ActionRisk = (typeof actionRisks)[number];
+
+export const actionSources = ["derived", "console", "chat"] as const;
+export type ActionSource = (typeof actionSources)[number];

@@ -6,3 +6,4 @@ export * from "./dead-letters";
 export * from "./auth";
 export * from "./audit";
 export * from "./api-tokens";
+export * from "./actions";

@@ -1,6 +1,8 @@
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { cases } from "./cases";
 import { classifications, runStatuses } from "./constants";
+
+export type RunHypothesis = { category: string; title: string; confidence: number };
 
 /** One investigation of one alert: the report lives in storage under `reportKey` (.json and .md). */
 export const investigationRuns = pgTable(
@@ -17,6 +19,8 @@ export const investigationRuns = pgTable(
     status: text("status", { enum: runStatuses }).notNull(),
     classification: text("classification", { enum: classifications }),
     oneLiner: text("one_liner"),
+    /** The best-ranked hypotheses (category, title, confidence), read by case memory without opening the report. */
+    topHypotheses: jsonb("top_hypotheses").$type<RunHypothesis[]>().notNull().default([]),
     reportKey: text("report_key"),
     worker: text("worker").notNull(),
     alertStartsAt: timestamp("alert_starts_at", { withTimezone: true }).notNull(),

@@ -36,9 +36,8 @@ const silencesSchema = z.array(
 
 type Silence = Awaited<ReturnType<AlertmanagerProvider["listSilences"]>>[number];
 
-/** Read-only Alertmanager API v2 client: GET /api/v2/alerts and GET /api/v2/silences. */
-export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOptions): AlertmanagerProvider {
-  const root = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : undefined;
+function endpointOf(baseUrl: string): { root: URL; authorization: string | undefined } {
+  const root = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
   if (root?.protocol !== "http:" && root?.protocol !== "https:") {
     throw new ServiceError("invalid_input", "the Alertmanager URL is not an absolute http(s) URL such as http://alertmanager:9093");
   }
@@ -50,6 +49,50 @@ export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOp
   root.username = "";
   root.password = "";
   if (!root.pathname.endsWith("/")) root.pathname = `${root.pathname}/`;
+  return { root, authorization };
+}
+
+export type SilenceToCreate = { matchers: { name: string; value: string }[]; startsAt: Date; endsAt: Date; createdBy: string; comment: string };
+
+/**
+ * The one write Tarka makes anywhere: POST /api/v2/silences for an approved silence proposal
+ * (equality matchers only). Returns the silence id.
+ */
+export async function createAlertmanagerSilence(options: CreateAlertmanagerProviderOptions, silence: SilenceToCreate): Promise<string> {
+  const { root, authorization } = endpointOf(options.baseUrl);
+  const url = new URL("api/v2/silences", root);
+  const answer = await fetchText(url, {
+    method: "POST",
+    headers: { accept: "application/json", "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({
+      matchers: silence.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: false, isEqual: true })),
+      startsAt: silence.startsAt.toISOString(),
+      endsAt: silence.endsAt.toISOString(),
+      createdBy: silence.createdBy,
+      comment: silence.comment,
+    }),
+    signal: AbortSignal.timeout(options.timeoutMs),
+  });
+  if ("failure" in answer) {
+    throw new ServiceError("unavailable", `Alertmanager POST ${url} failed: ${answer.failure.reason === "timeout" ? `timed out after ${options.timeoutMs} ms` : answer.failure.message}`, {
+      cause: answer.failure.error,
+    });
+  }
+  const { res, text } = answer;
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // An answer that is not JSON is reported below with its first bytes.
+  }
+  const id = res.ok ? z.object({ silenceID: z.string().min(1) }).safeParse(json) : null;
+  if (!id?.success) throw new ServiceError("unavailable", `Alertmanager POST ${url} failed: HTTP ${res.status}: ${text.slice(0, 500).trim()}`);
+  return id.data.silenceID;
+}
+
+/** Read-only Alertmanager API v2 client: GET /api/v2/alerts and GET /api/v2/silences. */
+export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOptions): AlertmanagerProvider {
+  const { root, authorization } = endpointOf(options.baseUrl);
 
   async function get<T>(route: string, params: URLSearchParams, schema: z.ZodType<T>): Promise<T> {
     const url = new URL(route, root);
