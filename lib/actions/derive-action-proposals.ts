@@ -1,7 +1,7 @@
 import type { Hypothesis, Report } from "@/lib/investigate/report";
 import type { HypothesisCategory } from "@/lib/investigate/vocabulary";
 import type { ActionRisk } from "@/lib/db/schema/constants";
-import { actionSpecSchema, defaultPreconditions, defaultRisk, type ActionSpec } from "./action-command";
+import { actionSpecSchema, defaultPreconditions, defaultRisk, shellCommand, type ActionSpec } from "./action-command";
 
 /** A proposal derived from a report, before it is stored. */
 export type DerivedProposal = { spec: ActionSpec; risk: ActionRisk; preconditions: string[]; evidence: string[]; rationale: string };
@@ -27,6 +27,26 @@ function raised(quantity: string): string | null {
 }
 
 /**
+ * The workload to act on: the target's, the one Kubernetes returned, or the Deployment a pod's
+ * ReplicaSet belongs to by the Deployment controller's naming (`<deployment>-<pod-template-hash>`),
+ * which is then stated as a precondition to check.
+ */
+function ownerWorkload(report: Report): { workload: { kind: string; name: string }; inferredFrom: string | null } | null {
+  if (report.target.workload) return { workload: report.target.workload, inferredFrom: null };
+  const k8s = report.evidence.k8s;
+  if (k8s.workload) return { workload: { kind: k8s.workload.kind, name: k8s.workload.name }, inferredFrom: null };
+  const pod = k8s.pod;
+  const rs = pod?.owner?.kind === "ReplicaSet" ? pod.owner.name : null;
+  const deployment = rs ? /^(.+)-[a-z0-9]{5,10}$/.exec(rs)?.[1] : undefined;
+  if (!pod || !rs || !deployment) return null;
+  const check = shellCommand(["kubectl", "-n", pod.namespace, "get", "replicaset", rs, "-o", "jsonpath={.metadata.ownerReferences[0].name}"]);
+  return {
+    workload: { kind: "Deployment", name: deployment },
+    inferredFrom: `ReplicaSet ${rs} belongs to deployment/${deployment} (inferred from its name; check: ${check})`,
+  };
+}
+
+/**
  * Turns a report's ranked hypotheses into action proposals a human can approve: restart, roll back
  * to the previous revision, scale, raise a limit, delete a stuck pod, silence a noisy alert. Every
  * value in a proposal comes from the evidence; a proposal whose arguments are not valid names is dropped.
@@ -36,7 +56,8 @@ export function deriveActionProposals({ input }: { input: { report: Report } }):
   const { target } = report;
   const { k8s } = report.evidence;
   const namespace = target.namespace;
-  const workload = target.workload ?? (k8s.workload ? { kind: k8s.workload.kind, name: k8s.workload.name } : null);
+  const owner = ownerWorkload(report);
+  const workload = owner?.workload ?? null;
   const out: DerivedProposal[] = [];
   const seen = new Set<string>();
   const add = (candidate: unknown, h: Hypothesis | null, rationale: string, evidence: string[] = []) => {
@@ -49,7 +70,7 @@ export function deriveActionProposals({ input }: { input: { report: Report } }):
     out.push({
       spec,
       risk: defaultRisk(spec),
-      preconditions: defaultPreconditions(spec),
+      preconditions: [...defaultPreconditions(spec), ...("workload" in spec && owner?.inferredFrom ? [owner.inferredFrom] : [])],
       evidence: [...(h ? evidenceOf(h) : []), ...evidence].slice(0, 8),
       rationale,
     });
