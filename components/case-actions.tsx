@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { hasRole } from "@/lib/auth/roles";
 import type { DisplayStatus } from "@/lib/cases/case-state";
+import { hypothesisCategories } from "@/lib/investigate/vocabulary";
 import { ApiError, postCaseAction } from "./console-api";
 import { useConsole } from "./console-context";
 
@@ -110,7 +111,7 @@ export function CaseActions({ caseId, status }: { caseId: string; status: Displa
           )}
         </>
       )}
-      <form aria-label="Report feedback" onSubmit={submit("feedback", (f) => ({ verdict: f.get("verdict"), note: f.get("note") ?? "" }))} className="space-y-2 border-t border-slate-200 pt-3 dark:border-slate-800">
+      <form aria-label="Report feedback" onSubmit={submit("feedback", (f) => ({ verdict: f.get("verdict"), note: f.get("note") ?? "", ...(f.get("cause") ? { cause: f.get("cause") } : {}) }))} className="space-y-2 border-t border-slate-200 pt-3 dark:border-slate-800">
         <h3 className="font-semibold">Was the report right?</h3>
         <div className="flex gap-4">
           <label className="flex items-center gap-1">
@@ -120,6 +121,17 @@ export function CaseActions({ caseId, status }: { caseId: string; status: Displa
             <input type="radio" name="verdict" value="wrong" /> Wrong
           </label>
         </div>
+        <label className="block">
+          <span className="text-xs text-slate-500">It really was (optional; later reports learn from it)</span>
+          <select name="cause" className={input} defaultValue="">
+            <option value="">—</option>
+            {hypothesisCategories.map((c) => (
+              <option key={c} value={c}>
+                {c.replace(/_/g, " ")}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="block">
           <span className="text-xs text-slate-500">Note</span>
           <input name="note" className={input} />

@@ -3,7 +3,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/badge";
+import { ActionProposals } from "@/components/action-proposals";
 import { CaseActions } from "@/components/case-actions";
+import { SimilarCases } from "@/components/similar-cases";
 import { formatTime } from "@/components/format";
 import { ReportSections, Section } from "@/components/report-sections";
 import { getCase, type CaseDetail } from "@/lib/cases/get-case";
@@ -34,6 +36,7 @@ function describeAudit(a: CaseDetail["audit"][number]): string {
   if (a.action === "feedback") return `marked the report ${String(after.verdict)}${after.note ? `: ${String(after.note)}` : ""}`;
   if (a.action === "reopen") return "reopened the case";
   if (a.action === "unsnooze") return "ended the snooze";
+  if (a.action.startsWith("action.")) return `${a.action.slice("action.".length)}: ${String(after.title ?? "")} → ${String(after.status ?? "")}`;
   return a.action;
 }
 
@@ -108,6 +111,9 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
 
       <div className="grid gap-4 lg:grid-cols-[1fr_320px]">
         <div className="min-w-0 space-y-4">
+          <Section title="Proposed actions" id="sec-proposals">
+            <ActionProposals caseId={detail.id} namespace={detail.namespace} labels={detail.labels} />
+          </Section>
           {report ? (
             <ReportSections report={report} />
           ) : (
@@ -119,6 +125,9 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
         <aside className="space-y-4">
           <Section title="Actions">
             <CaseActions caseId={detail.id} status={detail.status} />
+          </Section>
+          <Section title="Seen before" id="sec-seen-before">
+            <SimilarCases caseId={detail.id} />
           </Section>
           <Section title="Runs">
             <ul className="space-y-2 text-sm">
