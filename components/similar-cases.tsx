@@ -6,7 +6,7 @@ import { Badge } from "./badge";
 import { ApiError } from "./console-api";
 import { formatTime } from "./format";
 
-const matchLabels = { same_target: "same alert/workload", same_family: "same family", similar_text: "similar wording" } as const;
+const matchLabels = { same_target: "same alert, service or workload", same_family: "same family", similar_text: "similar wording" } as const;
 
 /** Case memory: past cases like this one and how they ended. */
 export function SimilarCases({ caseId }: { caseId: string }) {
