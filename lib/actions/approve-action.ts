@@ -38,6 +38,8 @@ export async function approveAction({
     if (!ctx.createSilence) {
       throw new ServiceError("unavailable", "ALERTMANAGER_URL is not set, so Tarka cannot create the silence; the proposal stays proposed");
     }
+    // Created while the row is locked, so a failed call rolls the approval back and two admins
+    // approving at once create one silence; the comment names the case if the commit itself fails.
     const startsAt = ctx.now ?? new Date();
     const endsAt = new Date(startsAt.getTime() + spec.durationMinutes * 60_000);
     const silenceId = await ctx.createSilence({

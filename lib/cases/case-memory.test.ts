@@ -99,7 +99,7 @@ describe("resolution feedback adjusts later reports, visibly", () => {
       ...base,
       analysis: {
         ...base.analysis,
-        hypotheses: [{ ...oom, id: "oom_kill", why: [], counter: [], nextTests: [], confidence: 62 }, ...base.analysis.hypotheses],
+        hypotheses: [{ ...oom, category: "oom" as const, id: "oom_kill", why: [], counter: [], nextTests: [], confidence: 62 }, ...base.analysis.hypotheses],
       },
     };
     const out = applyCaseMemory({ input: { report, similar: [seen("config_error"), seen("config_error"), seen("config_error"), seen(null, "oom"), seen(null)] } });
@@ -117,6 +117,8 @@ describe("resolution feedback adjusts later reports, visibly", () => {
     const md = renderMarkdown(out);
     expect(md).toContain("## Seen before");
     expect(md).toContain("- `log_missing_env`: 3 of 4 similar past cases were config_error");
+    const hostile = renderMarkdown(applyCaseMemory({ input: { report, similar: [{ ...seen(null), title: "[pwn](http://evil.example) *x*\n# y" }] } }));
+    expect(hostile).toContain("- \\[pwn\\](http://evil.example) \\*x\\* \\# y — same target");
   });
 
   it("leaves hypotheses alone when no similar case has a known outcome, and says there was none", () => {

@@ -131,13 +131,18 @@ function renderEvidence(r: Report): string[] {
   return out;
 }
 
+/** Titles and summaries of past cases come from alerts and people: shown as text, never as Markdown. */
+function plain(value: string): string {
+  return inline(value).replace(/[\\`*_[\]<>|#!]/g, "\\$&");
+}
+
 function renderMemory(memory: CaseMemory): string[] {
   const out = ["## Seen before", ""];
   if (memory.similar.length === 0) return [...out, "_no similar past case_", ""];
   for (const s of memory.similar) {
     const ended = s.resolution ? `resolved ${s.resolution.category}: ${s.resolution.summary}` : s.status;
     const feedback = s.feedback ? `; report judged ${s.feedback.verdict}${s.feedback.cause ? ` (was ${s.feedback.cause})` : ""}` : "";
-    out.push(`- ${inline(s.title)} — ${s.match.replace("_", " ")}, last seen ${s.lastSeenAt}; ${inline(ended)}${inline(feedback)} (case ${s.caseId})`);
+    out.push(`- ${plain(s.title)} — ${s.match.replace("_", " ")}, last seen ${s.lastSeenAt}; ${plain(ended)}${plain(feedback)} (case ${s.caseId})`);
   }
   out.push("");
   if (memory.adjustments.length) out.push("**Adjusted by past cases**", "", ...memory.adjustments.map((m) => `- \`${m.hypothesisId}\`: ${inline(m.reason)}`), "");
