@@ -1,28 +1,10 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { examplePayload, E2E, signIn } from "./fixtures";
-
-type CaseItem = { id: string; namespace: string; latestRunId: string | null };
-
-async function paymentsCase(request: APIRequestContext): Promise<CaseItem> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const body = (await (await request.get("/api/v1/cases")).json()) as { items: CaseItem[] };
-    const found = body.items.find((c) => c.namespace === E2E.target.namespace && c.latestRunId);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`case not investigated in time: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+import { expect, test } from "@playwright/test";
+import { E2E, intakeExampleAlerts, signIn, type CaseItem } from "./fixtures";
 
 let payments: CaseItem;
 
 test.beforeAll(async ({ browser, request }) => {
-  const res = await request.post("/alerts", { data: examplePayload(), headers: { "content-type": "application/json" } });
-  expect(res.status()).toBe(202);
-  const page = await browser.newPage();
-  await signIn(page, "admin");
-  payments = await paymentsCase(page.request);
-  await page.close();
+  payments = await intakeExampleAlerts({ browser, request });
 });
 
 test("a responder proposes, an admin approves, and the audit trail shows both", async ({ browser }) => {

@@ -1,19 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { examplePayload, E2E, signIn } from "./fixtures";
-
-type CaseItem = { id: string; namespace: string; latestRunId: string | null; title: string };
-
-async function seededCases(request: APIRequestContext): Promise<CaseItem[]> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await request.get("/api/v1/cases");
-    const body = (await res.json()) as { items: CaseItem[] };
-    const ready = body.items.filter((c) => c.latestRunId);
-    if (ready.length >= 2) return ready;
-    if (Date.now() > deadline) throw new Error(`cases not investigated in time: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+import { expect, test, type Page } from "@playwright/test";
+import { E2E, examplePayload, intakeExampleAlerts, signIn, type CaseItem } from "./fixtures";
 
 async function csrfOf(page: Page): Promise<string> {
   const me = await page.request.get("/api/v1/me");
@@ -23,12 +9,7 @@ async function csrfOf(page: Page): Promise<string> {
 let payments: CaseItem;
 
 test.beforeAll(async ({ browser, request }) => {
-  const res = await request.post("/alerts", { data: examplePayload(), headers: { "content-type": "application/json" } });
-  expect(res.status()).toBe(202);
-  const page = await browser.newPage();
-  await signIn(page, "admin");
-  payments = (await seededCases(page.request)).find((c) => c.namespace === E2E.target.namespace)!;
-  await page.close();
+  payments = await intakeExampleAlerts({ browser, request });
 });
 
 test("the API refuses calls without a session, and console pages send you to sign in", async ({ page, request }) => {

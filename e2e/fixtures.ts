@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export function e2ePort(): number {
   return Number(process.env.E2E_PORT ?? 3210);
@@ -37,4 +37,31 @@ export async function signIn(page: Page, who: keyof typeof E2E.users): Promise<v
   await page.getByLabel("Password").fill(u.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByTestId("current-user").waitFor();
+}
+
+export type CaseItem = { id: string; namespace: string; latestRunId: string | null; title: string };
+
+/** The cases whose investigation has finished, once there are at least `count` of them (30 s at most). */
+export async function investigatedCases(request: APIRequestContext, count: number): Promise<CaseItem[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await request.get("/api/v1/cases");
+    const body = (await res.json()) as { items: CaseItem[] };
+    const ready = body.items.filter((c) => c.latestRunId);
+    if (ready.length >= count) return ready;
+    if (Date.now() > deadline) throw new Error(`cases not investigated in time: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Posts the example alerts to /alerts and waits (as admin) for both investigations; the payments case. */
+export async function intakeExampleAlerts({ browser, request }: { browser: Browser; request: APIRequestContext }): Promise<CaseItem> {
+  const res = await request.post("/alerts", { data: examplePayload(), headers: { "content-type": "application/json" } });
+  expect(res.status()).toBe(202);
+  const page = await browser.newPage();
+  await signIn(page, "admin");
+  const payments = (await investigatedCases(page.request, 2)).find((c) => c.namespace === E2E.target.namespace);
+  await page.close();
+  if (!payments) throw new Error("no investigated case in the example namespace");
+  return payments;
 }

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionProposals, auditEvents } from "@/lib/db/schema";
-import { ServiceError } from "@/lib/errors";
 import { createAlertmanagerSilence } from "@/lib/investigate/providers/alertmanager";
 import { reportSchema, type Report } from "@/lib/investigate/report";
 import { seedCase, testActor } from "@/lib/cases/testing";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { rejection } from "@/test/helpers/rejection";
 import { startAlertmanager, type AlertmanagerServer } from "@/test/helpers/alertmanager";
 import { abandonAction } from "./abandon-action";
 import { actionCommand } from "./action-command";
@@ -32,18 +32,15 @@ const admin = testActor("admin", "ada");
 const otherAdmin = testActor("admin", "otto");
 const viewer = testActor("viewer", "victor");
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "resolved";
-  } catch (e) {
-    if (e instanceof ServiceError) return e.code;
-    throw e;
-  }
-}
+const codeOf = async (p: Promise<unknown>) => (await rejection(p)).code;
 
 function golden(name: string): Report {
   return reportSchema.parse(JSON.parse(readFileSync(`fixtures/golden/${name}.json`, "utf8")));
+}
+
+function silence(caseId: string, matchers: { name: string; value: string }[], durationMinutes: number) {
+  const input = proposeActionInputSchema.parse({ action: { kind: "silence", matchers, durationMinutes, comment: "known flapping probe" }, rationale: "the probe flaps during the nightly batch" });
+  return proposeAction({ ctx: { db: t.db, actor: responder }, input: { caseId, ...input } });
 }
 
 const restart = proposeActionInputSchema.parse({
@@ -120,16 +117,7 @@ describe("action lifecycle", () => {
 describe("silences", () => {
   it("an approved silence is created in Debian's Alertmanager, its id and expiry recorded, and the action done", async () => {
     const { case: c } = await seedCase(t.db);
-    const proposed = await proposeAction({
-      ctx: { db: t.db, actor: responder },
-      input: {
-        caseId: c.id,
-        ...proposeActionInputSchema.parse({
-          action: { kind: "silence", matchers: [{ name: "alertname", value: "KubePodCrashLooping" }, { name: "namespace", value: "payments" }], durationMinutes: 90, comment: "known flapping probe" },
-          rationale: "the probe flaps during the nightly batch",
-        }),
-      },
-    });
+    const proposed = await silence(c.id, [{ name: "alertname", value: "KubePodCrashLooping" }, { name: "namespace", value: "payments" }], 90);
     expect(proposed.risk).toBe("low");
     const now = new Date();
     const createSilence = (s: Parameters<typeof createAlertmanagerSilence>[1]) => createAlertmanagerSilence({ baseUrl: am.url, timeoutMs: 5_000 }, s);
@@ -160,16 +148,7 @@ describe("silences", () => {
 
   it("without an Alertmanager the approval is refused and the proposal stays proposed", async () => {
     const { case: c } = await seedCase(t.db);
-    const proposed = await proposeAction({
-      ctx: { db: t.db, actor: responder },
-      input: {
-        caseId: c.id,
-        ...proposeActionInputSchema.parse({
-          action: { kind: "silence", matchers: [{ name: "alertname", value: "X" }], durationMinutes: 30, comment: "c" },
-          rationale: "r",
-        }),
-      },
-    });
+    const proposed = await silence(c.id, [{ name: "alertname", value: "X" }], 30);
     expect(await codeOf(approveAction({ ctx: { db: t.db, actor: admin }, input: { actionId: proposed.id, note: "" } }))).toBe("unavailable");
     const unreachable = (s: Parameters<typeof createAlertmanagerSilence>[1]) => createAlertmanagerSilence({ baseUrl: "http://127.0.0.1:1", timeoutMs: 2_000 }, s);
     expect(await codeOf(approveAction({ ctx: { db: t.db, actor: admin, createSilence: unreachable }, input: { actionId: proposed.id, note: "" } }))).toBe("unavailable");

@@ -1,24 +1,19 @@
-import { requireRole, type Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
-import { toActionView, type ActionView } from "./action-view";
-import { lockAction, saveTransition, type ActionNoteInput } from "./transition-action";
+import type { ActionView } from "./action-view";
+import { applyTransition, type ActionNoteInput } from "./transition-action";
 
 /** An admin turns a proposal down, saying why. */
-export async function rejectAction({
-  ctx,
-  input,
-}: {
-  ctx: { db: DbOrTx; actor: Actor };
-  input: { actionId: string } & ActionNoteInput;
-}): Promise<ActionView> {
-  const actor = requireRole(ctx.actor, "admin");
-  return ctx.db.transaction(async (tx) => {
-    const row = await lockAction(tx, input.actionId, "rejected", ["proposed"]);
-    const after = await saveTransition(tx, actor, row, {
+export function rejectAction({ ctx, input }: { ctx: { db: DbOrTx; actor: Actor }; input: { actionId: string } & ActionNoteInput }): Promise<ActionView> {
+  return applyTransition({
+    ctx,
+    input: {
+      ...input,
+      role: "admin",
       verb: "reject",
-      set: { status: "rejected", decidedBy: actor.username, decidedAt: new Date(), decisionNote: input.note || null },
-      note: input.note,
-    });
-    return toActionView(after);
+      refused: "rejected",
+      from: ["proposed"],
+      set: (actor, note) => ({ status: "rejected", decidedBy: actor.username, decidedAt: new Date(), decisionNote: note }),
+    },
   });
 }

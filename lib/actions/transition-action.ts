@@ -1,12 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/actor";
+import { requireRole, type Actor } from "@/lib/auth/actor";
+import type { Role } from "@/lib/auth/roles";
 import type { DbOrTx } from "@/lib/db/client";
 import { actionProposals } from "@/lib/db/schema";
 import type { ActionStatus } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
 import { recordAudit } from "@/lib/cases/record-audit";
-import { auditAfter, type ActionRow } from "./action-view";
+import { auditAfter, toActionView, type ActionRow, type ActionView } from "./action-view";
 
 export const actionNoteInputSchema = z.object({ note: z.string().trim().max(2000).default("") });
 export type ActionNoteInput = z.infer<typeof actionNoteInputSchema>;
@@ -41,4 +42,29 @@ export async function saveTransition(
     input: { caseId: row.caseId, action: `action.${input.verb}`, before: { actionId: row.id, status: row.status }, after: auditAfter(after, input.note || null) },
   });
   return after;
+}
+
+/** A plain transition (reject, done, abandon): role check, lock, status check, update and audit in one transaction. */
+export async function applyTransition({
+  ctx,
+  input,
+}: {
+  ctx: { db: DbOrTx; actor: Actor };
+  input: {
+    actionId: string;
+    note: string;
+    role: Role;
+    verb: string;
+    /** How the refusal reads: "the action is done; only a proposed action can be <refused>". */
+    refused: string;
+    from: ActionStatus[];
+    set: (actor: Actor, note: string | null) => Partial<ActionRow> & { status: ActionStatus };
+  };
+}): Promise<ActionView> {
+  const actor = requireRole(ctx.actor, input.role);
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockAction(tx, input.actionId, input.refused, input.from);
+    const after = await saveTransition(tx, actor, row, { verb: input.verb, set: input.set(actor, input.note || null), note: input.note });
+    return toActionView(after);
+  });
 }
