@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { E2E, examplePayload, intakeExampleAlerts, signIn, type CaseItem } from "./fixtures";
+import { examplePayload, intakeExampleAlerts, signIn, type CaseItem } from "./fixtures";
 
 async function csrfOf(page: Page): Promise<string> {
   const me = await page.request.get("/api/v1/me");
