@@ -277,7 +277,7 @@ export function ActionProposals({ caseId, namespace, labels }: { caseId: string;
       {hasRole(user.role, "responder") ? (
         <ProposeForm caseId={caseId} namespace={namespace} labels={labels} onDone={changed} />
       ) : (
-        <p className="text-slate-500">You have the {user.role} role: you can read proposals but not propose or approve them.</p>
+        <p className="text-slate-500">The {user.role} role can read proposals but not propose or approve them.</p>
       )}
     </div>
   );

@@ -44,7 +44,7 @@ test("a viewer sees proposals and similar cases but cannot propose", async ({ br
   const viewer = await (await browser.newContext()).newPage();
   await signIn(viewer, "viewer");
   await viewer.goto(`/cases/${payments.id}`);
-  await expect(viewer.getByText("you can read proposals but not propose or approve them")).toBeVisible();
+  await expect(viewer.getByText("The viewer role can read proposals but not propose or approve them.")).toBeVisible();
   await expect(viewer.getByRole("form", { name: "Propose an action" })).toHaveCount(0);
   await expect(viewer.getByRole("heading", { name: "Seen before" })).toBeVisible();
   const me = (await (await viewer.request.get("/api/v1/me")).json()) as { csrfToken: string };
