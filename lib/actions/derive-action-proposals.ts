@@ -12,7 +12,7 @@ const SILENCE_MINUTES = 120;
 
 const restartHelps = new Set<HypothesisCategory>(["memory_leak", "dependency_unavailable", "queue_starvation", "cache_eviction"]);
 const scaleHelps = new Set<HypothesisCategory>(["saturation", "queue_starvation"]);
-const memoryLimit = new Set<HypothesisCategory>(["oom", "memory_leak"]);
+const limitFor: Partial<Record<HypothesisCategory, "memory" | "cpu">> = { oom: "memory", memory_leak: "memory", cpu_limit: "cpu" };
 
 function evidenceOf(h: Hypothesis): string[] {
   return [`${h.title} (${h.category}, ${h.confidence}%)`, ...h.why.slice(0, 3)];
@@ -88,29 +88,20 @@ export function deriveActionProposals({ input }: { input: { report: Report } }):
         [report.analysis.changes.summary, ...(previous ? [`previous revision ${previous.revision}: ${previous.images.join(", ")}`] : [])],
       );
     }
-    if (memoryLimit.has(h.category) && workload && namespace) {
+    const resource = limitFor[h.category];
+    if (resource && workload && namespace) {
       for (const c of k8s.pod?.containers ?? []) {
-        if (target.container && c.name !== target.container) continue;
-        const value = c.limits.memory ? raised(c.limits.memory) : null;
-        if (!value) continue;
+        const current = c.limits[resource];
+        const value = current ? raised(current) : null;
+        if ((target.container && c.name !== target.container) || !value) continue;
+        const memory = resource === "memory";
         add(
-          { kind: "raise_limit", namespace, workload, container: c.name, resource: "memory", value },
+          { kind: "raise_limit", namespace, workload, container: c.name, resource, value },
           h,
-          `Container ${c.name} runs into its memory limit ${c.limits.memory}; 50 % more headroom stops the kills while the cause is found.`,
-          [`memory limit ${c.limits.memory}, last termination ${c.lastTerminatedReason ?? "unknown"}`],
-        );
-      }
-    }
-    if (h.category === "cpu_limit" && workload && namespace) {
-      for (const c of k8s.pod?.containers ?? []) {
-        if (target.container && c.name !== target.container) continue;
-        const value = c.limits.cpu ? raised(c.limits.cpu) : null;
-        if (!value) continue;
-        add(
-          { kind: "raise_limit", namespace, workload, container: c.name, resource: "cpu", value },
-          h,
-          `Container ${c.name} is throttled at its CPU limit ${c.limits.cpu}.`,
-          [`cpu limit ${c.limits.cpu}`],
+          memory
+            ? `Container ${c.name} runs into its memory limit ${current}; 50 % more headroom stops the kills while the cause is found.`
+            : `Container ${c.name} is throttled at its CPU limit ${current}.`,
+          [memory ? `memory limit ${current}, last termination ${c.lastTerminatedReason ?? "unknown"}` : `cpu limit ${current}`],
         );
       }
     }
