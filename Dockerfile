@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image, three commands (k8s/ sets them as args, so tini stays PID 1):
 #   web     node server.js                          (Next.js standalone, listens on $PORT)
-#   worker  node --max-old-space-size=192 dist/worker/main.mjs   (health and metrics on $WORKER_PORT)
+#   worker  node --max-old-space-size=192 --max-semi-space-size=8 dist/worker/main.mjs   (health and metrics on $WORKER_PORT)
 #   cli     node dist/worker/cli.mjs --migrate | --list-alerts | --fingerprint <prefix> ...
 #           (node --import tsx worker/cli.ts … runs the same from source)
 # Everything runs from /app, so drizzle/ migrations resolve relative to the working directory.

@@ -31,7 +31,7 @@ let loki: FakeLoki;
 let web: Runtime | undefined;
 let worker: ChildProcess | undefined;
 
-/** The worker container's command from the Deployment, e.g. ["node", "--max-old-space-size=192", "dist/worker/main.mjs"]. */
+/** The worker container's command from the Deployment, e.g. ["node", "--max-old-space-size=192", "--max-semi-space-size=8", "dist/worker/main.mjs"]. */
 function shippedCommand(): string[] {
   const docs = parseAllDocuments(readFileSync(path.join(repo, "k8s/worker-deployment.yaml"), "utf8")).map((d) => d.toJS());
   return docs.find((d) => d?.kind === "Deployment").spec.template.spec.containers.find((c: { name: string }) => c.name === "worker").args;

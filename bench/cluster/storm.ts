@@ -116,7 +116,7 @@ export async function runClusterStorm(o: StormOptions): Promise<StormResult> {
     web = await startWebServer(env);
     for (let w = 0; w < 2; w++) {
       const port = await freePort();
-      const child = spawn(process.execPath, ["--max-old-space-size=192", path.join(outdir, "main.mjs")], {
+      const child = spawn(process.execPath, ["--max-old-space-size=192", "--max-semi-space-size=8", path.join(outdir, "main.mjs")], {
         cwd: repo,
         env: { ...process.env, ...env, WORKER_PORT: String(port), WORKER_CONCURRENCY: "4" },
         stdio: ["ignore", "ignore", "inherit"],
