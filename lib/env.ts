@@ -46,6 +46,8 @@ export const envSchema = z.object({
   KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
   TIME_WINDOW: durationSchema.default("1h"),
   ALERTNAME_ALLOWLIST: csv.default([]),
+  /** Extra scraper names (beyond kube-state-metrics, node-exporter, kubelet, blackbox, *-exporter), lib/alerts/scrapers.ts. */
+  SCRAPER_JOBS: csv.default([]),
   PROVIDER_TIMEOUT_MS: positiveInt.default(8_000),
 
   // Storage

@@ -117,6 +117,7 @@ async function main(): Promise<number> {
         selector: values.fingerprint !== undefined ? { fingerprintPrefix: values.fingerprint } : { index: Number(values.alert) },
         timeWindow,
         clusterName: env.CLUSTER_NAME,
+        scrapers: env.SCRAPER_JOBS,
       },
     });
     if (recorder && values.record !== undefined) {

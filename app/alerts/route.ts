@@ -34,7 +34,7 @@ export async function POST(req: Request): Promise<Response> {
           metrics: rt.metrics,
           snoozeCache: rt.snoozeCache,
           ledger: rt.receiptLedger,
-          config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
+          config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME, scrapers: rt.env.SCRAPER_JOBS },
         },
         input: { payload: parsed.data },
       });

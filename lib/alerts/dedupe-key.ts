@@ -16,11 +16,16 @@ export function dedupeKey(input: { identity: Identity; family: Family; alertname
     .digest("hex");
 }
 
-/** `<prefix>/<YYYY-MM-DD>/<identity-slug>-<family>-<bucket>` without extension (DESIGN §7). */
-export function reportBaseKey(input: { prefix: string; identity: Identity; family: Family; bucket: string }): string {
+/**
+ * `<prefix>/<YYYY-MM-DD>/<identity-slug>-<family>-<bucket>-<dedupe key>` without extension
+ * (docs/report-schema.md, "Storage keys"). The slug is for people and may be shared by two
+ * identities (`PAYMENTS/API_1` and `payments/api-1`); the dedupe key makes the name unique to one
+ * identity, family, alertname and bucket, so no investigation writes over another's report.
+ */
+export function reportBaseKey(input: { prefix: string; identity: Identity; family: Family; bucket: string; dedupeKey: string }): string {
   const day = input.bucket.slice(0, 10);
   const bucketSlug = input.bucket.slice(0, 13).replace(/[-:]/g, "").replace("T", "t");
   const prefix = input.prefix.replace(/^\/+|\/+$/g, "");
-  const name = `${input.identity.slug}-${input.family}-${bucketSlug}`;
+  const name = `${input.identity.slug}-${input.family}-${bucketSlug}-${input.dedupeKey}`;
   return prefix ? `${prefix}/${day}/${name}` : `${day}/${name}`;
 }

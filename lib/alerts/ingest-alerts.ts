@@ -30,7 +30,7 @@ export type IngestContext = {
   snoozeCache?: SnoozeCache;
   /** Shared by a process's requests so their receipts are written together; one per call otherwise. */
   ledger?: ReceiptLedger;
-  config: { allowlist: string[]; timeWindow: string; clusterName?: string };
+  config: { allowlist: string[]; timeWindow: string; clusterName?: string; scrapers?: string[] };
 };
 
 /** Nats-Msg-Id: the same notification of the same alert is dropped by the queue's duplicate window. */
@@ -60,7 +60,7 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
   const resolved = alerts.filter((a) => a.status === "resolved");
 
   const identityKeyOf = new Map(
-    firing.map((a) => [a, identityOf(a, familyOf(a.alertname, a.labels), { defaultCluster: ctx.config.clusterName }).key]),
+    firing.map((a) => [a, identityOf(a, familyOf(a.alertname, a.labels), { defaultCluster: ctx.config.clusterName, scrapers: ctx.config.scrapers }).key]),
   );
   const identityKeys = [...identityKeyOf.values()];
   const snoozed = await findSnoozed({

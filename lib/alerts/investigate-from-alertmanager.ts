@@ -26,6 +26,7 @@ export async function investigateStoredAlert({
     selector: { fingerprintPrefix: string } | { index: number };
     timeWindow: string;
     clusterName?: string;
+    scrapers?: string[];
   };
 }): Promise<{ json: Report; markdown: string }> {
   const alerts = await listActiveAlerts({ ctx });
@@ -51,7 +52,7 @@ export async function investigateStoredAlert({
     ctx.now?.(),
   );
   const family = familyOf(alert.alertname, alert.labels);
-  const identity = identityOf(alert, family, { defaultCluster: input.clusterName });
+  const identity = identityOf(alert, family, { defaultCluster: input.clusterName, scrapers: input.scrapers });
   const report = await investigateAlert({
     ctx,
     input: { alert, family, identity, timeWindow: input.timeWindow, clusterName: input.clusterName },

@@ -110,11 +110,13 @@ describe("identity and dedupe key", () => {
     expect(a).not.toBe(b);
   });
 
-  it("lays report keys out as <prefix>/<day>/<identity>-<family>-<bucket>", () => {
+  it("lays report keys out as <prefix>/<day>/<identity>-<family>-<bucket>-<dedupe key>", () => {
     const identity = identityOf(alert, "crashloop");
-    expect(reportBaseKey({ prefix: "investigations/", identity, family: "crashloop", bucket: "2026-11-23T08:00:00.000Z" })).toBe(
-      "investigations/2026-11-23/prod-eu1-payments-checkout-api-7d9f8b6c5-x2k4q-crashloop-20261123t08",
+    const bucket = "2026-11-23T08:00:00.000Z";
+    const key = dedupeKey({ identity, family: "crashloop", alertname: alert.alertname, bucket });
+    expect(reportBaseKey({ prefix: "investigations/", identity, family: "crashloop", bucket, dedupeKey: key })).toBe(
+      `investigations/2026-11-23/prod-eu1-payments-checkout-api-7d9f8b6c5-x2k4q-crashloop-20261123t08-${key}`,
     );
-    expect(reportBaseKey({ prefix: "", identity, family: "crashloop", bucket: "2026-11-23T08:00:00.000Z" })).toMatch(/^2026-11-23\//);
+    expect(reportBaseKey({ prefix: "", identity, family: "crashloop", bucket, dedupeKey: key })).toMatch(/^2026-11-23\//);
   });
 });

@@ -45,7 +45,7 @@ export async function investigateAlert({
   const start = new Date(end.getTime() - windowMs);
   const { alert, family } = input;
   const module = familyModule(family);
-  const target = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined);
+  const target = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined, input.identity.subject);
   const queries = module.queries(target, alert);
 
   const evidence = await collectEvidence({

@@ -28,9 +28,35 @@ describe("targetOf", () => {
     expect(targetOf(alert({ alertname: "HighErrorRate", service: "checkout" }), "http_5xx")).toMatchObject({ type: "service", name: "checkout" });
   });
 
-  it("treats a cert-manager certificate alert as cluster-scoped and names the certificate", () => {
+  it("names a certificate, PVC or HPA as an object in its namespace", () => {
     const t = targetOf(alert({ alertname: "CertificateExpiringIn7Days", namespace: "edge", certificate: "api-tls" }), "cert_expiry", "prod");
-    expect(t).toMatchObject({ type: "cluster", name: "api-tls" });
+    expect(t).toMatchObject({ type: "object", name: "api-tls", namespace: "edge" });
+    const pvc = targetOf(alert({ alertname: "KubePersistentVolumeFillingUp", namespace: "data", persistentvolumeclaim: "pg-data-0" }), "volume_filling");
+    expect(pvc).toMatchObject({ type: "object", name: "pg-data-0", namespace: "data" });
+  });
+
+  it("sets aside the labels that name kube-state-metrics, not the deployment or node the alert is about", () => {
+    const ksm = {
+      job: "kube-state-metrics",
+      namespace: "monitoring",
+      pod: "kube-prometheus-stack-kube-state-metrics-7d9c5b4f8-xk2lp",
+      container: "kube-state-metrics",
+      service: "kube-prometheus-stack-kube-state-metrics",
+      endpoint: "http",
+      instance: "10.42.0.17:8080",
+    };
+    const deployment = targetOf(alert({ alertname: "KubeDeploymentReplicasMismatch", ...ksm, namespace: "shop", deployment: "cart" }), "k8s_rollout_health");
+    expect(deployment).toMatchObject({ type: "workload", name: "cart", namespace: "shop", workload: { kind: "Deployment", name: "cart" }, pod: null, container: null, service: null });
+    const node = targetOf(alert({ alertname: "KubeNodeNotReady", ...ksm, node: "node-a" }), "node_health");
+    expect(node).toMatchObject({ type: "node", name: "node-a", node: "node-a", namespace: null, pod: null });
+  });
+
+  it("keeps the subject's pod when an exporter runs beside it as a sidecar, without the exporter's container", () => {
+    const t = targetOf(
+      alert({ alertname: "PostgresReplicationLagHigh", job: "db", namespace: "data", pod: "db-1", container: "postgres-exporter", service: "db", instance: "10.1.0.4:9187" }),
+      "replication_lag",
+    );
+    expect(t).toMatchObject({ type: "pod", name: "db-1", pod: "db-1", container: null, service: "db" });
   });
 
   it("says unknown when nothing identifies the target", () => {

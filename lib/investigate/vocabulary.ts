@@ -5,7 +5,7 @@ import type { Family } from "@/lib/alerts/family";
  * and evaluation read these values, so adding one is fine and renaming one is a breaking change.
  */
 
-export const targetTypes = ["pod", "workload", "service", "node", "cluster", "unknown"] as const;
+export const targetTypes = ["pod", "workload", "object", "service", "node", "cluster", "unknown"] as const;
 export type TargetType = (typeof targetTypes)[number];
 
 export const blockers = ["A", "B", "C", "D"] as const;

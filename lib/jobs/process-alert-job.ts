@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { familyOf } from "@/lib/alerts/family";
-import { identityOf, isRolloutNoisy, type WorkloadRef } from "@/lib/alerts/identity";
+import { identityOf, isRolloutNoisy, subjectOf, type WorkloadRef } from "@/lib/alerts/identity";
 import { dedupeBucket, dedupeKey, reportBaseKey } from "@/lib/alerts/dedupe-key";
 import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
 import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
@@ -37,7 +37,7 @@ export type ProcessContext = {
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
-  config: { s3Prefix: string; clusterName?: string; claimLeaseMs: number; workerName?: string };
+  config: { s3Prefix: string; clusterName?: string; claimLeaseMs: number; workerName?: string; scrapers?: string[] };
 };
 
 export type ProcessOutcome =
@@ -82,13 +82,15 @@ async function processJob({
 
   let workload: WorkloadRef | null = null;
   const k8s = ctx.providers.kubernetes;
-  if (k8s && isRolloutNoisy(alert.alertname) && alert.labels.pod && alert.labels.namespace) {
-    workload = await k8s.resolveOwnerWorkload(alert.labels.namespace, alert.labels.pod).catch((e: unknown) => {
+  const subject = subjectOf(alert, family, ctx.config.scrapers);
+  if (k8s && isRolloutNoisy(alert.alertname) && subject.kind === "pod" && subject.namespace) {
+    const [namespace, pod] = [subject.namespace, subject.name as string];
+    workload = await k8s.resolveOwnerWorkload(namespace, pod).catch((e: unknown) => {
       log.warn({ err: errorMessage(e) }, "owner lookup failed; keying the alert by pod");
       return null;
     });
   }
-  const identity = identityOf(alert, family, { defaultCluster: ctx.config.clusterName, workload });
+  const identity = identityOf(alert, family, { defaultCluster: ctx.config.clusterName, workload, scrapers: ctx.config.scrapers });
 
   const snoozed = await findSnoozed({
     ctx: { db: ctx.db, now: now() },
@@ -147,7 +149,7 @@ async function processJob({
       input: { alert, family, identity, timeWindow: job.timeWindow, clusterName: ctx.config.clusterName },
     });
     const report = await withCaseMemory(ctx.db, investigated, identity.key, log);
-    const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket });
+    const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket, dedupeKey: key });
     await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
     await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
     const durationMs = now().getTime() - startedAt.getTime();

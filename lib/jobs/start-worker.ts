@@ -18,6 +18,7 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
       s3Prefix: env.S3_PREFIX,
       clusterName: env.CLUSTER_NAME,
       claimLeaseMs: env.CLAIM_LEASE_SECONDS * 1000,
+      scrapers: env.SCRAPER_JOBS,
     },
   };
   const consumer = await runtime.queue.consume({
