@@ -45,11 +45,12 @@ export type Subject = {
   name: string | null;
   /** The subject's namespace; null for nodes, probes and cluster-scoped objects. */
   namespace: string | null;
-  /** The alert's pod, container, service and node labels, null where they name its scraper. */
+  /** The alert's pod, container, service, node and job labels, null where they name its scraper. */
   pod: string | null;
   container: string | null;
   service: string | null;
   node: string | null;
+  job: string | null;
 };
 
 function hostOf(instance: string): string {
@@ -79,7 +80,8 @@ export function subjectOf(alert: NormalizedAlert, family: Family, scrapers: Scra
   const service = namesScraper(rawService) ? null : rawService;
   const instanceIsNode = scraper?.kind === "node-exporter" || family === "node_health";
   const node = l.node ?? (instanceIsNode && l.instance ? hostOf(l.instance) : null);
-  const base = { pod, container: pod ? container : null, service, node };
+  const job = namesScraper(l.job ?? null) ? null : (l.job ?? null);
+  const base = { pod, container: pod ? container : null, service, node, job };
   const subject = (kind: SubjectKind, name: string, ns: string | null, objectKind: string | null = null): Subject => ({
     ...base,
     kind,
@@ -88,8 +90,7 @@ export function subjectOf(alert: NormalizedAlert, family: Family, scrapers: Scra
     namespace: ns,
   });
 
-  const jobLabel = l.job && !scraperNamed(l.job, scrapers) ? l.job : undefined;
-  const jobName = l.job_name ?? (family === "job_failed" ? jobLabel : undefined);
+  const jobName = l.job_name ?? (family === "job_failed" ? job : null);
   if (jobName && namespace) return subject("job", jobName, namespace, "Job");
   if (pod && namespace) return subject("pod", pod, namespace);
   const workload = workloadLabels.find(([label]) => l[label]);

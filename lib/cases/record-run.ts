@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { cases, investigationRuns, receivedAlerts, type RunHypothesis } from "@/lib/db/schema";
 import type { Classification } from "@/lib/db/schema/constants";
-import type { Identity } from "@/lib/alerts/identity";
+import type { Identity, Subject } from "@/lib/alerts/identity";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { eq } from "drizzle-orm";
 
@@ -19,9 +19,9 @@ export type RunSummary = {
   topHypotheses: RunHypothesis[];
 };
 
-/** The service a case is filed under, from the alert's labels. */
-export function serviceOf(labels: Record<string, string>): string | null {
-  return labels.service ?? labels.app ?? labels.job ?? null;
+/** The service a case is filed under: the subject's, never a scraper's (kube-state-metrics' service and job). */
+export function serviceOf(subject: Subject, labels: Record<string, string>): string | null {
+  return subject.service ?? labels.app ?? subject.job;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function recordRun({
     family: summary.family,
     severity: l.severity ?? null,
     team: l.team ?? l.owner ?? null,
-    service: serviceOf(l),
+    service: serviceOf(identity.subject, l),
     targetType: summary.targetType,
     targetName: summary.targetName,
     classification: summary.classification,

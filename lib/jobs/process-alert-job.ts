@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { familyOf } from "@/lib/alerts/family";
-import { identityOf, isRolloutNoisy, subjectOf, type WorkloadRef } from "@/lib/alerts/identity";
+import { identityOf, isRolloutNoisy, subjectOf, type Identity, type WorkloadRef } from "@/lib/alerts/identity";
 import { dedupeBucket, dedupeKey, reportBaseKey } from "@/lib/alerts/dedupe-key";
 import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
 import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
@@ -148,7 +148,7 @@ async function processJob({
       ctx: { providers: ctx.providers, log, now },
       input: { alert, family, identity, timeWindow: job.timeWindow, clusterName: ctx.config.clusterName },
     });
-    const report = await withCaseMemory(ctx.db, investigated, identity.key, log);
+    const report = await withCaseMemory(ctx.db, investigated, identity, log);
     const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket, dedupeKey: key });
     await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
     await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
@@ -212,16 +212,16 @@ function topHypothesesOf(report: Report) {
 }
 
 /** Past cases like this one, and the visible adjustment they make; a failed lookup leaves the report as it was. */
-async function withCaseMemory(db: Db, report: Report, identityKey: string, log: Logger): Promise<Report> {
+async function withCaseMemory(db: Db, report: Report, identity: Identity, log: Logger): Promise<Report> {
   try {
     const similar = await findSimilarCases({
       ctx: { db },
       input: {
         probe: {
-          identityKey,
+          identityKey: identity.key,
           family: report.family,
           alertname: report.alert.alertname,
-          service: serviceOf(report.alert.labels),
+          service: serviceOf(identity.subject, report.alert.labels),
           targetName: report.target.name,
           text: probeText(report.analysis.verdict.oneLiner, topHypothesesOf(report)),
         },

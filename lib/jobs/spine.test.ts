@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
 import { alertmanagerWebhookSchema, type AlertmanagerWebhook } from "@/lib/alerts/schema";
@@ -9,6 +9,8 @@ import { loadEnv } from "@/lib/env";
 import { isServiceError } from "@/lib/errors";
 import { createRuntime, type Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
+import { listCases, listCasesQuerySchema } from "@/lib/cases/list-cases";
+import { testActor } from "@/lib/cases/testing";
 import { startWorker } from "./start-worker";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { connectTestNats, deleteStreams, eventually, jetStreamEnv, startPrivateNatsServer, uniqueQueueNames } from "@/test/helpers/nats";
@@ -179,6 +181,71 @@ describe("spine: /alerts intake → JetStream → worker → S3 report + case (r
     expect(receipts.filter((r) => r.disposition === "investigated")).toHaveLength(1);
     expect(receipts.filter((r) => r.disposition === "skipped_duplicate")).toHaveLength(49);
     expect((await web.store.list("investigations/")).filter((k) => k.includes(pod))).toHaveLength(2);
+  });
+
+  it("files kube-state-metrics alerts under the deployments and nodes they are about: four alerts, four cases, four reports", async () => {
+    const web = await runtime();
+    const run = Date.now();
+    const ksm = {
+      job: "kube-state-metrics",
+      namespace: "monitoring",
+      pod: "kube-prometheus-stack-kube-state-metrics-7d9c5b4f8-xk2lp",
+      container: "kube-state-metrics",
+      service: "kube-prometheus-stack-kube-state-metrics",
+      endpoint: "http",
+      instance: "10.42.0.17:8080",
+      severity: "warning",
+    };
+    const subjects = [`cart-${run}`, `checkout-${run}`, `node-a-${run}`, `node-b-${run}`];
+    const alerts = [
+      { ...ksm, alertname: "KubeDeploymentReplicasMismatch", namespace: "shop", deployment: subjects[0] },
+      { ...ksm, alertname: "KubeDeploymentReplicasMismatch", namespace: "shop", deployment: subjects[1] },
+      { ...ksm, alertname: "KubeNodeNotReady", node: subjects[2], condition: "Ready", status: "true" },
+      { ...ksm, alertname: "KubeNodeNotReady", node: subjects[3], condition: "Ready", status: "true" },
+    ];
+    // kube-prometheus' summaries do not name the object, like these.
+    const body = alertmanagerWebhookSchema.parse({
+      status: "firing",
+      alerts: alerts.map((labels) => ({ status: "firing", labels, annotations: {}, startsAt: new Date(Date.now() - 60_000).toISOString() })),
+    });
+    const result = await ingestAlerts({ ctx: ingestCtx(web), input: { payload: body } });
+    expect(result.enqueued).toBe(4);
+
+    const rows = await eventually(async () => {
+      const r = await web.database.db.select().from(cases).where(inArray(cases.targetName, subjects));
+      return r.length === 4 && r.every((c) => c.latestRunId) ? r : undefined;
+    }, 60_000, "four cases");
+    const byName = new Map(rows.map((c) => [c.targetName, c]));
+    expect(subjects.map((n) => [byName.get(n)?.targetType, byName.get(n)?.namespace])).toEqual([
+      ["workload", "shop"],
+      ["workload", "shop"],
+      ["node", null],
+      ["node", null],
+    ]);
+    expect(byName.get(subjects[2])?.title).toBe(`KubeNodeNotReady · ${subjects[2]}`);
+    for (const c of rows) expect(`${c.title} ${c.service ?? ""} ${c.targetName}`).not.toContain("kube-state-metrics");
+
+    const runs = await web.database.db.select().from(investigationRuns).where(inArray(investigationRuns.caseId, rows.map((c) => c.id)));
+    expect(new Set(runs.map((r) => r.reportKey)).size).toBe(4);
+    const stored = await web.store.list("investigations/");
+    for (const r of runs) {
+      expect(stored).toContain(`${r.reportKey}.json`);
+      const report = JSON.parse((await web.store.get(`${r.reportKey}.json`))!);
+      expect(subjects).toContain(report.target.name);
+      expect(report.alert.labels.node ?? report.alert.labels.deployment).toBe(report.target.name);
+    }
+
+    const listed = await listCases({
+      ctx: { db: web.database.db, actor: testActor("viewer"), now: new Date() },
+      input: listCasesQuerySchema.parse({ limit: "200" }),
+    });
+    const mine = listed.items.filter((c) => c.alertname.startsWith("Kube") && c.targetName?.endsWith(String(run)));
+    expect(mine.map((c) => [c.targetType, c.targetName]).sort()).toEqual([
+      ["node", subjects[2]],
+      ["node", subjects[3]],
+      ["workload", subjects[0]],
+      ["workload", subjects[1]],
+    ]);
   });
 
   it("dead-letters a poison message instead of retrying it forever", async () => {
