@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "@/lib/log";
 import { createQueue } from "@/lib/queue/create-queue";
 import { alertJobSchema } from "@/lib/queue/job";
 import { replayDeadLetters } from "@/lib/jobs/replay-dead-letters";
+import { rekeyCases } from "@/lib/cases/rekey-cases";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
 import { investigateStoredAlert, listActiveAlerts } from "@/lib/alerts/investigate-from-alertmanager";
 import { recordProviders } from "@/lib/investigate/replay/record-providers";
@@ -29,13 +30,14 @@ Commands:
   --migrate                     apply database migrations and exit
   --list-dlq                    list dead-lettered jobs (needs NATS_URL)
   --replay-dlq                  put dead-lettered jobs back on the queue, oldest first (needs NATS_URL)
+  --rekey-cases                 re-key cases filed under a scraper (kube-state-metrics' pod…) by the alerts' subjects
 
 Options:
   --time-window <dur>           evidence window for --alert/--fingerprint (default TIME_WINDOW, e.g. 30m, 2h)
   --dump-json                   print the report JSON instead of markdown
   --record <file>               with --alert/--fingerprint: save every provider call to <file> for --replay
   --limit N                     with --list-dlq/--replay-dlq: at most N entries (default 100)
-  --dry-run                     with --replay-dlq: show what would be replayed, change nothing
+  --dry-run                     with --replay-dlq/--rekey-cases: show what would change, change nothing
   -h, --help                    this text`;
 
 async function main(): Promise<number> {
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
       migrate: { type: "boolean" },
       "list-dlq": { type: "boolean" },
       "replay-dlq": { type: "boolean" },
+      "rekey-cases": { type: "boolean" },
       limit: { type: "string" },
       "dry-run": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -79,6 +82,9 @@ async function main(): Promise<number> {
     await handle.close();
     console.log(`migrations applied (${handle.kind})`);
     return 0;
+  }
+  if (values["rekey-cases"]) {
+    return rekeyCommand(env, Boolean(values["dry-run"]));
   }
   if (values["list-dlq"] || values["replay-dlq"]) {
     return deadLetterCommand(env, log, {
@@ -170,6 +176,22 @@ async function deadLetterCommand(env: Env, log: Logger, options: { replay: boole
     return 0;
   } finally {
     await queue.close();
+    await handle.close();
+  }
+}
+
+async function rekeyCommand(env: Env, dryRun: boolean): Promise<number> {
+  const handle = await openDatabase({ url: databaseUrl(env), dataDir: env.DATA_DIR, poolSize: 1 });
+  try {
+    const actor = { id: null, username: "cli", name: "npm run tarka -- --rekey-cases", role: "admin" as const, sessionId: null };
+    const result = await rekeyCases({ ctx: { db: handle.db, actor }, input: { scrapers: env.SCRAPER_JOBS, dryRun } });
+    for (const c of result.changed) {
+      if (c.outcome === "rekeyed") console.log(`${dryRun ? "would re-key" : "re-keyed"} ${c.caseId}  ${c.from} → ${c.to}`);
+      else console.log(`${dryRun ? "would split" : "superseded"} ${c.caseId}  ${c.from} → ${c.into.map((i) => `${i.identityKey} (${i.runs} run(s))`).join(", ")}`);
+    }
+    console.log(`${dryRun ? "would change" : "changed"} ${result.changed.length} case(s), ${result.unchanged} unchanged`);
+    return 0;
+  } finally {
     await handle.close();
   }
 }

@@ -15,6 +15,7 @@ import { recordDerivedProposals } from "@/lib/actions/record-derived-proposals";
 import { applyCaseMemory } from "@/lib/investigate/case-memory";
 import type { Report } from "@/lib/investigate/report";
 import { touchCase } from "@/lib/cases/touch-case";
+import { caseTitle } from "@/lib/cases/case-title";
 import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
 import { investigateAlert } from "@/lib/investigate/investigate-alert";
 import { renderMarkdown } from "@/lib/investigate/render-markdown";
@@ -245,10 +246,4 @@ async function markReceipt(
     .update(receivedAlerts)
     .set({ disposition, dispositionReason: reason, updatedAt: sql`now()`, ...(caseId ? { caseId } : {}) })
     .where(eq(receivedAlerts.id, receiptId));
-}
-
-function caseTitle(alert: AlertJob["alert"], targetName: string | null): string {
-  const summary = alert.annotations.summary?.trim();
-  if (summary) return summary.slice(0, 200);
-  return targetName ? `${alert.alertname} · ${targetName}` : alert.alertname;
 }
