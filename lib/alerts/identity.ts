@@ -58,11 +58,12 @@ function hostOf(instance: string): string {
 }
 
 /**
- * The alert's subject (DESIGN §5): a Kubernetes Job → a pod that is not a scraper's → a workload →
- * another object (PVC, PV, HPA, PDB, quota, certificate) → a node (`node`, or the `instance` of
- * node-exporter and of node alerts) → a blackbox probe target → a service that is not a scraper's → the scraper itself
- * when the alert names nothing else → none. `exported_*` labels are the series' own when a
- * scrape without `honor_labels` renamed them. For `target_down` the scrape target is the subject.
+ * The alert's subject (docs/architecture.md, "Case identity"): a Kubernetes Job → a pod that is not
+ * a scraper's → a workload → another object (PVC, PV, HPA, PDB, quota, certificate) → a node (`node`,
+ * or the `instance` of node-exporter and of node alerts) → a blackbox probe target → a service that
+ * is not a scraper's → the scraper itself when the alert names nothing else → none. `exported_*`
+ * labels are the series' own when a scrape without `honor_labels` renamed them. For `target_down`
+ * the scrape target is the subject.
  */
 export function subjectOf(alert: NormalizedAlert, family: Family, scrapers: ScraperNames = []): Subject {
   const l = alert.labels;
@@ -147,7 +148,7 @@ function make(kind: Identity["kind"], cluster: string, namespace: string | null,
 }
 
 /**
- * Identity (DESIGN §5): the owning workload of a rollout-noisy alert whose owner was found, else
+ * Identity (docs/architecture.md, "Case identity"): the owning workload of a rollout-noisy alert whose owner was found, else
  * the alert's subject (`subjectOf`), else its fingerprint. Keys of pods, Jobs, services and
  * fingerprints keep the form they always had.
  */
