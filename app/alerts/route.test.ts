@@ -47,7 +47,7 @@ describe("POST /alerts on the production build, embedded mode (PGlite, folder, i
       return f.some((n) => n.endsWith(".json")) && f.some((n) => n.endsWith(".md")) ? f : undefined;
     }, 20_000, "report files");
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(files.some((f) => /payments-checkout-api-7d9f8b6c5-x2k4q-crashloop-\d{8}t\d{2}\.md$/.test(f))).toBe(true);
+    expect(files.some((f) => /payments-checkout-api-7d9f8b6c5-x2k4q-crashloop-\d{8}t\d{2}-[0-9a-f]{64}\.md$/.test(f))).toBe(true);
     const json = JSON.parse(fs.readFileSync(path.join(dataDir, "reports", files.find((f) => f.endsWith(".json"))!), "utf8"));
     expect(json.alert.labels.pod).toBe("checkout-api-7d9f8b6c5-x2k4q");
     const page = await (await fetch(server.url)).text();
