@@ -62,6 +62,7 @@ async function oldRun(identity: Identity, labels: Record<string, string>) {
         impact: 50,
         confidence: 50,
         noise: 10,
+        topHypotheses: [],
       },
     },
   });

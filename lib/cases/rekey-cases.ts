@@ -9,6 +9,7 @@ import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { targetOf } from "@/lib/investigate/target";
 import { caseTitle } from "./case-title";
 import { recordAudit } from "./record-audit";
+import { serviceOf } from "./record-run";
 
 type CaseRow = typeof cases.$inferSelect;
 type RunRow = typeof investigationRuns.$inferSelect;
@@ -119,7 +120,7 @@ function subjectColumns(g: Group) {
     namespace: g.identity.namespace,
     targetType: target.type,
     targetName: target.name,
-    service: g.identity.subject.service ?? g.alert.labels.app ?? g.identity.subject.job,
+    service: serviceOf(g.identity.subject, g.alert.labels),
     title: caseTitle(g.alert, target.name),
   };
 }
