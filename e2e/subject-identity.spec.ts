@@ -1,17 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { scrapeLabels } from "@/test/helpers/scrape-labels";
 import { signIn } from "./fixtures";
 
 /** The labels kube-prometheus really sends: kube-state-metrics' own scrape-target labels beside the subject's. */
-const ksm = {
-  job: "kube-state-metrics",
-  namespace: "monitoring",
-  pod: "kube-prometheus-stack-kube-state-metrics-7d9c5b4f8-xk2lp",
-  container: "kube-state-metrics",
-  service: "kube-prometheus-stack-kube-state-metrics",
-  endpoint: "http",
-  instance: "10.42.0.17:8080",
-  severity: "warning",
-};
+const ksm = { ...scrapeLabels["kube-state-metrics"], severity: "warning" };
 
 function payload(): string {
   const startsAt = new Date(Date.now() - 5 * 60_000).toISOString();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { scrapeLabels } from "@/test/helpers/scrape-labels";
 import { targetOf } from "./target";
 
 function alert(labels: Record<string, string>): NormalizedAlert {
@@ -36,15 +37,7 @@ describe("targetOf", () => {
   });
 
   it("sets aside the labels that name kube-state-metrics, not the deployment or node the alert is about", () => {
-    const ksm = {
-      job: "kube-state-metrics",
-      namespace: "monitoring",
-      pod: "kube-prometheus-stack-kube-state-metrics-7d9c5b4f8-xk2lp",
-      container: "kube-state-metrics",
-      service: "kube-prometheus-stack-kube-state-metrics",
-      endpoint: "http",
-      instance: "10.42.0.17:8080",
-    };
+    const ksm = scrapeLabels["kube-state-metrics"];
     const deployment = targetOf(alert({ alertname: "KubeDeploymentReplicasMismatch", ...ksm, namespace: "shop", deployment: "cart" }), "k8s_rollout_health");
     expect(deployment).toMatchObject({ type: "workload", name: "cart", namespace: "shop", workload: { kind: "Deployment", name: "cart" }, pod: null, container: null, service: null });
     const node = targetOf(alert({ alertname: "KubeNodeNotReady", ...ksm, node: "node-a" }), "node_health");

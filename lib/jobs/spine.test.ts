@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { connectTestNats, deleteStreams, eventually, jetStreamEnv, startPrivateNatsServer, uniqueQueueNames } from "@/test/helpers/nats";
 import { startS3rver, type S3rver } from "@/test/helpers/s3rver";
 import { freePort } from "@/test/helpers/free-port";
+import { scrapeLabels } from "@/test/helpers/scrape-labels";
 
 let tdb: TestDatabase;
 let s3: S3rver;
@@ -186,16 +187,7 @@ describe("spine: /alerts intake → JetStream → worker → S3 report + case (r
   it("files kube-state-metrics alerts under the deployments and nodes they are about: four alerts, four cases, four reports", async () => {
     const web = await runtime();
     const run = Date.now();
-    const ksm = {
-      job: "kube-state-metrics",
-      namespace: "monitoring",
-      pod: "kube-prometheus-stack-kube-state-metrics-7d9c5b4f8-xk2lp",
-      container: "kube-state-metrics",
-      service: "kube-prometheus-stack-kube-state-metrics",
-      endpoint: "http",
-      instance: "10.42.0.17:8080",
-      severity: "warning",
-    };
+    const ksm = { ...scrapeLabels["kube-state-metrics"], severity: "warning" };
     const subjects = [`cart-${run}`, `checkout-${run}`, `node-a-${run}`, `node-b-${run}`];
     const alerts = [
       { ...ksm, alertname: "KubeDeploymentReplicasMismatch", namespace: "shop", deployment: subjects[0] },

@@ -3,6 +3,9 @@ import path from "node:path";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
 import { parse } from "yaml";
+import { scrapeLabels, type ScraperJob } from "./scrape-labels";
+
+export { scrapeLabels, type ScraperJob };
 
 /**
  * The alert rules of kube-prometheus (../shared/reference/kube-prometheus/rules) and the label names
@@ -29,39 +32,6 @@ export type AlertRule = {
   scraperJob: ScraperJob | null;
   /** Labels the exporter itself puts on the series the rule reads (honoured over scrape-target labels). */
   ownLabels: Set<string>;
-};
-
-export type ScraperJob = "kube-state-metrics" | "kubelet" | "node-exporter";
-
-/** What prometheus-operator's ServiceMonitors add to every series of these jobs. */
-export const scrapeLabels: Record<ScraperJob, Record<string, string>> = {
-  "kube-state-metrics": {
-    job: "kube-state-metrics",
-    namespace: "monitoring",
-    pod: "kube-prometheus-stack-kube-state-metrics-7d9c5b4f8-xk2lp",
-    container: "kube-state-metrics",
-    service: "kube-prometheus-stack-kube-state-metrics",
-    endpoint: "http",
-    instance: "10.42.0.17:8080",
-  },
-  kubelet: {
-    job: "kubelet",
-    namespace: "kube-system",
-    node: "node-a",
-    service: "kube-prometheus-stack-kubelet",
-    endpoint: "https-metrics",
-    metrics_path: "/metrics",
-    instance: "10.0.0.11:10250",
-  },
-  "node-exporter": {
-    job: "node-exporter",
-    namespace: "monitoring",
-    pod: "kube-prometheus-stack-prometheus-node-exporter-4xk9p",
-    container: "node-exporter",
-    service: "kube-prometheus-stack-prometheus-node-exporter",
-    endpoint: "http-metrics",
-    instance: "node-a",
-  },
 };
 
 /** Labels each exporter puts on its own series, by metric name prefix (first match wins). */
