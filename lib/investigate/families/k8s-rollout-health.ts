@@ -1,4 +1,4 @@
-import { kubectl } from "../commands";
+import { kubectl, nsFlag, workloadRef } from "../commands";
 import type { Features } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
@@ -19,12 +19,12 @@ function queries(t: Target): MetricQuery[] {
 function diagnose(f: Features): EnrichmentDraft | null {
   const w = f.evidence.k8s.workload;
   if (!w) return null;
-  const ns = `-n ${w.namespace} `;
-  const ref = `${w.kind.toLowerCase()}/${w.name}`;
+  const ns = nsFlag(w.namespace);
+  const ref = workloadRef(w);
   const state = `${w.kind} ${w.name}: ${w.ready}/${w.desired} ready, ${w.updated} updated, ${w.available} available`;
-  const steps = [kubectl(`${ns}rollout status ${ref} --timeout=10s`), kubectl(`${ns}describe ${ref}`), kubectl(`${ns}get pods -o wide`)];
+  const steps = [kubectl`${ns}rollout status ${ref} --timeout=10s`, kubectl`${ns}describe ${ref}`, kubectl`${ns}get pods -o wide`];
   if (w.desired > 0 && w.ready === w.desired && w.updated === w.desired && w.available === w.desired) {
-    return { label: "recovered", why: [state, "every replica is updated and available now"], steps: [kubectl(`${ns}rollout history ${ref}`)] };
+    return { label: "recovered", why: [state, "every replica is updated and available now"], steps: [kubectl`${ns}rollout history ${ref}`] };
   }
   const deadline = w.conditions.find((c) => c.type === "Progressing" && (c.status === "False" || c.reason === "ProgressDeadlineExceeded"));
   const generationBehind = w.generation !== undefined && w.observedGeneration !== undefined && w.observedGeneration < w.generation;
@@ -32,7 +32,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
     return {
       label: "suspected_rollout_stuck",
       why: [state, ...(deadline ? [`condition Progressing=${deadline.status}: ${deadline.reason ?? ""} ${deadline.message ?? ""}`.trim()] : []), ...(f.changes.rolloutInWindow ? [f.changes.summary] : [])],
-      steps: [...steps, kubectl(`${ns}rollout undo ${ref}   # only if the new revision is at fault`)],
+      steps: [...steps, kubectl`${ns}rollout undo ${ref}   # only if the new revision is at fault`],
     };
   }
   return { label: "suspected_replicas_mismatch", why: [state, "the rollout finished but not every replica is available (crashing pods, scheduling, or a PodDisruptionBudget)"], steps };

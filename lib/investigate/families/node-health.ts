@@ -13,7 +13,7 @@ function queries(t: Target): MetricQuery[] {
 function diagnose(f: Features): EnrichmentDraft | null {
   const n = f.evidence.k8s.node;
   if (!n) return null;
-  const steps = [kubectl(`describe node ${n.name}`), kubectl(`get pods -A --field-selector spec.nodeName=${n.name} -o wide`)];
+  const steps = [kubectl`describe node ${n.name}`, kubectl`get pods -A --field-selector spec.nodeName=${n.name} -o wide`];
   const conds = n.conditions.filter((c) => c.status === (c.type === "Ready" ? "False" : "True") || (c.type === "Ready" && c.status === "Unknown"));
   const why = conds.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ""}${c.message ? `: ${c.message}` : ""}`);
   if (f.nodeConditions.includes("MemoryPressure")) return { label: "suspected_node_memory_pressure", why, steps: [...steps, promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)] };

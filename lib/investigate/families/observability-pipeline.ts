@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, text } from "../commands";
+import { kubectl, nsFlag, promql, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
@@ -45,10 +45,10 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
 
 function serverSteps(f: Features): Step[] {
   const t = f.target;
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
-  if (t.pod) return [kubectl(`${ns}logs ${t.pod} --tail=200`), kubectl(`${ns}describe pod ${t.pod}`)];
+  const ns = nsFlag(t.namespace);
+  if (t.pod) return [kubectl`${ns}logs ${t.pod} --tail=200`, kubectl`${ns}describe pod ${t.pod}`];
   const job = f.alert.labels.job;
-  return job && t.namespace ? [kubectl(`${ns}get pods -l app.kubernetes.io/name=${job} -o wide`)] : [];
+  return job && t.namespace ? [kubectl`${ns}get pods -l app.kubernetes.io/name=${job} -o wide`] : [];
 }
 
 function findings(f: Features): Finding[] {
@@ -134,7 +134,7 @@ function findings(f: Features): Finding[] {
       ],
       steps: [
         promql(queryOf("orphaned_spans")),
-        ...(f.target.namespace && f.target.service ? [kubectl(`-n ${f.target.namespace} get deploy -l app=${f.target.service} -o jsonpath='{..env[?(@.name=="OTEL_TRACES_SAMPLER")].value} {..env[?(@.name=="OTEL_PROPAGATORS")].value}'`)] : []),
+        ...(f.target.namespace && f.target.service ? [kubectl`-n ${f.target.namespace} get deploy -l app=${f.target.service} -o jsonpath='{..env[?(@.name=="OTEL_TRACES_SAMPLER")].value} {..env[?(@.name=="OTEL_PROPAGATORS")].value}'`] : []),
         text("Check that every hop forwards the traceparent header (and message-queue producers copy it into message headers)."),
       ],
     });

@@ -1,4 +1,4 @@
-import { kubectl, promql } from "../commands";
+import { kubectl, nsFlag, placeholder, promql, sh } from "../commands";
 import { type Features, formatBytes, hasEvent, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, Target } from "../report";
@@ -23,14 +23,14 @@ function limitOf(f: Features): number | null {
 
 function diagnose(f: Features): EnrichmentDraft | null {
   const t = f.target;
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
+  const ns = nsFlag(t.namespace);
   const nodeName = f.evidence.k8s.pod?.nodeName ?? t.node;
   const systemOom = hasEvent(f, "SystemOOM", "Evicted", "OOMKilling");
   if (f.nodeConditions.includes("MemoryPressure") || systemOom) {
     return {
       label: "suspected_node_pressure",
       why: [...(f.nodeConditions.includes("MemoryPressure") ? [`node ${nodeName} reports MemoryPressure`] : []), ...(systemOom ? [`event ${systemOom.reason}: ${systemOom.message}`] : [])],
-      steps: [kubectl(`describe node ${nodeName ?? "<node>"}`), kubectl(`top pods -A --sort-by=memory | head -20`), promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)],
+      steps: [kubectl`describe node ${nodeName ?? placeholder("node")}`, kubectl`top pods -A --sort-by=memory | head -20`, promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)],
     };
   }
   const ws = stat(f, "memory_working_set");
@@ -43,7 +43,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
       return {
         label: "suspected_memory_leak_or_spike",
         why: [...why, `usage grew ${growth.toFixed(1)}× inside the window instead of sitting near the limit`],
-        steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl(`${ns}top pod ${t.pod ?? ""}`.trim())],
+        steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl`${ns}top pod${t.pod ? sh` ${t.pod}` : null}`],
       };
     }
     // Far below the limit and no OOM kill seen: nothing here says the limit is too low.
@@ -51,7 +51,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
     return {
       label: "suspected_oom_limit_too_low",
       why: [...why, `usage sits near the limit on average (${Math.round((ws.avg / limit) * 100)}%)`],
-      steps: [promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`), kubectl(`${ns}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].resources}'`)],
+      steps: [promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`), kubectl`${ns}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].resources}'`],
     };
   }
   if (oomEvidence) {

@@ -33,7 +33,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
     why: [`${Math.round(used.last * 100)}% used (was ${Math.round(used.first * 100)}% at the start of the window)`, eta === null ? "usage is not growing inside the window" : `at this rate the volume is full in about ${eta < 1 ? `${Math.round(eta * 60)} min` : `${eta.toFixed(1)} h`}`],
     steps: [
       promql(`predict_linear((${queries(f.target, f.alert)[0]?.query ?? ""})[6h:5m], 24 * 3600)`),
-      ...(pvc && f.target.namespace ? [kubectl(`-n ${f.target.namespace} get pvc ${pvc}`), kubectl(`-n ${f.target.namespace} get pods -o wide`)] : []),
+      ...(pvc && f.target.namespace ? [kubectl`-n ${f.target.namespace} get pvc ${pvc}`, kubectl`-n ${f.target.namespace} get pods -o wide`] : []),
     ],
   };
 }
