@@ -16,6 +16,7 @@ import {
 } from "@kubernetes/client-node";
 import type { WorkloadRef } from "@/lib/alerts/identity";
 import { ServiceError, errorMessage } from "@/lib/errors";
+import { assertKubernetesNames, isLabelSelector } from "../kubernetes-names";
 import type { ContainerState, KubeEvent, KubernetesProvider, NodeFacts, PodFacts, WorkloadStatus } from "./types";
 
 export type CreateKubernetesProviderOptions = {
@@ -209,11 +210,14 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
 
   const provider: KubernetesProvider = {
     async getPod(namespace, name) {
+      assertKubernetesNames({ namespace, pod: name });
       const pod = await call(`GET pods/${namespace}/${name}`, (o) => core.readNamespacedPod({ namespace, name }, o), null);
       return pod ? podFacts(pod) : null;
     },
 
     async listPods(namespace, labelSelector) {
+      assertKubernetesNames({ namespace });
+      if (!isLabelSelector(labelSelector)) throw new ServiceError("invalid_input", `label selector ${JSON.stringify(labelSelector.slice(0, 100))} is not label selector syntax`);
       const list = await call(
         `GET pods/${namespace}?labelSelector=${labelSelector}`,
         (o) => core.listNamespacedPod({ namespace, labelSelector }, o),
@@ -223,6 +227,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async listEvents(namespace, involvedName) {
+      assertKubernetesNames({ namespace, object: involvedName });
       const fieldSelector = `involvedObject.name=${involvedName}`;
       const list = await call(
         `GET events/${namespace}?fieldSelector=${fieldSelector}`,
@@ -244,6 +249,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async resolveOwnerWorkload(namespace, podName): Promise<WorkloadRef | null> {
+      assertKubernetesNames({ namespace, pod: podName });
       const pod = await call(`GET pods/${namespace}/${podName}`, (o) => core.readNamespacedPod({ namespace, name: podName }, o), null);
       const owner = controllerOf(pod?.metadata);
       if (!owner) return null;
@@ -261,6 +267,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getWorkload(namespace, kind, name): Promise<WorkloadStatus | null> {
+      assertKubernetesNames({ namespace, [kind]: name });
       const base = { kind, namespace, name };
       const what = `GET ${kind.toLowerCase()}s/${namespace}/${name}`;
       switch (kind) {
@@ -356,6 +363,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getPodLogs(namespace, pod, { container, previous, tailLines }) {
+      assertKubernetesNames({ namespace, pod, container });
       let name = container;
       if (!name) {
         // The API refuses a log request without a container for multi-container pods.
@@ -385,6 +393,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getNode(name): Promise<NodeFacts | null> {
+      assertKubernetesNames({ node: name });
       const node = await call(`GET nodes/${name}`, (o) => core.readNode({ name }, o), null);
       if (!node) return null;
       return {
