@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactText } from "@/lib/redact";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
@@ -126,7 +127,11 @@ export const envSchema = z.object({
 
   // Webhook
   WEBHOOK_BEARER_TOKEN: z.string().min(1).optional(),
+  /** `none` opens /alerts to anyone on purpose; without it a production web process needs a token. */
+  WEBHOOK_AUTH: z.enum(["bearer", "none"]).optional(),
   WEBHOOK_MAX_BYTES: positiveInt.default(1024 * 1024),
+  /** Alerts accepted in one payload; more → 413 (Alertmanager's webhook_config max_alerts truncates instead). */
+  WEBHOOK_MAX_ALERTS: positiveInt.default(1000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -144,7 +149,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? "?");
-      return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
+      return `  ${name}=${redactText(JSON.stringify(cleaned[name] ?? ""))}: ${i.message}`;
     });
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
@@ -153,6 +158,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(
       "Invalid configuration:\n  S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together",
     );
+  }
+  if (env.WEBHOOK_AUTH === "bearer" && !env.WEBHOOK_BEARER_TOKEN) {
+    throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=bearer needs WEBHOOK_BEARER_TOKEN");
+  }
+  if (env.WEBHOOK_AUTH === "none" && env.WEBHOOK_BEARER_TOKEN) {
+    throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=none contradicts WEBHOOK_BEARER_TOKEN: unset one of them");
   }
   return env;
 }
