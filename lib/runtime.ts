@@ -78,7 +78,9 @@ export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
     try {
       checks[name] = (await fn()) ? "ok" : "not ready";
     } catch (e) {
-      checks[name] = e instanceof Error ? e.message : String(e);
+      // The answer is public (no session): the reason goes to the log, not to whoever asks.
+      checks[name] = "unavailable";
+      runtime.log.warn({ check: name, err: e instanceof Error ? e.message : String(e) }, "readiness check failed");
     }
   };
   await Promise.all([

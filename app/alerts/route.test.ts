@@ -87,7 +87,14 @@ describe("POST /alerts on the production build, embedded mode (PGlite, folder, i
   });
 
   it("serves /healthz, /readyz and /metrics without a session", async () => {
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const healthz = await fetch(`${server.url}/healthz`);
+    expect(healthz.status).toBe(200);
+    for (const res of [healthz, await fetch(server.url)]) {
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    }
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect((await ready.json()).checks).toEqual({ database: "ok", queue: "ok", storage: "ok" });
