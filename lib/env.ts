@@ -28,6 +28,8 @@ export function parseDurationMs(value: string): number {
   return Number(m[1]) * unit;
 }
 
+export const llmProviders = ["vertex", "anthropic", "openai", "openai-compatible"] as const;
+
 /** Every environment variable Tarka reads. Documented in README.md and docs/configuration.md. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -115,8 +117,26 @@ export const envSchema = z.object({
 
   // LLM
   LLM_ENABLED: boolish.default(false),
-  LLM_PROVIDER: z.string().min(1).optional(),
+  LLM_PROVIDER: z
+    .enum(llmProviders, { message: `expected one of ${llmProviders.join(", ")}` })
+    .default("vertex"),
+  /** Unset → the provider's default model (lib/llm/model.ts); required for openai-compatible. */
   LLM_MODEL: z.string().min(1).optional(),
+  /** openai-compatible (vLLM, Ollama, LiteLLM) endpoint, or an override for openai/anthropic. */
+  LLM_BASE_URL: url.optional(),
+  /** API key for anthropic, openai and openai-compatible. */
+  LLM_API_KEY: z.string().min(1).optional(),
+  GOOGLE_VERTEX_PROJECT: z.string().min(1).optional(),
+  GOOGLE_VERTEX_LOCATION: z.string().min(1).default("us-central1"),
+  /** Service-account key file for vertex; read by Google's auth library (unset → workload identity). */
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  /** USD per million tokens, overriding the built-in price of the model (unknown models cost 0). */
+  LLM_INPUT_COST_PER_MTOK: z.coerce.number().nonnegative().optional(),
+  LLM_OUTPUT_COST_PER_MTOK: z.coerce.number().nonnegative().optional(),
+  CHAT_RATE_LIMIT_PER_MINUTE: positiveInt.default(12),
+  CHAT_CASE_TOKEN_BUDGET: positiveInt.default(300_000),
+  CHAT_MAX_TOOL_CALLS: positiveInt.default(8),
 
   // Tracing
   /** OTLP/HTTP collector base URL; spans go to `<url>/v1/traces`. Unset → tracing is off. */
@@ -165,7 +185,19 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (env.WEBHOOK_AUTH === "none" && env.WEBHOOK_BEARER_TOKEN) {
     throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=none contradicts WEBHOOK_BEARER_TOKEN: unset one of them");
   }
+  const llmProblem = llmConfigurationProblem(env);
+  if (llmProblem) throw new EnvError(`Invalid configuration:\n  ${llmProblem}`);
   return env;
+}
+
+function llmConfigurationProblem(env: Env): string | null {
+  if (!env.LLM_ENABLED) return null;
+  const p = env.LLM_PROVIDER;
+  if (p === "openai-compatible" && !env.LLM_BASE_URL) return "LLM_PROVIDER=openai-compatible needs LLM_BASE_URL (e.g. http://vllm:8000/v1)";
+  if (p === "openai-compatible" && !env.LLM_MODEL) return "LLM_PROVIDER=openai-compatible needs LLM_MODEL (the served model name)";
+  if ((p === "anthropic" || p === "openai") && !env.LLM_API_KEY) return `LLM_PROVIDER=${p} needs LLM_API_KEY`;
+  if (p === "vertex" && !env.GOOGLE_VERTEX_PROJECT) return "LLM_PROVIDER=vertex needs GOOGLE_VERTEX_PROJECT (and credentials: GOOGLE_APPLICATION_CREDENTIALS or workload identity)";
+  return null;
 }
 
 let cached: Env | undefined;
