@@ -1,0 +1,119 @@
+import { APICallError, stepCountIs, streamText, tool, type ModelMessage, type ToolSet } from "ai";
+import type { ChatModel } from "@/lib/llm/model";
+import { redactText } from "@/lib/redact";
+import type { ChatScope } from "./scope";
+import { toolsFor } from "./tools";
+import { runTool, type ToolContext, type ToolResult } from "./tools/chat-tool";
+import type { TurnTranscript } from "./turn-transcript";
+
+export type ModelAnswer = { inputTokens: number; outputTokens: number; error: string | null };
+
+/** A provider failure said plainly, for the thread: never a stack trace, never a credential. */
+export function describeModelError(e: unknown, timeoutMs: number, timedOut: boolean): string {
+  if (timedOut) return `The model did not answer within ${Math.round(timeoutMs / 1000)} s, so this answer stops here. Try again, or ask something narrower.`;
+  if (APICallError.isInstance(e)) {
+    if (e.statusCode === 429) return "The model provider is rate-limiting Tarka (HTTP 429). Try again in a minute.";
+    if (e.statusCode === 401 || e.statusCode === 403) return `The model provider refused Tarka's credentials (HTTP ${e.statusCode}); an operator should check LLM_API_KEY or the provider credentials.`;
+    return `The model provider failed (${e.statusCode ? `HTTP ${e.statusCode}` : "no response"}): ${redactText(e.message).slice(0, 300)}`;
+  }
+  return `The model call failed: ${redactText(e instanceof Error ? e.message : String(e)).slice(0, 300)}`;
+}
+
+function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number): ToolSet {
+  let calls = 0;
+  const entries = toolsFor(scope).map((t) => [
+    t.name,
+    tool({
+      description: t.description,
+      inputSchema: t.input,
+      execute: async (args: unknown): Promise<ToolResult> => {
+        calls += 1;
+        if (calls > maxToolCalls) {
+          return { outcome: "refused", summary: `refused: at most ${maxToolCalls} tool calls per answer; answer with what you have`, view: null, durationMs: 0 };
+        }
+        return runTool(t, toolCtx, args);
+      },
+      toModelOutput: ({ output }: { output: ToolResult }) => ({ type: "text" as const, value: `[${output.outcome}] ${output.summary}` }),
+    }),
+  ]);
+  return Object.fromEntries(entries) as ToolSet;
+}
+
+/** Stream the model's answer (with its tool calls) into the transcript; failures end up as text in the thread. */
+export async function answerWithModel(args: {
+  chatModel: ChatModel;
+  system: string;
+  messages: ModelMessage[];
+  scope: ChatScope;
+  toolCtx: ToolContext;
+  maxToolCalls: number;
+  transcript: TurnTranscript;
+}): Promise<ModelAnswer> {
+  const { chatModel, transcript } = args;
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, chatModel.timeoutMs);
+  let failure: unknown = null;
+  try {
+    const result = streamText({
+      model: chatModel.model,
+      system: args.system,
+      messages: args.messages,
+      tools: modelTools(args.scope, args.toolCtx, args.maxToolCalls),
+      stopWhen: stepCountIs(args.maxToolCalls + 1),
+      maxRetries: 0,
+      abortSignal: abort.signal,
+    });
+    const inputs = new Map<string, { toolName: string; args: Record<string, unknown> }>();
+    for await (const part of result.fullStream) {
+      switch (part.type) {
+        case "text-delta":
+          transcript.textDelta(part.text, part.id);
+          break;
+        case "text-end":
+          transcript.endText();
+          break;
+        case "tool-call": {
+          const input = (part.input ?? {}) as Record<string, unknown>;
+          inputs.set(part.toolCallId, { toolName: part.toolName, args: input });
+          transcript.toolInput(part.toolCallId, part.toolName, input);
+          break;
+        }
+        case "tool-result": {
+          const call = inputs.get(part.toolCallId);
+          transcript.toolOutput(part.toolCallId, part.toolName, call?.args ?? {}, part.output as ToolResult);
+          break;
+        }
+        case "tool-error": {
+          const call = inputs.get(part.toolCallId);
+          const summary = `failed: ${redactText(part.error instanceof Error ? part.error.message : String(part.error))}`;
+          transcript.toolOutput(part.toolCallId, part.toolName, call?.args ?? {}, { outcome: "error", summary, view: null, durationMs: 0 });
+          break;
+        }
+        case "finish-step":
+          usage.inputTokens += part.usage.inputTokens ?? 0;
+          usage.outputTokens += part.usage.outputTokens ?? 0;
+          break;
+        case "error":
+          failure = part.error;
+          break;
+        case "abort":
+          failure ??= new Error("aborted");
+          break;
+      }
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (failure === null && !timedOut) return { ...usage, error: null };
+  const error = describeModelError(failure, chatModel.timeoutMs, timedOut);
+  transcript.endText();
+  transcript.textDelta(`⚠ ${error}`);
+  return { ...usage, error };
+}
