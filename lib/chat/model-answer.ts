@@ -67,6 +67,8 @@ export async function answerWithModel(args: {
       stopWhen: stepCountIs(args.maxToolCalls + 1),
       maxRetries: 0,
       abortSignal: abort.signal,
+      // Failures arrive as stream parts below and end up in the thread; the SDK's default logs them to stderr.
+      onError: () => {},
     });
     const inputs = new Map<string, { toolName: string; args: Record<string, unknown> }>();
     for await (const part of result.fullStream) {
