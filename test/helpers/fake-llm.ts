@@ -7,7 +7,8 @@ import { listenOnLoopback } from "./listen";
  * LLM_PROVIDER=openai-compatible with LLM_BASE_URL=`${url}/v1` at it.
  *
  * Each request takes the next reply of the script (or asks `reply(request)` when the script is a
- * function, so a test can play a model that reacts to what it was sent).
+ * function, so a test can play a model that reacts to what it was sent). A test in another process
+ * (Playwright) replaces the script with `POST /__script` and a JSON array of replies.
  */
 
 export type FakeToolCall = { name: string; args: Record<string, unknown> };
@@ -58,7 +59,7 @@ function split(text: string, parts: number): string[] {
   return out;
 }
 
-export async function startFakeLlm(initial: FakeReply[] = [{ text: "ok" }]): Promise<FakeLlm> {
+export async function startFakeLlm(initial: FakeReply[] = [{ text: "ok" }], options: { port?: number } = {}): Promise<FakeLlm> {
   let script: FakeReply[] | ((request: FakeLlmRequest, index: number) => FakeReply) = initial;
   const requests: FakeLlmRequest[] = [];
   let counter = 0;
@@ -67,6 +68,12 @@ export async function startFakeLlm(initial: FakeReply[] = [{ text: "ok" }]): Pro
   const server = http.createServer(async (req, res) => {
     const body: Buffer[] = [];
     for await (const c of req) body.push(c as Buffer);
+    if (req.method === "POST" && req.url === "/__script") {
+      script = JSON.parse(Buffer.concat(body).toString("utf8")) as FakeReply[];
+      requests.length = 0;
+      res.writeHead(204).end();
+      return;
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
       return;
@@ -121,7 +128,7 @@ export async function startFakeLlm(initial: FakeReply[] = [{ text: "ok" }]): Pro
     res.write(chunk(id, request.model, {}, finish, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }));
     res.end("data: [DONE]\n\n");
   });
-  const listening = await listenOnLoopback(server);
+  const listening = await listenOnLoopback(server, options.port);
   return {
     url: listening.url,
     requests,
