@@ -9,12 +9,13 @@ import { examplePayload, E2E, fakeLlmPort, signIn } from "./fixtures";
 
 type CaseItem = { id: string; namespace: string; latestRunId: string | null };
 
+/** The example pod's case, once both example alerts are investigated (so no investigation takes a scripted model reply). */
 async function investigatedCase(request: APIRequestContext, base = ""): Promise<CaseItem> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const body = (await (await request.get(`${base}/api/v1/cases`)).json()) as { items: CaseItem[] };
     const ready = body.items.find((c) => c.latestRunId && c.namespace === E2E.target.namespace);
-    if (ready) return ready;
+    if (ready && body.items.length >= 2 && body.items.every((c) => c.latestRunId)) return ready;
     if (Date.now() > deadline) throw new Error(`no investigated case in time: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -131,6 +131,8 @@ export const envSchema = z.object({
   /** Service-account key file for vertex; read by Google's auth library (unset → workload identity). */
   GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  /** The worker's budget for a report's `analysis.llm`; past it the report is written without the narrative. */
+  LLM_ENRICHMENT_TIMEOUT_MS: positiveInt.default(20_000),
   /** USD per million tokens, overriding the built-in price of the model (unknown models cost 0). */
   LLM_INPUT_COST_PER_MTOK: z.coerce.number().nonnegative().optional(),
   LLM_OUTPUT_COST_PER_MTOK: z.coerce.number().nonnegative().optional(),

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ChatSubject } from "./chat-subject";
 import { findTool } from "./tools";
 import { runTool, type ToolContext, type ToolResult } from "./tools/chat-tool";
-import { describeReportSection } from "./tools/report";
+import { describeReportSection } from "@/lib/investigate/describe-report";
 import type { TurnTranscript } from "./turn-transcript";
 
 /** What the deterministic layer understood; anything else is answered with what it can do. */

@@ -1,4 +1,5 @@
 import { APICallError, stepCountIs, streamText, tool, type ModelMessage, type ToolSet } from "ai";
+import { describeModelFailure } from "@/lib/llm/describe-model-failure";
 import type { ChatModel } from "@/lib/llm/model";
 import { redactText } from "@/lib/redact";
 import type { ChatScope } from "./scope";
@@ -7,17 +8,6 @@ import { runTool, type ToolContext, type ToolResult } from "./tools/chat-tool";
 import type { TurnTranscript } from "./turn-transcript";
 
 export type ModelAnswer = { inputTokens: number; outputTokens: number; error: string | null };
-
-/** A provider failure said plainly, for the thread: never a stack trace, never a credential. */
-export function describeModelError(e: unknown, timeoutMs: number, timedOut: boolean): string {
-  if (timedOut) return `The model did not answer within ${Math.round(timeoutMs / 1000)} s, so this answer stops here. Try again, or ask something narrower.`;
-  if (APICallError.isInstance(e)) {
-    if (e.statusCode === 429) return "The model provider is rate-limiting Tarka (HTTP 429). Try again in a minute.";
-    if (e.statusCode === 401 || e.statusCode === 403) return `The model provider refused Tarka's credentials (HTTP ${e.statusCode}); an operator should check LLM_API_KEY or the provider credentials.`;
-    return `The model provider failed (${e.statusCode ? `HTTP ${e.statusCode}` : "no response"}): ${redactText(e.message).slice(0, 300)}`;
-  }
-  return `The model call failed: ${redactText(e instanceof Error ? e.message : String(e)).slice(0, 300)}`;
-}
 
 function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number): ToolSet {
   let calls = 0;
@@ -114,7 +104,12 @@ export async function answerWithModel(args: {
     clearTimeout(timer);
   }
   if (failure === null && !timedOut) return { ...usage, error: null };
-  const error = describeModelError(failure, chatModel.timeoutMs, timedOut);
+  const advice = timedOut
+    ? " This answer stops here; try again, or ask something narrower."
+    : APICallError.isInstance(failure) && failure.statusCode === 429
+      ? " Try again in a minute."
+      : "";
+  const error = `${describeModelFailure(failure, chatModel.timeoutMs, timedOut)}${advice}`;
   transcript.endText();
   transcript.textDelta(`⚠ ${error}`);
   return { ...usage, error };

@@ -1,6 +1,6 @@
 import { redactText } from "@/lib/redact";
 import type { ChatSubject } from "./chat-subject";
-import { describeReportSection } from "./tools/report";
+import { describeReportSection } from "@/lib/investigate/describe-report";
 
 /**
  * The model's instructions. Scope is enforced by the tools in code; the prompt states it so the

@@ -22,6 +22,7 @@ describe("POST /api/v1/chat and the thread endpoints on the production build (Po
   let llm: FakeLlm;
   let dataDir: string;
   let caseId: string;
+  let runId: string;
   let csrf: string;
 
   beforeAll(async () => {
@@ -37,12 +38,14 @@ describe("POST /api/v1/chat and the thread endpoints on the production build (Po
       LLM_MODEL: "fake-route",
       CHAT_RATE_LIMIT_PER_MINUTE: "3",
     });
+    llm.script([{ text: JSON.stringify({ narrative: "The API container keeps crashing.", nextSteps: [{ step: "Read the previous container's log", why: "it holds the crash reason" }] }) }]);
     expect((await fetch(`${server.url}/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: sample })).status).toBe(202);
     const item = await eventually(async () => {
       const body = (await (await fetch(`${server.url}/api/v1/cases`)).json()) as { items: { id: string; latestRunId: string | null }[] };
       return body.items.find((c) => c.latestRunId);
     }, 30_000, "an investigated case");
     caseId = item.id;
+    runId = item.latestRunId!;
     csrf = ((await (await fetch(`${server.url}/api/v1/me`)).json()) as { csrfToken: string }).csrfToken;
   });
   afterAll(async () => {
@@ -53,6 +56,13 @@ describe("POST /api/v1/chat and the thread endpoints on the production build (Po
 
   const chat = (body: unknown, headers: Record<string, string> = { "x-tarka-csrf": csrf }) =>
     fetch(`${server.url}/api/v1/chat`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+  it("has the worker add the model's reading to the report (analysis.llm)", async () => {
+    const report = await (await fetch(`${server.url}/api/v1/runs/${runId}/report`)).json();
+    expect(report.analysis.llm).toMatchObject({ status: "ok", model: "fake-route", narrative: "The API container keeps crashing.", inputTokens: 100, outputTokens: 20 });
+    const md = await (await fetch(`${server.url}/api/v1/runs/${runId}/report?format=md`)).text();
+    expect(md).toContain("## Model's reading (fake-route, from the evidence below)");
+  });
 
   it("streams the UI message stream with a tool call, stores it, and serves it back", async () => {
     llm.script([{ toolCalls: [{ name: "get_report_section", args: { section: "verdict" } }] }, { text: "The pod is crash looping after a refused database connection.", chunks: 6 }]);
