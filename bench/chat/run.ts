@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { createTestDatabase } from "@/test/helpers/database";
+import { postExampleAlert } from "@/test/helpers/example-case";
 import { startFakeLlm, type FakeLlm } from "@/test/helpers/fake-llm";
 import { startWebServer } from "@/test/helpers/web-server";
 
@@ -96,15 +97,7 @@ async function scenario(mode: "deterministic" | "model", llm: FakeLlm) {
   if (mode === "model") Object.assign(env, { LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: "fake-bench", LLM_ENRICHMENT_TIMEOUT_MS: "1" });
   const server = await startWebServer(env);
   try {
-    const sample = fs.readFileSync("docs/examples/alertmanager-firing.json", "utf8");
-    await fetch(`${server.url}/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: sample });
-    let caseId = "";
-    for (let i = 0; i < 200 && !caseId; i++) {
-      const body = (await (await fetch(`${server.url}/api/v1/cases`)).json()) as { items: Array<{ id: string; latestRunId: string | null }> };
-      caseId = body.items.find((c) => c.latestRunId)?.id ?? "";
-      if (!caseId) await new Promise((r) => setTimeout(r, 200));
-    }
-    if (!caseId) throw new Error("no investigated case");
+    const { caseId } = await postExampleAlert(server.url, 60_000);
     const csrf = ((await (await fetch(`${server.url}/api/v1/me`)).json()) as { csrfToken: string }).csrfToken;
     const message = mode === "model" ? "why does it crash?" : "summary";
     for (let i = 0; i < 10; i++) await turn(server.url, csrf, caseId, message);

@@ -1,4 +1,5 @@
 import { APICallError, stepCountIs, streamText, tool, type ModelMessage, type ToolSet } from "ai";
+import { deadline } from "@/lib/llm/deadline";
 import { describeModelFailure } from "@/lib/llm/describe-model-failure";
 import type { ChatModel } from "@/lib/llm/model";
 import { redactText } from "@/lib/redact";
@@ -41,12 +42,7 @@ export async function answerWithModel(args: {
 }): Promise<ModelAnswer> {
   const { chatModel, transcript } = args;
   const usage = { inputTokens: 0, outputTokens: 0 };
-  const abort = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, chatModel.timeoutMs);
+  const limit = deadline(chatModel.timeoutMs);
   let failure: unknown = null;
   try {
     const result = streamText({
@@ -56,7 +52,7 @@ export async function answerWithModel(args: {
       tools: modelTools(args.scope, args.toolCtx, args.maxToolCalls),
       stopWhen: stepCountIs(args.maxToolCalls + 1),
       maxRetries: 0,
-      abortSignal: abort.signal,
+      abortSignal: limit.signal,
       // Failures arrive as stream parts below and end up in the thread; the SDK's default logs them to stderr.
       onError: () => {},
     });
@@ -101,8 +97,9 @@ export async function answerWithModel(args: {
   } catch (e) {
     failure = e;
   } finally {
-    clearTimeout(timer);
+    limit.clear();
   }
+  const timedOut = limit.hasPassed();
   if (failure === null && !timedOut) return { ...usage, error: null };
   const advice = timedOut
     ? " This answer stops here; try again, or ask something narrower."

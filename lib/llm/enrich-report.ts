@@ -7,6 +7,7 @@ import type { Metrics } from "@/lib/metrics";
 import { redactText } from "@/lib/redact";
 import { describeModelFailure } from "./describe-model-failure";
 import { recordLlmUsage } from "./cost";
+import { deadline } from "./deadline";
 import type { ChatModel } from "./model";
 
 const enrichmentOutput = z.object({
@@ -43,12 +44,7 @@ export async function enrichReport({
   const { chatModel } = ctx;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const abort = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, input.timeoutMs);
+  const limit = deadline(input.timeoutMs);
   try {
     const result = await generateText({
       model: chatModel.model,
@@ -56,7 +52,7 @@ export async function enrichReport({
       prompt: evidenceDigest(input.report),
       output: Output.object({ schema: enrichmentOutput }),
       maxRetries: 0,
-      abortSignal: abort.signal,
+      abortSignal: limit.signal,
     });
     const usage = { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 };
     const costUsd = ctx.metrics ? recordLlmUsage(ctx.metrics, chatModel.price, usage) : 0;
@@ -72,11 +68,11 @@ export async function enrichReport({
       durationMs: elapsed(),
     };
   } catch (e) {
-    const reason = describeModelFailure(e, input.timeoutMs, timedOut);
-    ctx.metrics?.llmCalls.inc({ purpose: "enrichment", outcome: timedOut ? "timeout" : "error" });
+    const reason = describeModelFailure(e, input.timeoutMs, limit.hasPassed());
+    ctx.metrics?.llmCalls.inc({ purpose: "enrichment", outcome: limit.hasPassed() ? "timeout" : "error" });
     ctx.log.warn({ reason }, "report enrichment skipped");
     return { status: "failed", model: chatModel.modelId, reason, durationMs: elapsed() };
   } finally {
-    clearTimeout(timer);
+    limit.clear();
   }
 }

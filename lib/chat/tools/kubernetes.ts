@@ -1,10 +1,18 @@
 import { z } from "zod";
-import type { PodFacts } from "@/lib/investigate/providers/types";
+import { ServiceError } from "@/lib/errors";
+import type { KubernetesProvider, PodFacts } from "@/lib/investigate/providers/types";
 import { chatCaps, scopedNamespace } from "../scope";
-import { defineTool, unavailable } from "./chat-tool";
+import { defineTool, type ToolContext } from "./chat-tool";
 
 const k8sName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: "expected a Kubernetes object name" });
 const namespaceArg = k8sName.max(63).optional().describe("Defaults to the case's namespace; any other namespace is refused in a case chat.");
+
+/** The namespace the call may use and the Kubernetes provider; refused or unavailable otherwise. */
+export function kubernetesIn(ctx: ToolContext, requested: string | undefined): { namespace: string; kubernetes: KubernetesProvider } {
+  const namespace = scopedNamespace(ctx.scope, requested);
+  if (!ctx.providers.kubernetes) throw new ServiceError("unavailable", "Kubernetes access is not configured on this Tarka");
+  return { namespace, kubernetes: ctx.providers.kubernetes };
+}
 
 function podRow(p: PodFacts): string[] {
   const restarts = p.containers.reduce((n, c) => n + c.restartCount, 0);
@@ -19,9 +27,8 @@ export const getPodTool = defineTool({
   input: z.object({ name: k8sName, namespace: namespaceArg }),
   scopes: ["case", "global"],
   async run(ctx, input) {
-    const namespace = scopedNamespace(ctx.scope, input.namespace);
-    if (!ctx.providers.kubernetes) return unavailable("Kubernetes access");
-    const pod = await ctx.providers.kubernetes.getPod(namespace, input.name);
+    const { namespace, kubernetes } = kubernetesIn(ctx, input.namespace);
+    const pod = await kubernetes.getPod(namespace, input.name);
     if (!pod) return { outcome: "empty", summary: `pod ${namespace}/${input.name} not found`, view: null };
     const containers = pod.containers.map(
       (c) =>
@@ -44,9 +51,8 @@ export const listPodsTool = defineTool({
   input: z.object({ labelSelector: z.string().max(200).default(""), namespace: namespaceArg }),
   scopes: ["case", "global"],
   async run(ctx, input) {
-    const namespace = scopedNamespace(ctx.scope, input.namespace);
-    if (!ctx.providers.kubernetes) return unavailable("Kubernetes access");
-    const pods = await ctx.providers.kubernetes.listPods(namespace, input.labelSelector);
+    const { namespace, kubernetes } = kubernetesIn(ctx, input.namespace);
+    const pods = await kubernetes.listPods(namespace, input.labelSelector);
     if (pods.length === 0) return { outcome: "empty", summary: `no pods in ${namespace}${input.labelSelector ? ` matching ${input.labelSelector}` : ""}`, view: null };
     const rows = pods.slice(0, chatCaps.tableRows).map(podRow);
     return {
@@ -63,9 +69,8 @@ export const getEventsTool = defineTool({
   input: z.object({ name: k8sName, namespace: namespaceArg }),
   scopes: ["case", "global"],
   async run(ctx, input) {
-    const namespace = scopedNamespace(ctx.scope, input.namespace);
-    if (!ctx.providers.kubernetes) return unavailable("Kubernetes access");
-    const events = await ctx.providers.kubernetes.listEvents(namespace, input.name);
+    const { namespace, kubernetes } = kubernetesIn(ctx, input.namespace);
+    const events = await kubernetes.listEvents(namespace, input.name);
     if (events.length === 0) return { outcome: "empty", summary: `no events for ${namespace}/${input.name}`, view: null };
     const rows = events.slice(0, chatCaps.tableRows).map((e) => [e.lastTimestamp ?? "", e.type, e.reason, String(e.count), e.message]);
     return {
@@ -82,9 +87,8 @@ export const getWorkloadTool = defineTool({
   input: z.object({ kind: z.enum(["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"]), name: k8sName, namespace: namespaceArg }),
   scopes: ["case", "global"],
   async run(ctx, input) {
-    const namespace = scopedNamespace(ctx.scope, input.namespace);
-    if (!ctx.providers.kubernetes) return unavailable("Kubernetes access");
-    const w = await ctx.providers.kubernetes.getWorkload(namespace, input.kind, input.name);
+    const { namespace, kubernetes } = kubernetesIn(ctx, input.namespace);
+    const w = await kubernetes.getWorkload(namespace, input.kind, input.name);
     if (!w) return { outcome: "empty", summary: `${input.kind} ${namespace}/${input.name} not found`, view: null };
     const rows = w.revisions.map((r) => [r.revision, r.createdAt, r.images.join(", ")]);
     return {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { chatCaps, scopedNamespace, ScopeRefusal } from "../scope";
 import { defineTool, unavailable, type ToolView } from "./chat-tool";
+import { kubernetesIn } from "./kubernetes";
 
 const ERROR_LINE = /\b(error|err|fatal|panic|exception|fail(ed|ure)?|refused|denied|oom|killed|timeout)\b/i;
 
@@ -25,9 +26,8 @@ export const getPodLogsTool = defineTool({
   }),
   scopes: ["case", "global"],
   async run(ctx, input) {
-    const namespace = scopedNamespace(ctx.scope, input.namespace);
-    if (!ctx.providers.kubernetes) return unavailable("Kubernetes access");
-    const lines = await ctx.providers.kubernetes.getPodLogs(namespace, input.pod, {
+    const { namespace, kubernetes } = kubernetesIn(ctx, input.namespace);
+    const lines = await kubernetes.getPodLogs(namespace, input.pod, {
       container: input.container,
       previous: input.previous,
       tailLines: input.tailLines,

@@ -4,10 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startFakeLlm, type FakeLlm } from "@/test/helpers/fake-llm";
-import { eventually } from "@/test/helpers/nats";
+import { postExampleAlert } from "@/test/helpers/example-case";
 import { startWebServer, type WebServer } from "@/test/helpers/web-server";
-
-const sample = fs.readFileSync("docs/examples/alertmanager-firing.json", "utf8");
 
 /** The `data:` payloads of a server-sent event stream, up to `[DONE]`. */
 function sseData(text: string): unknown[] {
@@ -39,13 +37,7 @@ describe("POST /api/v1/chat and the thread endpoints on the production build (Po
       CHAT_RATE_LIMIT_PER_MINUTE: "3",
     });
     llm.script([{ text: JSON.stringify({ narrative: "The API container keeps crashing.", nextSteps: [{ step: "Read the previous container's log", why: "it holds the crash reason" }] }) }]);
-    expect((await fetch(`${server.url}/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: sample })).status).toBe(202);
-    const item = await eventually(async () => {
-      const body = (await (await fetch(`${server.url}/api/v1/cases`)).json()) as { items: { id: string; latestRunId: string | null }[] };
-      return body.items.find((c) => c.latestRunId);
-    }, 30_000, "an investigated case");
-    caseId = item.id;
-    runId = item.latestRunId!;
+    ({ caseId, runId } = await postExampleAlert(server.url));
     csrf = ((await (await fetch(`${server.url}/api/v1/me`)).json()) as { csrfToken: string }).csrfToken;
   });
   afterAll(async () => {
