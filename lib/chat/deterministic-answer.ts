@@ -139,9 +139,9 @@ export async function answerWithoutModel(message: string, subject: ChatSubject, 
       return say(["From the report:", ...steps, ...(tests.length ? ["", "To tell the hypotheses apart:", ...tests] : [])].join("\n"));
     }
     case "similar": {
-      const c = subject.case;
-      const result = await step("search_cases", c ? { family: c.family, ...(c.namespace ? { namespace: c.namespace } : {}), days: 90 } : { days: 30 });
-      return say(result.outcome === "ok" ? "Cases of the same family in the same namespace over 90 days are above (a search, not a similarity ranking)." : "No earlier cases of the same family in this namespace.");
+      if (!subject.case) return say(`Which case? Open one, or ask "find cases …". ${NEEDS_MODEL}`);
+      const result = await step("similar_cases", {});
+      return say(result.outcome === "ok" ? "Similar past cases and how they ended are above." : "No similar past cases.");
     }
     case "firing": {
       const result = await step("list_firing_alerts", {});

@@ -10,9 +10,9 @@ import type { TurnTranscript } from "./turn-transcript";
 
 export type ModelAnswer = { inputTokens: number; outputTokens: number; error: string | null };
 
-function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number): ToolSet {
+function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number, mayPropose: boolean): ToolSet {
   let calls = 0;
-  const entries = toolsFor(scope).map((t) => [
+  const entries = toolsFor(scope, { mayPropose }).map((t) => [
     t.name,
     tool({
       description: t.description,
@@ -38,6 +38,8 @@ export async function answerWithModel(args: {
   scope: ChatScope;
   toolCtx: ToolContext;
   maxToolCalls: number;
+  /** The user's message asked for an action (see asksForAction). */
+  mayPropose: boolean;
   transcript: TurnTranscript;
 }): Promise<ModelAnswer> {
   const { chatModel, transcript } = args;
@@ -49,7 +51,7 @@ export async function answerWithModel(args: {
       model: chatModel.model,
       system: args.system,
       messages: args.messages,
-      tools: modelTools(args.scope, args.toolCtx, args.maxToolCalls),
+      tools: modelTools(args.scope, args.toolCtx, args.maxToolCalls, args.mayPropose),
       stopWhen: stepCountIs(args.maxToolCalls + 1),
       maxRetries: 0,
       abortSignal: limit.signal,

@@ -17,6 +17,7 @@ import { loadChatSubject } from "./chat-subject";
 import { answerWithoutModel } from "./deterministic-answer";
 import { answerWithModel } from "./model-answer";
 import { buildSystemPrompt } from "./system-prompt";
+import { asksForAction } from "./tools/case-memory";
 import type { ToolContext } from "./tools/chat-tool";
 import { TurnTranscript } from "./turn-transcript";
 
@@ -127,6 +128,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
           scope: subject.scope,
           toolCtx,
           maxToolCalls: ctx.limits.maxToolCalls,
+          mayPropose: asksForAction(input.message),
           transcript,
         });
         usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };

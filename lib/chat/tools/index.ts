@@ -2,6 +2,7 @@ import type { ChatScope } from "../scope";
 import type { ChatTool } from "./chat-tool";
 import { listFiringAlertsTool } from "./alerts";
 import { searchCasesTool } from "./cases";
+import { proposeActionTool, similarCasesTool } from "./case-memory";
 import { getEventsTool, getPodTool, getWorkloadTool, listPodsTool } from "./kubernetes";
 import { getPodLogsTool, searchLogsTool } from "./logs";
 import { queryMetricsRangeTool, queryMetricsTool } from "./metrics";
@@ -19,10 +20,13 @@ export const chatTools: ChatTool[] = [
   searchLogsTool,
   searchCasesTool,
   listFiringAlertsTool,
+  similarCasesTool,
+  proposeActionTool,
 ] as ChatTool[];
 
-export function toolsFor(scope: ChatScope): ChatTool[] {
-  return chatTools.filter((t) => t.scopes.includes(scope.kind));
+/** The tools a model may call in this chat; propose_action only when the user asked for an action this turn. */
+export function toolsFor(scope: ChatScope, options: { mayPropose: boolean }): ChatTool[] {
+  return chatTools.filter((t) => t.scopes.includes(scope.kind) && (t !== proposeActionTool || options.mayPropose));
 }
 
 export function findTool(name: string): ChatTool | undefined {
