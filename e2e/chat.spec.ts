@@ -5,21 +5,8 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { createTestDatabase } from "@/test/helpers/database";
 import type { FakeReply } from "@/test/helpers/fake-llm";
 import { startWebServer } from "@/test/helpers/web-server";
-import { examplePayload, E2E, fakeLlmPort, signIn } from "./fixtures";
-
-type CaseItem = { id: string; namespace: string; latestRunId: string | null };
-
-/** The example pod's case, once both example alerts are investigated (so no investigation takes a scripted model reply). */
-async function investigatedCase(request: APIRequestContext, base = ""): Promise<CaseItem> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const body = (await (await request.get(`${base}/api/v1/cases`)).json()) as { items: CaseItem[] };
-    const ready = body.items.find((c) => c.latestRunId && c.namespace === E2E.target.namespace);
-    if (ready && body.items.length >= 2 && body.items.every((c) => c.latestRunId)) return ready;
-    if (Date.now() > deadline) throw new Error(`no investigated case in time: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+import { postExampleAlert } from "@/test/helpers/example-case";
+import { E2E, fakeLlmPort, intakeExampleAlerts, signIn, type CaseItem } from "./fixtures";
 
 async function scriptModel(request: APIRequestContext, replies: FakeReply[]): Promise<void> {
   const res = await request.post(`http://127.0.0.1:${fakeLlmPort()}/__script`, { data: replies });
@@ -30,12 +17,9 @@ const { namespace, pod } = E2E.target;
 const ANSWER = "Memory rose steadily over the hour, towards the 512 MiB limit.";
 let payments: CaseItem;
 
+// Both example alerts are investigated before any test scripts the model, so no investigation takes a scripted reply.
 test.beforeAll(async ({ browser, request }) => {
-  expect((await request.post("/alerts", { data: examplePayload(), headers: { "content-type": "application/json" } })).status()).toBe(202);
-  const page = await browser.newPage();
-  await signIn(page, "admin");
-  payments = await investigatedCase(page.request);
-  await page.close();
+  payments = await intakeExampleAlerts({ browser, request });
 });
 
 test("case chat streams an answer with a tool call and its chart, and the thread survives a reload", async ({ page, request }) => {
@@ -83,9 +67,8 @@ test("without a model the chat answers deterministically from the report and say
   const db = await createTestDatabase();
   const server = await startWebServer({ DATA_DIR: dataDir, DATABASE_URL: db.url, LOG_LEVEL: "warn" });
   try {
-    expect((await page.request.post(`${server.url}/alerts`, { data: examplePayload(), headers: { "content-type": "application/json" } })).status()).toBe(202);
-    const item = await investigatedCase(page.request, server.url);
-    await page.goto(`${server.url}/cases/${item.id}`);
+    const { caseId } = await postExampleAlert(server.url, 60_000);
+    await page.goto(`${server.url}/cases/${caseId}`);
     await page.getByRole("button", { name: "Chat" }).click();
     const chat = page.getByRole("complementary", { name: "Case chat" });
     await chat.getByRole("button", { name: "summary" }).click();
