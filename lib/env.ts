@@ -154,6 +154,12 @@ export const envSchema = z.object({
   WEBHOOK_MAX_BYTES: positiveInt.default(1024 * 1024),
   /** Alerts accepted in one payload; more → 413 (Alertmanager's webhook_config max_alerts truncates instead). */
   WEBHOOK_MAX_ALERTS: positiveInt.default(1000),
+
+  // Alert sources (POST /sources/{id}/ingest)
+  HTTP_SOURCES_FILE: z.string().min(1).optional(),
+  JIRA_PROJECT_FILTER: csv.default([]),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
+  JIRA_WEBHOOK_SECRET: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -30,6 +30,18 @@ export function createMetrics() {
       labelNames: ["code"],
       registers: r,
     }),
+    sourceRequests: new Counter({
+      name: "tarka_source_requests_total",
+      help: "Requests to /sources/{id}/ingest by source and HTTP status code",
+      labelNames: ["source", "code"],
+      registers: r,
+    }),
+    sourceSignatureFailures: new Counter({
+      name: "tarka_source_signature_failures_total",
+      help: "Requests to /sources/{id}/ingest refused because the sender could not be verified, by source and reason",
+      labelNames: ["source", "reason"],
+      registers: r,
+    }),
     enqueueDuration: new Histogram({
       name: "tarka_enqueue_duration_seconds",
       help: "Time to record and durably queue one webhook payload",

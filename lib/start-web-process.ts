@@ -1,13 +1,16 @@
 import { EnvError, env } from "@/lib/env";
 import { webhookAuthPolicy } from "@/lib/http/webhook-auth-policy";
 import { startEmbeddedWorker } from "@/lib/jobs/start-embedded-worker";
+import { SourcesConfigError } from "@/lib/sources/config";
+import { configuredSources } from "@/lib/sources/configured-sources";
 
 /**
- * Web start-up: a wrong configuration, or an open webhook in production, stops the process with the
+ * Web start-up: a wrong configuration (environment or HTTP_SOURCES_FILE), or an open webhook in production, stops the process with the
  * message; embedded mode starts its worker.
  */
 export async function startWebProcess(): Promise<void> {
   try {
+    configuredSources(env());
     const policy = webhookAuthPolicy(env());
     if ("refuse" in policy) {
       console.error(`Refusing to start: ${policy.refuse}`);
@@ -15,7 +18,7 @@ export async function startWebProcess(): Promise<void> {
     }
     if ("warn" in policy) console.warn(`WARNING: ${policy.warn}`);
   } catch (e) {
-    if (e instanceof EnvError) {
+    if (e instanceof EnvError || e instanceof SourcesConfigError) {
       console.error(e.message);
       process.exit(2);
     }

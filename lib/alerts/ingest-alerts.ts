@@ -49,7 +49,13 @@ function messageId(alert: NormalizedAlert): string {
  * Throws ServiceError("unavailable") when any alert could not be durably recorded or queued, so the
  * caller answers 5xx and Alertmanager retries: nothing answered 2xx is ever lost.
  */
-export function ingestAlerts(args: { ctx: IngestContext; input: { payload: AlertmanagerWebhook } }): Promise<IngestResult> {
+export type IngestInput = {
+  payload: AlertmanagerWebhook;
+  /** The configured source the payload came through (its alerts are already in Alertmanager's shape); absent for /alerts. */
+  source?: string;
+};
+
+export function ingestAlerts(args: { ctx: IngestContext; input: IngestInput }): Promise<IngestResult> {
   return withSpan("tarka.ingest", { attributes: { "tarka.alerts": args.input.payload.alerts.length } }, async (span) => {
     const result = await ingest(args);
     span.setAttribute("tarka.enqueued", result.enqueued);
@@ -57,13 +63,14 @@ export function ingestAlerts(args: { ctx: IngestContext; input: { payload: Alert
   });
 }
 
-async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: AlertmanagerWebhook } }): Promise<IngestResult> {
+async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }): Promise<IngestResult> {
   const now = ctx.now?.() ?? new Date();
   const alerts: NormalizedAlert[] = [];
   const identityKeyOf = new Map<NormalizedAlert, string>();
   for (const [i, raw] of input.payload.alerts.entries()) {
     if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
-    const alert = normalizeAlert(raw, input.payload, now);
+    const normalized = normalizeAlert(raw, input.payload, now);
+    const alert = input.source ? { ...normalized, source: input.source } : normalized;
     alerts.push(alert);
     if (alert.status === "firing") {
       identityKeyOf.set(alert, identityOf(alert, familyOf(alert.alertname, alert.labels), { defaultCluster: ctx.config.clusterName, scrapers: ctx.config.scrapers }).key);
@@ -113,7 +120,7 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
   }
 
   if (resolved.length > 0) {
-    await closeResolvedCases({ ctx, input: { fingerprints: resolved.map((a) => a.fingerprint) } }).catch((e: unknown) =>
+    await closeResolvedCases({ ctx, input: { fingerprints: resolved.map((a) => a.fingerprint), by: input.source } }).catch((e: unknown) =>
       ctx.log.warn({ err: describeDbError(e) }, "could not close cases of resolved alerts"),
     );
   }

@@ -25,10 +25,10 @@ export function createReceiptLedger(db: DbOrTx): ReceiptLedger {
   const insertStatement = db
     .insert(receivedAlerts)
     .select(
-      sql`select id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, received_at, disposition,
+      sql`select id, fingerprint, source, alertname, status, labels, annotations, starts_at, ends_at, received_at, disposition,
         disposition_reason, null::uuid, null::uuid, now()
       from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as r(
-        id uuid, fingerprint text, alertname text, status text, labels jsonb, annotations jsonb,
+        id uuid, fingerprint text, source text, alertname text, status text, labels jsonb, annotations jsonb,
         starts_at timestamptz, ends_at timestamptz, received_at timestamptz, disposition text, disposition_reason text)`,
     )
     .prepare("tarka_record_receipts");
@@ -63,6 +63,7 @@ export function createReceiptLedger(db: DbOrTx): ReceiptLedger {
         receipts.map(({ id, alert, disposition, reason }) => ({
           id,
           fingerprint: alert.fingerprint,
+          source: alert.source ?? "alertmanager",
           alertname: alert.alertname,
           status: alert.status,
           labels: alert.labels,

@@ -78,6 +78,8 @@ export const normalizedAlertSchema = z.object({
   generatorURL: z.string().nullable(),
   externalURL: z.string().nullable(),
   receiver: z.string().nullable(),
+  /** The alert source it came through: absent for Alertmanager (/alerts), the source id for /sources/{id}/ingest. */
+  source: z.string().optional(),
 });
 
 export type NormalizedAlert = z.infer<typeof normalizedAlertSchema>;

@@ -8,7 +8,7 @@ export async function closeResolvedCases({
   input,
 }: {
   ctx: { db: DbOrTx };
-  input: { fingerprints: string[] };
+  input: { fingerprints: string[]; by?: string };
 }): Promise<number> {
   if (input.fingerprints.length === 0) return 0;
   const linked = ctx.db
@@ -21,7 +21,7 @@ export async function closeResolvedCases({
       status: "resolved",
       resolvedAt: sql`now()`,
       updatedAt: sql`now()`,
-      resolution: { by: "alertmanager", reason: "alert resolved" },
+      resolution: { by: input.by ?? "alertmanager", reason: "alert resolved" },
     })
     .where(and(eq(cases.status, "open"), inArray(cases.id, linked)))
     .returning({ id: cases.id });

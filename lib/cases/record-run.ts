@@ -54,6 +54,7 @@ export async function recordRun({
     namespace: identity.namespace,
     title: summary.title,
     alertname: alert.alertname,
+    source: alert.source ?? "alertmanager",
     family: summary.family,
     severity: l.severity ?? null,
     team: l.team ?? l.owner ?? null,
@@ -76,6 +77,7 @@ export async function recordRun({
       set: {
         title: caseValues.title,
         alertname: caseValues.alertname,
+        source: caseValues.source,
         family: caseValues.family,
         severity: caseValues.severity,
         team: caseValues.team,

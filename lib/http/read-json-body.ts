@@ -9,11 +9,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   if (!/^application\/(.+\+)?json\b/i.test(type.trim())) {
     throw new ServiceError("unsupported_media_type", `expected Content-Type application/json, got ${type || "none"}`);
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) {
-    throw new ServiceError("payload_too_large", `body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
-  }
-  const text = await readCapped(req, maxBytes);
+  const text = (await readRawBody(req, maxBytes)).toString("utf8");
   try {
     return JSON.parse(text);
   } catch {
@@ -22,8 +18,13 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   }
 }
 
-async function readCapped(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
+/** The raw bytes of a request body of at most `maxBytes` (413 beyond), for signatures computed over them. */
+export async function readRawBody(req: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    throw new ServiceError("payload_too_large", `body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`);
+  }
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -37,5 +38,5 @@ async function readCapped(req: Request, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }

@@ -15,6 +15,8 @@ export const cases = pgTable(
     namespace: text("namespace"),
     title: text("title").notNull(),
     alertname: text("alertname").notNull(),
+    /** The alert source of the latest run: "alertmanager" or a configured source id. */
+    source: text("source").notNull().default("alertmanager"),
     family: text("family").notNull(),
     severity: text("severity"),
     team: text("team"),

@@ -8,3 +8,4 @@ export * from "./audit";
 export * from "./api-tokens";
 export * from "./actions";
 export * from "./chat";
+export * from "./source-deliveries";

@@ -7,6 +7,8 @@ export const receivedAlerts = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     fingerprint: text("fingerprint").notNull(),
+    /** "alertmanager" for /alerts, else the id of the configured source it came through. */
+    source: text("source").notNull().default("alertmanager"),
     alertname: text("alertname").notNull(),
     status: text("status", { enum: ["firing", "resolved"] }).notNull(),
     labels: jsonb("labels").$type<Record<string, string>>().notNull(),

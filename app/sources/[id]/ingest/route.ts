@@ -1,0 +1,40 @@
+// POST /sources/{id}/ingest — a configured alert source (Grafana, PagerDuty, Jira, generic JSON)
+import { errorBody, httpStatus } from "@/lib/errors";
+import { readRawBody } from "@/lib/http/read-json-body";
+import { configuredSources } from "@/lib/sources/configured-sources";
+import { ingestSourcePayload } from "@/lib/sources/ingest-source-payload";
+import { getWebRuntime } from "@/lib/web-runtime";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  const rt = await getWebRuntime().catch(() => null);
+  if (!rt) return Response.json({ error: { code: "unavailable", message: "service is starting or misconfigured" } }, { status: 503 });
+  const { id } = await params;
+  const sources = configuredSources(rt.env);
+  let status = 500;
+  try {
+    const result = await ingestSourcePayload({
+      ctx: {
+        db: rt.database.db,
+        queue: rt.queue,
+        log: rt.log,
+        metrics: rt.metrics,
+        snoozeCache: rt.snoozeCache,
+        ledger: rt.receiptLedger,
+        config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
+        sources,
+        jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER,
+      },
+      input: { sourceId: id, headers: req.headers, body: await readRawBody(req, rt.env.WEBHOOK_MAX_BYTES) },
+    });
+    status = 202;
+    return Response.json(result, { status });
+  } catch (e) {
+    status = httpStatus(e);
+    if (status >= 500) rt.log.error({ source: id.slice(0, 64), err: e instanceof Error ? e.message : String(e) }, "alert source intake failed");
+    return Response.json(errorBody(e), { status });
+  } finally {
+    rt.metrics.sourceRequests.inc({ source: sources.some((s) => s.id === id) ? id : "unknown", code: String(status) });
+  }
+}

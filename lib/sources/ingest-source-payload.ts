@@ -1,0 +1,109 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/alerts/ingest-alerts";
+import { sourceDeliveries } from "@/lib/db/schema";
+import { ServiceError, errorMessage } from "@/lib/errors";
+import type { AlertSource } from "./config";
+import { mapGenericPayload } from "./generic-mapping";
+import { toAlertmanagerAlert, type MappedAlert } from "./mapped-alert";
+import { mapGrafanaPayload } from "./presets/grafana";
+import { mapJiraPayload } from "./presets/jira";
+import { mapPagerDutyPayload } from "./presets/pagerduty";
+import { verifySender } from "./verify-sender";
+
+export type SourceIngestContext = IngestContext & {
+  sources: AlertSource[];
+  jiraProjectFilter: string[];
+};
+
+export type SourceIngestResult = IngestResult & { source: string; ignored: boolean };
+
+/** A delivery id older than Standard Webhooks' timestamp tolerance can no longer be replayed: its timestamp is refused. */
+const DELIVERY_ID_RETENTION = "10 minutes";
+
+function mapPayload(source: AlertSource, payload: unknown, ctx: SourceIngestContext): Promise<MappedAlert[]> | MappedAlert[] {
+  switch (source.preset) {
+    case "grafana":
+      return mapGrafanaPayload(payload);
+    case "pagerduty":
+      return mapPagerDutyPayload(payload);
+    case "jira":
+      return mapJiraPayload(payload, ctx.jiraProjectFilter);
+    case "generic":
+      return mapGenericPayload(source.mapping ?? {}, payload);
+  }
+}
+
+/** Record a Standard Webhooks delivery id; false when the source already accepted it (a replay). */
+async function claimDeliveryId(ctx: SourceIngestContext, sourceId: string, deliveryId: string): Promise<boolean> {
+  try {
+    await ctx.db
+      .delete(sourceDeliveries)
+      .where(and(eq(sourceDeliveries.sourceId, sourceId), lt(sourceDeliveries.acceptedAt, sql`now() - ${DELIVERY_ID_RETENTION}::interval`)));
+    const inserted = await ctx.db
+      .insert(sourceDeliveries)
+      .values({ sourceId, deliveryId })
+      .onConflictDoNothing()
+      .returning({ id: sourceDeliveries.deliveryId });
+    return inserted.length > 0;
+  } catch (e) {
+    throw new ServiceError("unavailable", `could not record the delivery id: ${errorMessage(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Take one request of a configured alert source: verify its sender over the raw body, map the payload
+ * with the source's preset, and hand the alerts to the same intake as /alerts (receipt ledger,
+ * snooze and allowlist guards, queue), recorded under the source's id. A replayed delivery id is
+ * refused; a delivery that could not be queued releases its id, so the sender's retry is accepted.
+ */
+export async function ingestSourcePayload({
+  ctx,
+  input,
+}: {
+  ctx: SourceIngestContext;
+  input: { sourceId: string; headers: Headers; body: Buffer };
+}): Promise<SourceIngestResult> {
+  const source = ctx.sources.find((s) => s.id === input.sourceId);
+  if (!source) throw new ServiceError("not_found", `no alert source "${input.sourceId.slice(0, 64)}" is configured`);
+
+  let deliveryId: string | undefined;
+  try {
+    deliveryId = verifySender(source, input.headers, input.body).deliveryId;
+  } catch (e) {
+    const reason = e instanceof ServiceError ? String((e.details as { reason?: string })?.reason ?? e.message) : errorMessage(e);
+    ctx.metrics?.sourceSignatureFailures.inc({ source: source.id, reason: reason.split(":")[0].slice(0, 40) });
+    ctx.log.warn({ source: source.id, preset: source.preset, reason }, "alert source request refused: sender not verified");
+    throw e;
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(input.body.toString("utf8"));
+  } catch (e) {
+    throw new ServiceError("invalid_input", `body is not valid JSON: ${errorMessage(e)}`);
+  }
+  const mapped = await mapPayload(source, payload, ctx);
+
+  if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {
+    throw new ServiceError("conflict", `delivery ${deliveryId} was already accepted (replay refused)`);
+  }
+  const empty = { received: 0, enqueued: 0, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } };
+  if (mapped.length === 0) return { ...empty, source: source.id, ignored: true };
+
+  const now = ctx.now?.() ?? new Date();
+  try {
+    const result = await ingestAlerts({
+      ctx: { ...ctx, now: () => now },
+      input: { payload: { alerts: mapped.map((m) => toAlertmanagerAlert(m, source, now)) }, source: source.id },
+    });
+    return { ...result, source: source.id, ignored: false };
+  } catch (e) {
+    if (deliveryId) {
+      await ctx.db
+        .delete(sourceDeliveries)
+        .where(and(eq(sourceDeliveries.sourceId, source.id), eq(sourceDeliveries.deliveryId, deliveryId)))
+        .catch(() => undefined);
+    }
+    throw e;
+  }
+}
