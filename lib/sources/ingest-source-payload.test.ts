@@ -407,37 +407,3 @@ describe("end to end: each preset's payload becomes a report and a case recorded
     expect(report.alert.annotations.summary).toBe("checkout health is down");
   });
 });
-
-describe("sources file validation", () => {
-  it("names the source and the field of every problem", () => {
-    const bad = () =>
-      parseSources(
-        {
-          sources: [
-            { id: "pd", preset: "pagerduty" },
-            { id: "gen", preset: "generic", secret: "too-short" },
-            { id: "map", preset: "generic", secret: GENERIC_SECRET, mapping: { alertname: "$$$(" } },
-            { id: "Bad Id", preset: "grafana", secret: GRAFANA_TOKEN },
-          ],
-        },
-        {},
-        "HTTP_SOURCES_FILE sources.yaml",
-      );
-    expect(bad).toThrow(/source "Bad Id": id: expected lowercase/);
-    const second = () =>
-      parseSources(
-        {
-          sources: [
-            { id: "pd", preset: "pagerduty" },
-            { id: "gen", preset: "generic", secret: "whsec_c2hvcnQtYnV0LWJhc2U2NC1zZWNyZXQ=" },
-            { id: "map", preset: "generic", secret: GENERIC_SECRET, mapping: { alertname: "$$$(" } },
-          ],
-        },
-        {},
-        "HTTP_SOURCES_FILE sources.yaml",
-      );
-    expect(second).toThrow(/source "pd": secretEnv: environment variable PAGERDUTY_WEBHOOK_SECRET is not set/);
-    expect(second).toThrow(/source "gen": mapping: required for the generic preset/);
-    expect(second).toThrow(/source "map": mapping\.alertname: /);
-  });
-});
