@@ -10,6 +10,7 @@ import { loadEnv } from "@/lib/env";
 import { ServiceError } from "@/lib/errors";
 import { startWorker } from "@/lib/jobs/start-worker";
 import type { Consumer } from "@/lib/queue/types";
+import { createMemoryQueue } from "@/lib/queue/memory";
 import { createRuntime, type Runtime } from "@/lib/runtime";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { eventually } from "@/test/helpers/nats";
@@ -151,14 +152,14 @@ function jiraPayload(webhookEvent: string, issueId: string, opts: { project?: st
   };
 }
 
-function genericPayload(state: "down" | "up", checkId: string) {
+function genericPayload(state: "down" | "up", checkId: string, service = "checkout-api") {
   return {
     checks: [
       {
         check_id: checkId,
         name: "checkout health",
         state,
-        service: "checkout-api",
+        service,
         namespace: "payments",
         severity: "critical",
         url: "https://checkout.example.com/healthz",
@@ -302,6 +303,24 @@ describe("sender verification", () => {
 
   it("answers an unknown source with not_found before looking at the body", async () => {
     expect(await rejection(send("nope", "{}", new Headers()))).toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("durability", () => {
+  it("answers unavailable when the alerts cannot be queued, and accepts the sender's retry of the same delivery", async () => {
+    const closedQueue = createMemoryQueue({ maxDeliver: 1, backoffSeconds: [1], log: rt.log });
+    await closedQueue.close();
+    const checkId = `retry-${randomUUID().slice(0, 8)}`;
+    // Its own service: a second alert of the same identity within 4 hours would be a dedupe skip in the test below.
+    const body = JSON.stringify(genericPayload("down", checkId, "inventory-api"));
+    const headers = signedGeneric(body);
+    const failed = await rejection(
+      ingestSourcePayload({ ctx: { ...ctx(), queue: closedQueue }, input: { sourceId: "uptime", headers, body: Buffer.from(body) } }),
+    );
+    expect(failed).toMatchObject({ code: "unavailable" });
+    const [receipt] = await rt.database.db.select().from(receivedAlerts).where(eq(receivedAlerts.fingerprint, `uptime:${checkId}`));
+    expect(receipt).toMatchObject({ disposition: "enqueue_failed", source: "uptime" });
+    expect(await send("uptime", body, headers)).toMatchObject({ received: 1, enqueued: 1 });
   });
 });
 
