@@ -1,5 +1,7 @@
 import type { Env } from "@/lib/env";
+import type { Runtime } from "@/lib/runtime";
 import { loadSources, type AlertSource } from "./config";
+import type { SourceIngestContext } from "./ingest-source-payload";
 
 const KEY = Symbol.for("tarka.alert-sources");
 type Holder = { [KEY]?: AlertSource[] };
@@ -16,4 +18,19 @@ export function configuredSources(env: Env, environment: Record<string, string |
 
 function pickSecrets(env: Env): Record<string, string | undefined> {
   return { PAGERDUTY_WEBHOOK_SECRET: env.PAGERDUTY_WEBHOOK_SECRET, JIRA_WEBHOOK_SECRET: env.JIRA_WEBHOOK_SECRET };
+}
+
+/** What the source verbs need from a web runtime: the same intake context as /alerts, plus the sources. */
+export function sourceIngestContext(rt: Runtime): SourceIngestContext {
+  return {
+    db: rt.database.db,
+    queue: rt.queue,
+    log: rt.log,
+    metrics: rt.metrics,
+    snoozeCache: rt.snoozeCache,
+    ledger: rt.receiptLedger,
+    config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
+    sources: configuredSources(rt.env),
+    jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER,
+  };
 }

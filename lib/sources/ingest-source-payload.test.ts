@@ -15,6 +15,10 @@ import { createRuntime, type Runtime } from "@/lib/runtime";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { eventually } from "@/test/helpers/nats";
 import { rejection } from "@/test/helpers/rejection";
+import { newUser } from "@/test/helpers/users";
+import { auditEvents } from "@/lib/db/schema";
+import { listSources } from "./list-sources";
+import { testSource } from "./test-source";
 import { parseSources, type AlertSource } from "./config";
 import { ingestSourcePayload, type SourceIngestContext } from "./ingest-source-payload";
 
@@ -424,5 +428,36 @@ describe("end to end: each preset's payload becomes a report and a case recorded
     expect(row.alertname).toBe("EndpointDown");
     expect(row.namespace).toBe("payments");
     expect(report.alert.annotations.summary).toBe("checkout health is down");
+  });
+});
+
+describe("admin page verbs", () => {
+  it("lists sources without their secrets, to admins only", async () => {
+    const admin = await newUser(rt.database.db, "admin");
+    const viewer = await newUser(rt.database.db, "viewer");
+    const listed = listSources({ ctx: { actor: admin, sources, now: new Date() } });
+    expect(listed.items.map((s) => s.path)).toContain("/sources/pagerduty/ingest");
+    const text = JSON.stringify(listed);
+    for (const secret of [PD_SECRET, JIRA_SECRET, GRAFANA_TOKEN, GENERIC_SECRET]) expect(text).not.toContain(secret);
+    expect(() => listSources({ ctx: { actor: viewer, sources, now: new Date() } })).toThrow(/admin role/);
+  });
+
+  it("sends each preset's sample through verification and intake, and audits it", async () => {
+    const admin = await newUser(rt.database.db, "admin");
+    const now = new Date();
+    const { items } = listSources({ ctx: { actor: admin, sources, now } });
+    for (const item of items.filter((i) => i.preset !== "generic")) {
+      const result = await testSource({ ctx: { ...ctx(), actor: admin, now: () => now }, input: { sourceId: item.id, payload: item.samplePayload } });
+      // The Jira sample's TEST project is outside this test's JIRA_PROJECT_FILTER.
+      expect(result).toMatchObject(item.preset === "jira" ? { ignored: true } : { received: 1, ignored: false, source: item.id });
+    }
+    const generic = JSON.stringify(genericPayload("down", `admin-${randomUUID().slice(0, 8)}`, "search-api"));
+    expect(await testSource({ ctx: { ...ctx(), actor: admin }, input: { sourceId: "uptime", payload: generic } })).toMatchObject({ received: 1 });
+    const audits = await rt.database.db.select().from(auditEvents).where(eq(auditEvents.action, "source.test"));
+    expect(audits.filter((a) => a.actorId === admin.id)).toHaveLength(4);
+    const viewer = await newUser(rt.database.db, "viewer");
+    expect(await rejection(testSource({ ctx: { ...ctx(), actor: viewer }, input: { sourceId: "uptime", payload: generic } }))).toMatchObject({
+      code: "forbidden",
+    });
   });
 });

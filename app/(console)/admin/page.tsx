@@ -1,10 +1,13 @@
-// GET /admin — users (role, enable/disable, create) and API tokens (create, revoke); admins only
+// GET /admin — users (role, enable/disable, create), API tokens (create, revoke), alert sources (view, test); admins only
 import type { Metadata } from "next";
+import { AdminSources } from "@/components/admin-sources";
 import { AdminTokens } from "@/components/admin-tokens";
 import { AdminUsers } from "@/components/admin-users";
 import { hasRole } from "@/lib/auth/roles";
 import { listApiTokens } from "@/lib/auth/list-api-tokens";
 import { listUsers } from "@/lib/auth/list-users";
+import { configuredSources } from "@/lib/sources/configured-sources";
+import { listSources } from "@/lib/sources/list-sources";
 import { requirePageSession } from "../session";
 
 export const dynamic = "force-dynamic";
@@ -18,11 +21,13 @@ export default async function AdminPage() {
   }
   const ctx = { db: rt.database.db, actor };
   const [users, tokens] = await Promise.all([listUsers({ ctx }), listApiTokens({ ctx })]);
+  const sources = listSources({ ctx: { actor, sources: configuredSources(rt.env), now: new Date() } });
   return (
     <div className="space-y-8">
       <h1 className="text-xl font-semibold">Admin</h1>
       <AdminUsers users={users.items} />
       <AdminTokens tokens={tokens.items} now={Date.now()} />
+      <AdminSources sources={sources.items} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // POST /sources/{id}/ingest — a configured alert source (Grafana, PagerDuty, Jira, generic JSON)
 import { errorBody, httpStatus } from "@/lib/errors";
 import { readRawBody } from "@/lib/http/read-json-body";
-import { configuredSources } from "@/lib/sources/configured-sources";
+import { sourceIngestContext } from "@/lib/sources/configured-sources";
 import { ingestSourcePayload } from "@/lib/sources/ingest-source-payload";
 import { getWebRuntime } from "@/lib/web-runtime";
 
@@ -11,23 +11,11 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
   const rt = await getWebRuntime().catch(() => null);
   if (!rt) return Response.json({ error: { code: "unavailable", message: "service is starting or misconfigured" } }, { status: 503 });
   const { id } = await params;
-  const sources = configuredSources(rt.env);
+  const ctx = sourceIngestContext(rt);
   let status = 500;
   try {
-    const result = await ingestSourcePayload({
-      ctx: {
-        db: rt.database.db,
-        queue: rt.queue,
-        log: rt.log,
-        metrics: rt.metrics,
-        snoozeCache: rt.snoozeCache,
-        ledger: rt.receiptLedger,
-        config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
-        sources,
-        jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER,
-      },
-      input: { sourceId: id, headers: req.headers, body: await readRawBody(req, rt.env.WEBHOOK_MAX_BYTES) },
-    });
+    const body = await readRawBody(req, rt.env.WEBHOOK_MAX_BYTES);
+    const result = await ingestSourcePayload({ ctx, input: { sourceId: id, headers: req.headers, body } });
     status = 202;
     return Response.json(result, { status });
   } catch (e) {
@@ -35,6 +23,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
     if (status >= 500) rt.log.error({ source: id.slice(0, 64), err: e instanceof Error ? e.message : String(e) }, "alert source intake failed");
     return Response.json(errorBody(e), { status });
   } finally {
-    rt.metrics.sourceRequests.inc({ source: sources.some((s) => s.id === id) ? id : "unknown", code: String(status) });
+    rt.metrics.sourceRequests.inc({ source: ctx.sources.some((s) => s.id === id) ? id : "unknown", code: String(status) });
   }
 }
