@@ -27,3 +27,21 @@ test("the theme choice is stored and applied before paint on the next load", asy
   await page.getByRole("combobox", { name: "Theme" }).selectOption("light");
   await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
 });
+
+test("an admin sees the configured alert sources and sends test payloads through them", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin");
+  const pagerduty = page.getByRole("listitem", { name: "Source pagerduty" });
+  await expect(pagerduty).toContainText("POST /sources/pagerduty/ingest");
+  await expect(pagerduty).not.toContainText("e2e-pagerduty-secret");
+  await pagerduty.getByRole("button", { name: "Send test payload" }).click();
+  await expect(pagerduty.getByRole("status")).toHaveText("Accepted: 1 received, 1 queued for investigation.");
+
+  const uptime = page.getByRole("listitem", { name: "Source uptime" });
+  await expect(uptime).toContainText("check_id");
+  await uptime.getByRole("button", { name: "Send test payload" }).click();
+  await expect(uptime.getByRole("alert")).toContainText("mapping.alertname: evaluated to nothing");
+  await uptime.getByLabel(/Test payload/).fill('{"name": "NightlyBackupMissing", "check_id": "backup-1"}');
+  await uptime.getByRole("button", { name: "Send test payload" }).click();
+  await expect(uptime.getByRole("status")).toHaveText("Accepted: 1 received, 1 queued for investigation.");
+});

@@ -78,6 +78,20 @@ const issuer = await startOidcIssuer({
 });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-e2e-"));
+const sourcesFile = path.join(dataDir, "sources.yaml");
+fs.writeFileSync(
+  sourcesFile,
+  [
+    "sources:",
+    "  - id: pagerduty",
+    "    preset: pagerduty",
+    "  - id: uptime",
+    "    preset: generic",
+    `    secret: whsec_${Buffer.from("e2e-uptime-secret-0123456789").toString("base64")}`,
+    "    mapping: { alertname: \"name\", fingerprint: \"check_id\" }",
+    "",
+  ].join("\n"),
+);
 const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
   stdio: "inherit",
   env: {
@@ -104,6 +118,8 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
     LLM_PROVIDER: "openai-compatible",
     LLM_BASE_URL: `${llm.url}/v1`,
     LLM_MODEL: "fake-e2e",
+    HTTP_SOURCES_FILE: sourcesFile,
+    PAGERDUTY_WEBHOOK_SECRET: "e2e-pagerduty-secret-0123456789",
   },
 });
 

@@ -9,8 +9,11 @@ type Field = (typeof fields)[number];
 export type CompiledMapping = Partial<Record<Field, jsonata.Expression>>;
 
 const MAX_EXPRESSION_CHARS = 4096;
-/** Per field evaluation: a mapping is configuration, not a program. */
-const TIME_LIMIT_MS = 100;
+/**
+ * Per field evaluation: a mapping is configuration, not a program. Generous, because the limit is
+ * wall-clock time and a busy node stalls a cheap evaluation for tens of milliseconds.
+ */
+const TIME_LIMIT_MS = 1_000;
 const MAX_DEPTH = 200;
 const MAX_RESULT_CHARS = 64 * 1024;
 const MAX_ALERTS = 500;
