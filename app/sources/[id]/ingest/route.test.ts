@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startWebServer, type WebServer } from "@/test/helpers/web-server";
 
 const PD_SECRET = "pd-route-secret-0123456789";
@@ -36,12 +37,16 @@ const sign = (body: string, secret = PD_SECRET) => `v1=${createHmac("sha256", se
 describe("POST /sources/{id}/ingest on the production build", () => {
   let server: WebServer;
   let dir: string;
+  let tdb: TestDatabase;
 
   beforeAll(async () => {
+    // PostgreSQL rather than PGlite: PGlite's start-up alone can pass the helper's 60 s on a busy machine.
+    tdb = await createTestDatabase();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-source-route-"));
     fs.writeFileSync(path.join(dir, "sources.yaml"), "sources:\n  - id: pagerduty\n    preset: pagerduty\n");
     server = await startWebServer({
       DATA_DIR: dir,
+      DATABASE_URL: tdb.url,
       HTTP_SOURCES_FILE: path.join(dir, "sources.yaml"),
       PAGERDUTY_WEBHOOK_SECRET: PD_SECRET,
       WEBHOOK_MAX_BYTES: "4096",
@@ -51,6 +56,7 @@ describe("POST /sources/{id}/ingest on the production build", () => {
   }, 90_000);
   afterAll(async () => {
     await server?.stop();
+    await tdb?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -88,4 +94,18 @@ describe("POST /sources/{id}/ingest on the production build", () => {
     expect(server.output()).toContain("sender not verified");
     expect(server.output()).not.toContain("Disk almost full");
   });
+});
+
+describe("a wrong HTTP_SOURCES_FILE", () => {
+  it("stops the web process at start, naming the source and the field", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-source-bad-"));
+    try {
+      fs.writeFileSync(path.join(dir, "sources.yaml"), "sources:\n  - id: uptime\n    preset: generic\n    secretEnv: UPTIME_SECRET\n");
+      const started = startWebServer({ DATA_DIR: dir, HTTP_SOURCES_FILE: path.join(dir, "sources.yaml"), LOG_LEVEL: "warn" });
+      await expect(started).rejects.toThrow(/server exited with 2[\s\S]*source "uptime": secretEnv: environment variable UPTIME_SECRET is not set/);
+      await expect(started).rejects.toThrow(/source "uptime": mapping: required for the generic preset/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
