@@ -1,6 +1,7 @@
 // POST /alerts — Alertmanager webhook v4
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { intakeContext } from "@/lib/alerts/intake-context";
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { checkBearerToken } from "@/lib/http/check-bearer-token";
@@ -24,18 +25,7 @@ export async function POST(req: Request): Promise<Response> {
     try {
       checkBearerToken(req.headers.get("authorization"), rt.env.WEBHOOK_BEARER_TOKEN);
       const payload = await parseWebhook(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES), { maxAlerts: rt.env.WEBHOOK_MAX_ALERTS });
-      const result = await ingestAlerts({
-        ctx: {
-          db: rt.database.db,
-          queue: rt.queue,
-          log: rt.log,
-          metrics: rt.metrics,
-          snoozeCache: rt.snoozeCache,
-          ledger: rt.receiptLedger,
-          config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME, scrapers: rt.env.SCRAPER_JOBS },
-        },
-        input: { payload },
-      });
+      const result = await ingestAlerts({ ctx: intakeContext(rt), input: { payload } });
       status = 202;
       return Response.json(result, { status });
     } catch (e) {

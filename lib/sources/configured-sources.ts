@@ -1,3 +1,4 @@
+import { intakeContext } from "@/lib/alerts/intake-context";
 import type { Env } from "@/lib/env";
 import type { Runtime } from "@/lib/runtime";
 import { loadSources, type AlertSource } from "./config";
@@ -22,15 +23,5 @@ function pickSecrets(env: Env): Record<string, string | undefined> {
 
 /** What the source verbs need from a web runtime: the same intake context as /alerts, plus the sources. */
 export function sourceIngestContext(rt: Runtime): SourceIngestContext {
-  return {
-    db: rt.database.db,
-    queue: rt.queue,
-    log: rt.log,
-    metrics: rt.metrics,
-    snoozeCache: rt.snoozeCache,
-    ledger: rt.receiptLedger,
-    config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME },
-    sources: configuredSources(rt.env),
-    jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER,
-  };
+  return { ...intakeContext(rt), sources: configuredSources(rt.env), jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER };
 }
