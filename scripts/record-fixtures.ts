@@ -54,6 +54,11 @@ const hanging: KubernetesProvider = {
   getWorkload: () => new Promise(() => {}),
   getPodLogs: () => new Promise(() => {}),
   getNode: () => new Promise(() => {}),
+  getHorizontalPodAutoscaler: () => new Promise(() => {}),
+  listResourceQuotas: () => new Promise(() => {}),
+  getPersistentVolumeClaim: () => new Promise(() => {}),
+  getPersistentVolume: () => new Promise(() => {}),
+  listEventsByReason: () => new Promise(() => {}),
 };
 
 const crashing = (overrides: Parameters<typeof containerOf>[0]) =>
