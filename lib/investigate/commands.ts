@@ -2,7 +2,7 @@ import type { MetricQuery } from "./families/types";
 import type { Step, Target } from "./report";
 
 /** Quotes a value for a POSIX shell only when it needs it, so common commands stay readable. */
-function sh(value: string): string {
+export function sh(value: string): string {
   return /^[A-Za-z0-9_.:/=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 

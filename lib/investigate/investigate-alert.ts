@@ -50,7 +50,7 @@ export async function investigateAlert({
 
   const evidence = await collectEvidence({
     ctx: { providers: ctx.providers, log: ctx.log, now },
-    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: module.needs.k8s !== "none" },
+    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: module.needs.k8s !== "none", objects: module.needs.objects },
   });
   const window = { startMs: start.getTime(), endMs: end.getTime() };
   const f = featuresOf({ alert, family, target, evidence, window });

@@ -12,7 +12,7 @@ export function blockersOf(f: Features, module: FamilyModule, queries: MetricQue
   const t = f.target;
   const needsPod = module.needs.k8s === "pod" && !t.pod && !t.workload;
   if ((t.type === "unknown" && f.family !== "meta") || needsPod) out.push("A");
-  const wantsK8s = module.needs.k8s !== "none" || t.type === "pod" || t.type === "workload" || t.type === "node";
+  const wantsK8s = module.needs.k8s !== "none" || !!module.needs.objects?.length || t.type === "pod" || t.type === "workload" || t.type === "node";
   if (wantsK8s && f.evidence.k8s.status !== "ok") out.push("B");
   const hasLogTarget = t.type === "pod" || t.type === "workload" || t.type === "service";
   if (module.needs.logs && hasLogTarget && f.evidence.logs.status !== "ok") out.push("C");

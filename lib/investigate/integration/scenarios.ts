@@ -824,6 +824,94 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
   };
 }
 
+function capacity(ctx: Ctx): FamilyScenario {
+  // KubeHpaMaxedOut, from its runbook: the HPA's bounds, status, conditions and the metric it scales on.
+  const make = (state: "ok" | "bad") => {
+    const namespace = `${ctx.prefix}-hpa-${state}`;
+    const labels = { namespace, horizontalpodautoscaler: "checkout", job: "kube-state-metrics" };
+    const current = state === "bad" ? 10 : 4;
+    const hpa: KubeObject = {
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "checkout", namespace },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "checkout" },
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+      status: {
+        currentReplicas: current,
+        desiredReplicas: current,
+        currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: state === "bad" ? 96 : 55 } } }],
+        conditions:
+          state === "bad"
+            ? [{ type: "ScalingLimited", status: "True", reason: "TooManyReplicas", message: "the desired replica count is more than the maximum replica count" }]
+            : [{ type: "ScalingLimited", status: "False", reason: "DesiredWithinRange" }],
+      },
+    };
+    const ksm = { namespace, horizontalpodautoscaler: "checkout" };
+    return {
+      labels,
+      seed: {
+        objects: [hpa],
+        metrics: [
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", ksm, () => current),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_desired_replicas", ksm, () => current),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", ksm, () => 10),
+        ],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "capacity",
+    firing: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...bad.labels }, bad.seed, {
+      label: "suspected_hpa_at_max",
+      top: "autoscaling",
+      classification: "actionable",
+      logs: "empty",
+      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas"],
+    }),
+    healthy: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
+    blocked: ["B", "D"],
+  };
+}
+
+function controlPlane(ctx: Ctx): FamilyScenario {
+  // KubeletTooManyPods, from its runbook: pods running on the node against its pod capacity.
+  const make = (state: "ok" | "bad") => {
+    const node = `${ctx.prefix}-kubelet-${state}`;
+    const running = state === "bad" ? 108 : 30;
+    return {
+      // The rule aggregates `by (cluster, node)`: the node is all the alert names.
+      labels: { node },
+      seed: {
+        objects: [nodeObject(node, healthyNode)],
+        metrics: [
+          ...gauge(ctx, "up", { job: "kubelet", instance: `${node}:10250` }, () => 1),
+          ...gauge(ctx, "kubelet_running_pods", { node, job: "kubelet" }, () => running),
+          ...gauge(ctx, "kube_node_status_capacity", { node, resource: "pods" }, () => 110),
+        ],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "control_plane",
+    firing: mk(ctx, { alertname: "KubeletTooManyPods", severity: "info", ...bad.labels }, bad.seed, {
+      label: "suspected_kubelet_degraded",
+      top: "scheduling",
+      classification: "informational",
+      logs: "unavailable",
+      mentions: ["108 pods running of a capacity of 110 (98%)"],
+    }),
+    healthy: mk(ctx, { alertname: "KubeletTooManyPods", severity: "info", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "informational", logs: "unavailable" }),
+    blocked: ["B", "D"],
+  };
+}
+
 function meta(ctx: Ctx): FamilyScenario {
   const firing = (labels: Labels) => gauge(ctx, "ALERTS", { ...labels, alertstate: "firing" }, () => 1);
   const watchdog = { alertname: "Watchdog", severity: "none" };
@@ -925,6 +1013,8 @@ export function buildScenarios(ctx: Ctx): FamilyScenario[] {
     certExpiry(ctx),
     replicationLag(ctx),
     observabilityPipeline(ctx),
+    capacity(ctx),
+    controlPlane(ctx),
     meta(ctx),
     generic(ctx),
   ];
