@@ -44,7 +44,12 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
   const job = upJob[c];
   if (job) {
     const sel = c === "etcd" ? `{job=~".*etcd.*"}` : selector({ job: l.job && c !== "kubelet" ? l.job : job, instance: /Unreachable/.test(alert.alertname) ? l.instance : undefined });
-    out.push({ id: "component_up", title: `${job} targets up`, unit: "targets", query: `sum(up${sel})` }, { id: "component_targets", title: `${job} targets scraped`, unit: "targets", query: `count(up${sel})` });
+    out.push(
+      { id: "component_up", title: `${job} targets up`, unit: "targets", query: `sum(up${sel})` },
+      { id: "component_targets", title: `${job} targets scraped`, unit: "targets", query: `count(up${sel})` },
+      // Tells "this job has no target" apart from "Prometheus answers nothing at all".
+      { id: "all_targets", title: "All scrape targets", unit: "targets", query: "count(up)" },
+    );
   }
   if (c === "apiserver") {
     out.push(
@@ -111,7 +116,7 @@ function findings(f: Features): Finding[] {
   const up = stat(f, "component_up");
   const targets = stat(f, "component_targets");
   const job = upJob[c];
-  if (job && f.available.metrics) {
+  if (job && stat(f, "all_targets")) {
     if (!targets) {
       out.push({
         label: "suspected_component_down",

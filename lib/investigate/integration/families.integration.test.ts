@@ -26,7 +26,7 @@ let up: Providers;
 let down: Providers;
 
 beforeAll(async () => {
-  const seed = seedOf(scenarios.flatMap((s) => [s.firing, s.healthy]));
+  const seed = seedOf(scenarios.flatMap((s) => [s.firing, s.healthy, ...(s.variants ?? [])]));
   const stoppedLoki = await startFakeLoki();
   [vm, loki, kube] = await Promise.all([
     startVictoriaMetrics(),
@@ -105,6 +105,27 @@ describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernete
     // The logs provider answers "unavailable" instead of throwing, so its call is not recorded as ok.
     expect(outcomes(report, "logs")).not.toContain("ok");
     expect(report.queries.find((q) => q.provider === "prometheus")?.error).toMatch(/unreachable/);
+  });
+});
+
+const variants = scenarios.flatMap((s) => (s.variants ?? []).map((v) => ({ ...v, family: s.family })));
+
+describe.each(variants)("$family: $name", (v) => {
+  it("names the cause its runbook points at, from the peers' evidence", async () => {
+    const report = await investigate(v.alert, up);
+    const e = v.expected;
+    expect({
+      family: report.family,
+      label: report.analysis.enrichment.label,
+      top: report.analysis.hypotheses[0]?.category,
+      classification: report.analysis.verdict.classification,
+      logs: report.evidence.logs.status,
+    }).toEqual({ family: v.family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
+    expect(report.queries.filter((q) => q.outcome === "error" || q.outcome === "timeout")).toEqual([]);
+    const a = report.analysis;
+    const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why])].join("\n");
+    for (const m of e.mentions ?? []) expect(said).toContain(m);
+    expect(a.enrichment.next.length).toBeGreaterThan(0);
   });
 });
 

@@ -32,6 +32,8 @@ export type FamilyScenario = {
   firing: Case;
   /** Blockers of the firing alert when every provider is down. */
   blocked: Blocker[];
+  /** Further firing cases: other alerts of the family, and look-alikes whose cause differs. */
+  variants?: Array<Case & { name: string }>;
 };
 
 type Labels = Record<string, string>;
@@ -875,6 +877,79 @@ function capacity(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
+    variants: [quotaExceeded(ctx), hpaRefusedByQuota(ctx), cpuOvercommit(ctx)],
+  };
+}
+
+function quotaExceeded(ctx: Ctx): Case & { name: string } {
+  // KubeQuotaExceeded, from its runbook: the ResourceQuota's hard/used and the "exceeded quota" refusals.
+  const namespace = `${ctx.prefix}-quota`;
+  const labels = { namespace, resourcequota: "compute", resource: "requests.cpu", job: "kube-state-metrics" };
+  const ksm = { namespace, resourcequota: "compute", resource: "requests.cpu" };
+  return {
+    name: "KubeQuotaExceeded with pods refused",
+    ...mk(
+      ctx,
+      { alertname: "KubeQuotaExceeded", severity: "warning", ...labels },
+      {
+        objects: [
+          { kind: "ResourceQuota", metadata: { name: "compute", namespace }, spec: { hard: { "requests.cpu": "4" } }, status: { hard: { "requests.cpu": "4", "requests.memory": "8Gi" }, used: { "requests.cpu": "4", "requests.memory": "3Gi" } } },
+          eventObject(ctx, namespace, { kind: "ReplicaSet", name: "api-7d9" }, "FailedCreate", 'pods "api-7d9-x2" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=4, limited: requests.cpu=4'),
+        ],
+        metrics: [...gauge(ctx, "kube_resourcequota", { ...ksm, type: "used" }, () => 4), ...gauge(ctx, "kube_resourcequota", { ...ksm, type: "hard" }, () => 4)],
+      },
+      { label: "suspected_quota_exhausted", top: "quota", classification: "actionable", logs: "empty", mentions: ["requests.cpu 4 cores used of 4 cores (100%)", "exceeded quota: compute"] },
+    ),
+  };
+}
+
+function hpaRefusedByQuota(ctx: Ctx): Case & { name: string } {
+  // Look-alike of "HPA at max": it wants more replicas and is below max, but the quota refuses them.
+  const namespace = `${ctx.prefix}-hpa-quota`;
+  const ksm = { namespace, horizontalpodautoscaler: "worker" };
+  return {
+    name: "KubeHpaReplicasMismatch because the quota refuses pods",
+    ...mk(
+      ctx,
+      { alertname: "KubeHpaReplicasMismatch", severity: "warning", ...ksm, job: "kube-state-metrics" },
+      {
+        objects: [
+          {
+            kind: "HorizontalPodAutoscaler",
+            metadata: { name: "worker", namespace },
+            spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "worker" }, minReplicas: 2, maxReplicas: 20, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }] },
+            status: { currentReplicas: 6, desiredReplicas: 9, currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: 88 } } }], conditions: [{ type: "AbleToScale", status: "True", reason: "SucceededRescale" }] },
+          },
+          eventObject(ctx, namespace, { kind: "ReplicaSet", name: "worker-5c4" }, "FailedCreate", 'pods "worker-5c4-a1" is forbidden: exceeded quota: team-quota, requested: pods=1, used: pods=6, limited: pods=6'),
+        ],
+        metrics: [
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", ksm, () => 6),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_desired_replicas", ksm, () => 9),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", ksm, () => 20),
+        ],
+      },
+      { label: "suspected_hpa_cannot_scale", top: "quota", classification: "actionable", logs: "empty", mentions: ["6 current, 9 desired", "exceeded quota: team-quota"] },
+    ),
+  };
+}
+
+function cpuOvercommit(ctx: Ctx): Case & { name: string } {
+  // KubeCPUOvercommit: requests against allocatable, with the loss of one node tolerated.
+  const nodes = [1, 2, 3].map((i) => `${ctx.prefix}-oc-${i}`);
+  const metrics = nodes.flatMap((node) => [
+    ...gauge(ctx, "kube_node_status_allocatable", { node, resource: "cpu" }, () => 4),
+    ...gauge(ctx, "kube_pod_container_resource_requests", { node, resource: "cpu", namespace: `${ctx.prefix}-oc`, pod: `${node}-app` }, () => 3.4),
+    ...gauge(ctx, "kube_node_status_condition", { node, condition: "Ready", status: "true" }, () => 1),
+  ]);
+  return {
+    name: "KubeCPUOvercommit",
+    ...mk(ctx, { alertname: "KubeCPUOvercommit", severity: "warning" }, { metrics }, {
+      label: "suspected_cluster_overcommit",
+      top: "scheduling",
+      classification: "actionable",
+      logs: "unavailable",
+      mentions: ["requests cpu = 85% of allocatable", "3 ready node(s)"],
+    }),
   };
 }
 
@@ -909,6 +984,62 @@ function controlPlane(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "KubeletTooManyPods", severity: "info", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "informational", logs: "unavailable" }),
     blocked: ["B", "D"],
+    variants: [schedulerNotScraped(ctx), apiserverErrors(ctx), etcdSpace(ctx)],
+  };
+}
+
+function schedulerNotScraped(ctx: Ctx): Case & { name: string } {
+  // KubeSchedulerDown: absent(up{job="kube-scheduler"}) — no target at all, while other jobs are scraped.
+  return {
+    name: "KubeSchedulerDown with no scheduler target",
+    ...mk(ctx, { alertname: "KubeSchedulerDown", severity: "critical" }, { metrics: gauge(ctx, "up", { job: "kube-controller-manager", instance: `${ctx.prefix}-cp:10257` }, () => 1) }, {
+      label: "suspected_component_down",
+      top: "control_plane",
+      classification: "actionable",
+      logs: "unavailable",
+      mentions: ['count(up{job="kube-scheduler"}) returned no series'],
+    }),
+  };
+}
+
+function apiserverErrors(ctx: Ctx): Case & { name: string } {
+  // KubeAPIErrorBudgetBurn: the API server's own 5xx ratio and whether it sheds load.
+  const base = { job: "apiserver", instance: `${ctx.prefix}-cp:6443` };
+  return {
+    name: "KubeAPIErrorBudgetBurn with 5xx answers",
+    ...mk(
+      ctx,
+      { alertname: "KubeAPIErrorBudgetBurn", severity: "critical", long: "1h", short: "5m" },
+      {
+        metrics: [
+          ...gauge(ctx, "up", base, () => 1),
+          ...counter(ctx, "apiserver_request_total", { ...base, code: "200", verb: "GET" }, () => 90),
+          ...counter(ctx, "apiserver_request_total", { ...base, code: "503", verb: "GET" }, (m) => (m < 30 ? 10 : 0)),
+        ],
+      },
+      { label: "suspected_apiserver_overload", top: "control_plane", classification: "actionable", logs: "unavailable", mentions: ["5xx ratio 10% now"] },
+    ),
+  };
+}
+
+function etcdSpace(ctx: Ctx): Case & { name: string } {
+  // etcdBackendQuotaLowSpace: database size against its space quota.
+  const base = { job: "etcd", instance: `${ctx.prefix}-cp:2379` };
+  return {
+    name: "etcdBackendQuotaLowSpace",
+    ...mk(
+      ctx,
+      { alertname: "etcdBackendQuotaLowSpace", severity: "critical", ...base },
+      {
+        metrics: [
+          ...gauge(ctx, "up", base, () => 1),
+          ...gauge(ctx, "etcd_server_has_leader", base, () => 1),
+          ...gauge(ctx, "etcd_mvcc_db_total_size_in_bytes", base, () => 7.6 * 2 ** 30),
+          ...gauge(ctx, "etcd_server_quota_backend_bytes", base, () => 8 * 2 ** 30),
+        ],
+      },
+      { label: "suspected_etcd_degraded", top: "disk_full", classification: "actionable", logs: "unavailable", mentions: ["database at 95% of its space quota"] },
+    ),
   };
 }
 
