@@ -731,7 +731,7 @@ function volumeFilling(ctx: Ctx): FamilyScenario {
     family: "volume_filling",
     firing: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_disk_filling", top: "disk_full", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
-    blocked: ["D"],
+    blocked: ["B", "D"],
   };
 }
 
