@@ -616,6 +616,46 @@ function nodeHealth(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "unavailable" },
     ),
     blocked: ["B", "D"],
+    variants: [clockNotSynchronising(ctx), conntrackFull(ctx)],
+  };
+}
+
+function clockNotSynchronising(ctx: Ctx): Case & { name: string } {
+  // NodeClockNotSynchronising, from its runbook: the node's timex sync status, offset and max error.
+  const node = `${ctx.prefix}-clock`;
+  const exporter = { instance: node, job: "node-exporter" };
+  return {
+    name: "NodeClockNotSynchronising",
+    ...mk(
+      ctx,
+      { alertname: "NodeClockNotSynchronising", severity: "warning", ...exporter },
+      {
+        objects: [nodeObject(node, healthyNode)],
+        metrics: [
+          ...gauge(ctx, "node_timex_sync_status", exporter, () => 0),
+          ...gauge(ctx, "node_timex_offset_seconds", exporter, (m) => 0.3 + (70 - m) * 0.001),
+          ...gauge(ctx, "node_timex_maxerror_seconds", exporter, () => 16),
+        ],
+      },
+      { label: "suspected_node_clock_skew", top: "node_pressure", classification: "actionable", logs: "unavailable", mentions: ["unsynchronised", "maximum clock error 16 s"] },
+    ),
+  };
+}
+
+function conntrackFull(ctx: Ctx): Case & { name: string } {
+  const node = `${ctx.prefix}-conntrack`;
+  const exporter = { instance: node, job: "node-exporter" };
+  return {
+    name: "NodeHighNumberConntrackEntriesUsed",
+    ...mk(
+      ctx,
+      { alertname: "NodeHighNumberConntrackEntriesUsed", severity: "warning", ...exporter },
+      {
+        objects: [nodeObject(node, healthyNode)],
+        metrics: [...gauge(ctx, "node_nf_conntrack_entries", exporter, () => 120_000), ...gauge(ctx, "node_nf_conntrack_entries_limit", exporter, () => 131_072)],
+      },
+      { label: "suspected_node_resource_exhaustion", top: "saturation", classification: "actionable", logs: "unavailable", mentions: ["conntrack table 92% full"] },
+    ),
   };
 }
 
@@ -732,6 +772,27 @@ function volumeFilling(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_disk_filling", top: "disk_full", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
+    variants: [persistentVolumeErrors(ctx)],
+  };
+}
+
+function persistentVolumeErrors(ctx: Ctx): Case & { name: string } {
+  // KubePersistentVolumeErrors, from its runbook: the PV's phase and the provisioner's events.
+  const namespace = `${ctx.prefix}-pv`;
+  const pv = `${ctx.prefix}-pv-0`;
+  return {
+    name: "KubePersistentVolumeErrors",
+    ...mk(
+      ctx,
+      { alertname: "KubePersistentVolumeErrors", severity: "critical", persistentvolume: pv, phase: "Failed", job: "kube-state-metrics" },
+      {
+        objects: [
+          { kind: "PersistentVolume", metadata: { name: pv }, spec: { storageClassName: "fast-ssd", claimRef: { namespace, name: "data-db-0" } }, status: { phase: "Failed", reason: "VolumeFailedDelete", message: "rpc error: code = Internal desc = disk is attached to a VM" } },
+        ],
+        metrics: gauge(ctx, "kube_persistentvolume_status_phase", { persistentvolume: pv, phase: "Failed" }, () => 1),
+      },
+      { label: "suspected_volume_provisioning_error", top: "disk_full", classification: "actionable", logs: "unavailable", mentions: ["phase Failed (VolumeFailedDelete)", "storage class fast-ssd"] },
+    ),
   };
 }
 
@@ -823,6 +884,34 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
+    variants: [alertmanagerFailedToSend(ctx)],
+  };
+}
+
+function alertmanagerFailedToSend(ctx: Ctx): Case & { name: string } {
+  // AlertmanagerFailedToSendAlerts, from its runbook: the integration's failure counters and the Alertmanager logs.
+  const namespace = `${ctx.prefix}-am`;
+  const pod = "alertmanager-main-0";
+  const self = { job: `${ctx.prefix}-alertmanager`, instance: "10.0.3.4:9093" };
+  return {
+    name: "AlertmanagerFailedToSendAlerts",
+    ...mk(
+      ctx,
+      { alertname: "AlertmanagerFailedToSendAlerts", severity: "warning", namespace, pod, integration: "slack", ...self },
+      {
+        metrics: [
+          ...counter(ctx, "alertmanager_notifications_total", { ...self, integration: "slack" }, () => 0.2),
+          ...counter(ctx, "alertmanager_notifications_failed_total", { ...self, integration: "slack" }, (m) => (m < 30 ? 0.2 : 0)),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+        streams: [
+          stream(ctx, { namespace, pod, container: "alertmanager" }, [
+            'ts=2026-12-04T10:00:00Z caller=dispatch.go:353 level=error component=dispatcher msg="Notify for alerts failed" num_alerts=3 err="slack/slack[0]: notify retry canceled due to unrecoverable error after 1 attempts: channel \\"#alerts\\": unexpected status code 404: no_service"',
+          ]),
+        ],
+      },
+      { label: "suspected_notification_failure", top: "alerting_pipeline", classification: "actionable", logs: "ok", mentions: ["100% of notifications to slack failed at peak", "Notify for alerts failed"] },
+    ),
   };
 }
 
