@@ -583,6 +583,50 @@ function rollout(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_rollout_stuck", top: "bad_rollout", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...ok.labels }, ok.seed, { label: "recovered", top: "noise", classification: "artifact", logs: "empty" }),
     blocked: ["B", "D"],
+    variants: [daemonSetNotScheduled(ctx), pdbNotEnoughHealthy(ctx)],
+  };
+}
+
+function daemonSetNotScheduled(ctx: Ctx): Case & { name: string } {
+  // KubeDaemonSetNotScheduled, from its runbook: desired vs scheduled nodes and why placement fails.
+  const namespace = `${ctx.prefix}-ds`;
+  const labels = { namespace, daemonset: "node-agent" };
+  return {
+    name: "KubeDaemonSetNotScheduled",
+    ...mk(
+      ctx,
+      { alertname: "KubeDaemonSetNotScheduled", severity: "warning", ...labels },
+      {
+        objects: [
+          {
+            kind: "DaemonSet",
+            metadata: { name: "node-agent", namespace, generation: 2 },
+            spec: { selector: { matchLabels: { app: "node-agent" } }, template: { spec: { containers: [{ name: "agent", image: "registry.example/agent:2.0" }] } } },
+            status: { desiredNumberScheduled: 5, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3, numberMisscheduled: 0, observedGeneration: 2 },
+          },
+          eventObject(ctx, namespace, { kind: "DaemonSet", name: "node-agent" }, "FailedCreate", "Error creating: pods \"node-agent-x\" is forbidden: node gpu-1 has taint nvidia.com/gpu=present:NoSchedule"),
+        ],
+        metrics: [
+          ...gauge(ctx, "kube_daemonset_status_desired_number_scheduled", labels, () => 5),
+          ...gauge(ctx, "kube_daemonset_status_current_number_scheduled", labels, () => 3),
+          ...gauge(ctx, "kube_daemonset_status_number_misscheduled", labels, () => 0),
+        ],
+      },
+      { label: "suspected_daemonset_unschedulable", top: "scheduling", classification: "actionable", logs: "empty", mentions: ["2 node(s) should run it and do not", "taint"] },
+    ),
+  };
+}
+
+function pdbNotEnoughHealthy(ctx: Ctx): Case & { name: string } {
+  const labels = { namespace: `${ctx.prefix}-pdb`, poddisruptionbudget: "api" };
+  return {
+    name: "KubePdbNotEnoughHealthyPods",
+    ...mk(
+      ctx,
+      { alertname: "KubePdbNotEnoughHealthyPods", severity: "warning", ...labels, job: "kube-state-metrics" },
+      { metrics: [...gauge(ctx, "kube_poddisruptionbudget_status_current_healthy", labels, () => 1), ...gauge(ctx, "kube_poddisruptionbudget_status_desired_healthy", labels, () => 2)] },
+      { label: "suspected_pdb_blocking", top: "scheduling", classification: "actionable", logs: "empty", mentions: ["1 healthy of 2 required"] },
+    ),
   };
 }
 
