@@ -116,7 +116,7 @@ const scenarios: Scenario[] = [
     providers: {
       kubernetes: kubeOf({ pod: podOf({ containers: [containerOf({ restartCount: 2, lastTerminatedReason: "Error", lastTerminatedExitCode: 1, lastTerminatedAt: minutesAgo(300) })] }) }),
     },
-    expect: { family: "crashloop", label: "suspected_app_startup_failure", classification: "artifact" },
+    expect: { family: "crashloop", label: "unknown_needs_human", classification: "artifact" },
   },
   {
     name: "pod-not-healthy-image-not-found",
