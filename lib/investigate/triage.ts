@@ -1,5 +1,6 @@
 import { kubectlSteps, promqlSteps, text } from "./commands";
 import { formatBytes, type Features } from "./features";
+import { formatValue } from "./units";
 import type { FamilyModule, MetricQuery } from "./families/types";
 import type { Finding } from "./report";
 import { type Blocker, blockerMeanings, type DecisionLabel } from "./vocabulary";
@@ -75,7 +76,7 @@ function evidenceLines(f: Features): string[] {
   if (f.evidence.metrics.status === "ok") {
     const notable = f.evidence.metrics.series.filter((s) => s.stats && s.id !== "alert_firing").slice(0, 4);
     for (const s of notable) {
-      lines.push(`${s.title}: last ${round(s.stats?.last)} ${s.unit}, max ${round(s.stats?.max)} ${s.unit}`);
+      lines.push(`${s.title}: last ${human(s.stats?.last, s.unit)}, max ${human(s.stats?.max, s.unit)}`);
     }
   }
   if (f.evidence.logs.status === "ok") {
@@ -85,6 +86,10 @@ function evidenceLines(f: Features): string[] {
     );
   }
   return lines;
+}
+
+function human(v: number | undefined | null, unit: string): string {
+  return v === undefined || v === null ? "?" : formatValue(v, unit);
 }
 
 export function round(v: number | undefined | null): string {

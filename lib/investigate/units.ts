@@ -54,11 +54,12 @@ export function formatValue(value: number, unit: string): string {
     case "ratio":
       return formatPercent(value);
     case "seconds":
+    case "s":
       return formatDuration(value);
     default: {
       const abs = Math.abs(value);
       const v = abs >= 100 ? String(Math.round(value)) : trim(value, abs >= 1 ? 2 : 3);
-      return unit && !["value", "bool"].includes(unit) ? `${v} ${unit}` : v;
+      return unit && !["value", "bool", "load"].includes(unit) ? `${v} ${unit}` : v;
     }
   }
 }
