@@ -68,3 +68,25 @@ describe("honest wording", () => {
     }
   });
 });
+
+describe("configuration crash loops look like app crashes but are config errors", () => {
+  const crashing = containerOf({ name: "api", ready: false, restartCount: 6, state: "waiting", waitingReason: "CrashLoopBackOff", lastTerminatedReason: "Error", lastTerminatedExitCode: 1, lastTerminatedAt: "2026-11-23T11:58:00.000Z" });
+  it.each([
+    ["Java/Spring", ["Application run failed", "java.lang.IllegalArgumentException: Could not resolve placeholder 'DB_URL' in value \"${DB_URL}\""]],
+    ["Rust", ["thread 'main' panicked at src/main.rs:12:5:", "SESSION_KEY: environment variable not found"]],
+    ["Node", ["Error: ENOENT: no such file or directory, open '/etc/app/settings.json'", "    at Object.openSync (node:fs:573:18)"]],
+    ["Go", ["flag provided but not defined: -listen-adress", "Usage of /app:"]],
+  ])("%s", async (_lang, lines) => {
+    const report = await investigate(alertOf(labels), { kubernetes: kubeOf({ pod: podOf({ namespace: "payments", name: labels.pod, containers: [crashing] }), previousLogs: lines }) });
+    expect(report.analysis.enrichment.label).toBe("suspected_config_or_permission_error");
+    expect(report.analysis.hypotheses[0]?.category).toBe("config_error");
+  });
+
+  it("a panic with no configuration wording stays an application crash", async () => {
+    const report = await investigate(alertOf(labels), {
+      kubernetes: kubeOf({ pod: podOf({ namespace: "payments", name: labels.pod, containers: [crashing] }), previousLogs: ["panic: runtime error: index out of range [3] with length 3"] }),
+    });
+    expect(report.analysis.enrichment.label).toBe("suspected_app_runtime_failure");
+    expect(report.analysis.hypotheses[0]?.category).toBe("app_crash");
+  });
+});
