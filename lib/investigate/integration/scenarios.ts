@@ -338,6 +338,39 @@ function oomKilled(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
     ),
     blocked: ["B", "D"],
+    variants: [oomLimitTooLow(ctx, "flat"), oomLimitTooLow(ctx, "jump")],
+  };
+}
+
+/** Look-alikes of a leak: usage flat near the limit, or one jump to it at start-up — the limit is too low. */
+function oomLimitTooLow(ctx: Ctx, shape: "flat" | "jump"): Case & { name: string } {
+  const p = podScenario(ctx, `oom${shape}`, "bad");
+  const usage = shape === "flat" ? (m: number) => 240 * MiB + (m % 3) * MiB : (m: number) => (m > 30 ? 40 * MiB : 250 * MiB);
+  return {
+    name: shape === "flat" ? "OOM kill with usage flat near the limit" : "OOM kill after a jump straight to the limit",
+    ...mk(
+      ctx,
+      { alertname: "KubernetesContainerOomKiller", severity: "warning", ...p.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "container_memory_working_set_bytes", p.labels, usage),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "memory" }, () => 256 * MiB),
+          ...counter(ctx, "container_oom_events_total", p.labels, (m) => (m > 4.9 && m <= 5.4 ? 1 / 30 : 0)),
+        ],
+        objects: [
+          podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true, restartCount: 3, lastState: { terminated: { reason: "OOMKilled", exitCode: 137, finishedAt: ago(ctx, 5).toISOString() } } } }),
+          nodeObject(p.node, healthyNode),
+        ],
+        streams: [stream(ctx, p.labels, neutralLines)],
+      },
+      {
+        label: "suspected_oom_limit_too_low",
+        top: "oom",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [shape === "flat" ? "usage sits near the limit on average" : "usage jumped to the limit in one step"],
+      },
+    ),
   };
 }
 
