@@ -53,15 +53,14 @@ function outcomes(report: Report, provider: string): string[] {
   return report.queries.filter((q) => q.provider === provider).map((q) => q.outcome);
 }
 
+function outcomeOf(report: Report) {
+  const a = report.analysis;
+  return { family: report.family, label: a.enrichment.label, top: a.hypotheses[0]?.category, classification: a.verdict.classification, logs: report.evidence.logs.status };
+}
+
 /** The diagnosis a case expects, said from evidence that every provider answered. */
 function expectDiagnosis(report: Report, family: string, e: Expected): void {
-  expect({
-    family: report.family,
-    label: report.analysis.enrichment.label,
-    top: report.analysis.hypotheses[0]?.category,
-    classification: report.analysis.verdict.classification,
-    logs: report.evidence.logs.status,
-  }).toEqual({ family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
+  expect(outcomeOf(report)).toEqual({ family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
   expect(report.queries.filter((q) => q.outcome === "error" || q.outcome === "timeout")).toEqual([]);
   expect(report.analysis.enrichment.why.length).toBeGreaterThan(0);
   const a = report.analysis;
@@ -81,13 +80,7 @@ describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernete
   it("firing on healthy evidence: does not claim an actionable root cause", async () => {
     const report = await investigate(s.healthy.alert, up);
     const e = s.healthy.expected;
-    expect({
-      family: report.family,
-      label: report.analysis.enrichment.label,
-      top: report.analysis.hypotheses[0]?.category,
-      classification: report.analysis.verdict.classification,
-      logs: report.evidence.logs.status,
-    }).toEqual({ family: s.family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
+    expect(outcomeOf(report)).toEqual({ family: s.family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
     const claimsCause = report.analysis.verdict.classification === "actionable" && report.analysis.enrichment.label !== UNKNOWN_NEEDS_HUMAN;
     expect(claimsCause).toBe(false);
     expect(report.evidence.metrics.status).toBe("ok");
