@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { familyModule } from "@/lib/investigate/families";
+import { rulesDir } from "@/test/helpers/kube-prometheus-rules";
 import { type Family, familyOf } from "./family";
 
 /**
@@ -10,8 +11,6 @@ import { type Family, familyOf } from "./family";
  * (`../shared` in CI; two levels up from a worktree under /work/wt), must land in a family that fits
  * the rule's own group. The expectation comes from the rule files, not from the registry.
  */
-const repoRoot = path.resolve(__dirname, "../..");
-const rulesDir = [path.resolve(repoRoot, "../shared/reference/kube-prometheus/rules"), path.resolve(repoRoot, "../../shared/reference/kube-prometheus/rules")].find(existsSync);
 
 /** Which families make sense for the alerts of each kube-prometheus rule group. */
 const allowedByGroup: Record<string, Family[]> = {
@@ -42,11 +41,12 @@ type Rule = { alert?: string; expr?: string; annotations?: Record<string, string
 type RuleFile = { spec?: { groups?: Array<{ name: string; rules?: Rule[] }> } };
 
 function alertingRules(): Array<{ file: string; group: string; alert: string; runbook: string | undefined }> {
-  if (!rulesDir) return [];
-  return readdirSync(rulesDir)
+  const dir = rulesDir;
+  if (!dir) return [];
+  return readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))
     .flatMap((file) => {
-      const doc = parse(readFileSync(path.join(rulesDir, file), "utf8")) as RuleFile;
+      const doc = parse(readFileSync(path.join(dir, file), "utf8")) as RuleFile;
       return (doc.spec?.groups ?? []).flatMap((g) =>
         (g.rules ?? []).filter((r) => r.alert).map((r) => ({ file, group: g.name, alert: r.alert as string, runbook: r.annotations?.runbook_url })),
       );
@@ -57,7 +57,7 @@ describe("kube-prometheus alerting rules → families", () => {
   const rules = alertingRules();
 
   it("finds the reference rules", () => {
-    expect(rulesDir, "../shared/reference/kube-prometheus/rules beside the clone").toBeDefined();
+    expect(rulesDir, "../shared/reference/kube-prometheus/rules beside the clone").not.toBeNull();
     expect(rules.length).toBe(139);
     expect(Object.keys(genericOnPurpose).length).toBeLessThanOrEqual(5);
   });
