@@ -105,6 +105,29 @@ export function ReportSections({ report }: { report: Report }) {
         {analysis.changes && <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">Changes: {analysis.changes.summary}</p>}
       </Section>
 
+      {analysis.llm && (
+        <Section title="Model's reading" id="sec-llm">
+          {analysis.llm.status === "ok" ? (
+            <div className="space-y-2 text-sm">
+              <p>{analysis.llm.narrative}</p>
+              <ol className="list-decimal space-y-1 pl-5">
+                {analysis.llm.nextSteps.map((s, i) => (
+                  <li key={i}>
+                    {s.step}
+                    {s.why && <span className="text-slate-500"> — {s.why}</span>}
+                  </li>
+                ))}
+              </ol>
+              <p className="text-xs text-slate-500">
+                {analysis.llm.model}, from this report&apos;s evidence only · {analysis.llm.inputTokens + analysis.llm.outputTokens} tokens · ${analysis.llm.costUsd.toFixed(4)}
+              </p>
+            </div>
+          ) : (
+            <p className="text-sm text-slate-500">No model narrative: {analysis.llm.reason}</p>
+          )}
+        </Section>
+      )}
+
       <Section title="Evidence — metrics" id="sec-metrics">
         {evidence.metrics.series.length === 0 ? (
           <p className="text-sm text-slate-500">

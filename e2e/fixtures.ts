@@ -5,6 +5,11 @@ export function e2ePort(): number {
   return Number(process.env.E2E_PORT ?? 3210);
 }
 
+/** The fake model the e2e server talks to (scripted by the chat spec through `POST /__script`). */
+export function fakeLlmPort(): number {
+  return e2ePort() + 1000;
+}
+
 /** Users, passwords and the example alert's target shared by the server harness and the specs. */
 export const E2E = {
   users: {

@@ -1,6 +1,6 @@
 // The production build for Playwright: a fresh PostgreSQL database, VictoriaMetrics with an hour of
 // samples for the example pod, a fake Loki with its logs, local users per role, a local OIDC issuer standing in for Google,
-// then `next start` in AUTH_MODE=both.
+// a fake OpenAI-protocol model for chat, then `next start` in AUTH_MODE=both.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -8,11 +8,12 @@ import path from "node:path";
 import postgres from "postgres";
 import { createUser } from "@/lib/auth/create-user";
 import { openDatabase } from "@/lib/db/client";
+import { startFakeLlm } from "@/test/helpers/fake-llm";
 import { startFakeLoki, toNs, type LokiStream } from "@/test/helpers/fake-loki";
 import { freePort } from "@/test/helpers/free-port";
 import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";
 import { startOidcIssuer } from "./oidc-issuer";
-import { E2E, e2ePort } from "./fixtures";
+import { E2E, e2ePort, fakeLlmPort } from "./fixtures";
 
 const port = e2ePort();
 const admin = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -60,6 +61,7 @@ function podLogs(): LokiStream {
 
 await recreateDatabase();
 const loki = await startFakeLoki({ streams: [podLogs()] });
+const llm = await startFakeLlm([{ text: "ok" }], { port: fakeLlmPort() });
 const vm = await startVictoriaMetrics();
 await vm.importPrometheus(samples());
 await vm.flush();
@@ -98,6 +100,10 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
     AUTH_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ADMIN_INITIAL_USERNAME: E2E.users.admin.username,
     ADMIN_INITIAL_PASSWORD: E2E.users.admin.password,
+    LLM_ENABLED: "true",
+    LLM_PROVIDER: "openai-compatible",
+    LLM_BASE_URL: `${llm.url}/v1`,
+    LLM_MODEL: "fake-e2e",
   },
 });
 
@@ -109,6 +115,7 @@ async function stop(code: number): Promise<void> {
   await vm.stop().catch(() => {});
   await issuer.stop().catch(() => {});
   await loki.stop().catch(() => {});
+  await llm.stop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});

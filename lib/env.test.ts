@@ -23,6 +23,17 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ S3_ACCESS_KEY_ID: "AKIA" })).toThrow(/S3_SECRET_ACCESS_KEY/);
   });
 
+  it("checks that the LLM variables fit the provider only when LLM_ENABLED", () => {
+    expect(loadEnv({ LLM_PROVIDER: "openai-compatible" }).LLM_ENABLED).toBe(false);
+    expect(() => loadEnv({ LLM_PROVIDER: "bedrock" })).toThrow(/LLM_PROVIDER="bedrock": expected one of vertex, anthropic, openai, openai-compatible/);
+    expect(() => loadEnv({ LLM_ENABLED: "true" })).toThrow(/LLM_PROVIDER=vertex needs GOOGLE_VERTEX_PROJECT/);
+    expect(() => loadEnv({ LLM_ENABLED: "true", LLM_PROVIDER: "anthropic" })).toThrow(/needs LLM_API_KEY/);
+    expect(() => loadEnv({ LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_MODEL: "qwen" })).toThrow(/needs LLM_BASE_URL/);
+    expect(() => loadEnv({ LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: "http://vllm:8000/v1" })).toThrow(/needs LLM_MODEL/);
+    const env = loadEnv({ LLM_ENABLED: "true", GOOGLE_VERTEX_PROJECT: "p" });
+    expect([env.LLM_PROVIDER, env.GOOGLE_VERTEX_LOCATION, env.LLM_MODEL]).toEqual(["vertex", "us-central1", undefined]);
+  });
+
   it("parses lists, booleans and treats blank values as unset", () => {
     const env = loadEnv({ ALERTNAME_ALLOWLIST: " KubePodCrashLooping, TargetDown ,", S3_FORCE_PATH_STYLE: "true", NATS_URL: "  " });
     expect(env.ALERTNAME_ALLOWLIST).toEqual(["KubePodCrashLooping", "TargetDown"]);

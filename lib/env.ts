@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactText } from "@/lib/redact";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
@@ -26,6 +27,8 @@ export function parseDurationMs(value: string): number {
   const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
   return Number(m[1]) * unit;
 }
+
+export const llmProviders = ["vertex", "anthropic", "openai", "openai-compatible"] as const;
 
 /** Every environment variable Tarka reads. Documented in README.md and docs/configuration.md. */
 export const envSchema = z.object({
@@ -114,8 +117,28 @@ export const envSchema = z.object({
 
   // LLM
   LLM_ENABLED: boolish.default(false),
-  LLM_PROVIDER: z.string().min(1).optional(),
+  LLM_PROVIDER: z
+    .enum(llmProviders, { message: `expected one of ${llmProviders.join(", ")}` })
+    .default("vertex"),
+  /** Unset → the provider's default model (lib/llm/model.ts); required for openai-compatible. */
   LLM_MODEL: z.string().min(1).optional(),
+  /** openai-compatible (vLLM, Ollama, LiteLLM) endpoint, or an override for openai/anthropic. */
+  LLM_BASE_URL: url.optional(),
+  /** API key for anthropic, openai and openai-compatible. */
+  LLM_API_KEY: z.string().min(1).optional(),
+  GOOGLE_VERTEX_PROJECT: z.string().min(1).optional(),
+  GOOGLE_VERTEX_LOCATION: z.string().min(1).default("us-central1"),
+  /** Service-account key file for vertex; read by Google's auth library (unset → workload identity). */
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  /** The worker's budget for a report's `analysis.llm`; past it the report is written without the narrative. */
+  LLM_ENRICHMENT_TIMEOUT_MS: positiveInt.default(20_000),
+  /** USD per million tokens, overriding the built-in price of the model (unknown models cost 0). */
+  LLM_INPUT_COST_PER_MTOK: z.coerce.number().nonnegative().optional(),
+  LLM_OUTPUT_COST_PER_MTOK: z.coerce.number().nonnegative().optional(),
+  CHAT_RATE_LIMIT_PER_MINUTE: positiveInt.default(12),
+  CHAT_CASE_TOKEN_BUDGET: positiveInt.default(300_000),
+  CHAT_MAX_TOOL_CALLS: positiveInt.default(8),
 
   // Tracing
   /** OTLP/HTTP collector base URL; spans go to `<url>/v1/traces`. Unset → tracing is off. */
@@ -126,7 +149,11 @@ export const envSchema = z.object({
 
   // Webhook
   WEBHOOK_BEARER_TOKEN: z.string().min(1).optional(),
+  /** `none` opens /alerts to anyone on purpose; without it a production web process needs a token. */
+  WEBHOOK_AUTH: z.enum(["bearer", "none"]).optional(),
   WEBHOOK_MAX_BYTES: positiveInt.default(1024 * 1024),
+  /** Alerts accepted in one payload; more → 413 (Alertmanager's webhook_config max_alerts truncates instead). */
+  WEBHOOK_MAX_ALERTS: positiveInt.default(1000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -144,7 +171,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? "?");
-      return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
+      return `  ${name}=${redactText(JSON.stringify(cleaned[name] ?? ""))}: ${i.message}`;
     });
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
@@ -154,7 +181,25 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       "Invalid configuration:\n  S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together",
     );
   }
+  if (env.WEBHOOK_AUTH === "bearer" && !env.WEBHOOK_BEARER_TOKEN) {
+    throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=bearer needs WEBHOOK_BEARER_TOKEN");
+  }
+  if (env.WEBHOOK_AUTH === "none" && env.WEBHOOK_BEARER_TOKEN) {
+    throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=none contradicts WEBHOOK_BEARER_TOKEN: unset one of them");
+  }
+  const llmProblem = llmConfigurationProblem(env);
+  if (llmProblem) throw new EnvError(`Invalid configuration:\n  ${llmProblem}`);
   return env;
+}
+
+function llmConfigurationProblem(env: Env): string | null {
+  if (!env.LLM_ENABLED) return null;
+  const p = env.LLM_PROVIDER;
+  if (p === "openai-compatible" && !env.LLM_BASE_URL) return "LLM_PROVIDER=openai-compatible needs LLM_BASE_URL (e.g. http://vllm:8000/v1)";
+  if (p === "openai-compatible" && !env.LLM_MODEL) return "LLM_PROVIDER=openai-compatible needs LLM_MODEL (the served model name)";
+  if ((p === "anthropic" || p === "openai") && !env.LLM_API_KEY) return `LLM_PROVIDER=${p} needs LLM_API_KEY`;
+  if (p === "vertex" && !env.GOOGLE_VERTEX_PROJECT) return "LLM_PROVIDER=vertex needs GOOGLE_VERTEX_PROJECT (and credentials: GOOGLE_APPLICATION_CREDENTIALS or workload identity)";
+  return null;
 }
 
 let cached: Env | undefined;

@@ -87,6 +87,24 @@ export function createMetrics() {
       registers: r,
     }),
     llmCost: new Counter({ name: "tarka_llm_cost_usd_total", help: "Estimated LLM spend in USD", registers: r }),
+    llmCalls: new Counter({
+      name: "tarka_llm_calls_total",
+      help: "Model calls (one chat turn, possibly several steps), by purpose (chat) and outcome (ok|error|timeout)",
+      labelNames: ["purpose", "outcome"],
+      registers: r,
+    }),
+    chatTurns: new Counter({
+      name: "tarka_chat_turns_total",
+      help: "Chat answers, by mode (model|deterministic)",
+      labelNames: ["mode"],
+      registers: r,
+    }),
+    chatToolCalls: new Counter({
+      name: "tarka_chat_tool_calls_total",
+      help: "Tool calls made by chat, by tool and outcome (ok|empty|refused|error|timeout)",
+      labelNames: ["tool", "outcome"],
+      registers: r,
+    }),
   };
 }
 

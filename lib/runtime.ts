@@ -12,6 +12,7 @@ import type { Providers } from "@/lib/investigate/providers/types";
 import { createSnoozeCache, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
 import { createReceiptLedger, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
 import { startTracing, type Tracing } from "@/lib/tracing/start-tracing";
+import { createChatModel, type ChatModel } from "@/lib/llm/model";
 
 /** Everything a process wires together once at start and hands to the lib/ verbs as context. */
 export type Runtime = {
@@ -25,6 +26,8 @@ export type Runtime = {
   snoozeCache: SnoozeCache;
   receiptLedger: ReceiptLedger;
   tracing: Tracing;
+  /** The configured model, or null: chat then answers deterministically. */
+  chatModel: ChatModel | null;
   close(): Promise<void>;
 };
 
@@ -40,6 +43,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
   const queue = await createQueue({ env, log });
   const store = createStore({ env, log });
   const providers = createProviders({ env, log, inCluster: Boolean(env.KUBERNETES_SERVICE_HOST) });
+  const chatModel = createChatModel(env);
   log.info(
     {
       database: database.kind,
@@ -47,6 +51,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
       store: store.kind,
       providers: Object.keys(providers).filter((k) => k !== "timeoutMs"),
       tracing: tracing.isEnabled ? env.OTEL_EXPORTER_OTLP_ENDPOINT : "off",
+      llm: chatModel ? `${chatModel.provider} ${chatModel.modelId}` : "off",
     },
     "runtime ready",
   );
@@ -61,6 +66,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
     snoozeCache: createSnoozeCache(),
     receiptLedger: createReceiptLedger(database.db),
     tracing,
+    chatModel,
     async close() {
       await queue.close();
       await database.close();
@@ -78,7 +84,9 @@ export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
     try {
       checks[name] = (await fn()) ? "ok" : "not ready";
     } catch (e) {
-      checks[name] = e instanceof Error ? e.message : String(e);
+      // The answer is public (no session): the reason goes to the log, not to whoever asks.
+      checks[name] = "unavailable";
+      runtime.log.warn({ check: name, err: e instanceof Error ? e.message : String(e) }, "readiness check failed");
     }
   };
   await Promise.all([

@@ -29,6 +29,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/dashboard" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
             Dashboard
           </Link>
+          <Link href="/chat" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+            Chat
+          </Link>
           {hasRole(actor.role, "admin") && (
             <Link href="/admin" className="text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
               Admin

@@ -87,7 +87,14 @@ describe("POST /alerts on the production build, embedded mode (PGlite, folder, i
   });
 
   it("serves /healthz, /readyz and /metrics without a session", async () => {
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const healthz = await fetch(`${server.url}/healthz`);
+    expect(healthz.status).toBe(200);
+    for (const res of [healthz, await fetch(server.url)]) {
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    }
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect((await ready.json()).checks).toEqual({ database: "ok", queue: "ok", storage: "ok" });
@@ -105,7 +112,7 @@ describe("POST /alerts with JetStream configured", () => {
   beforeAll(async () => {
     nats = await startPrivateNatsServer();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-js-"));
-    server = await startWebServer({ DATA_DIR: dataDir, NATS_URL: nats.url, LOG_LEVEL: "warn" });
+    server = await startWebServer({ DATA_DIR: dataDir, NATS_URL: nats.url, WEBHOOK_BEARER_TOKEN: TOKEN, LOG_LEVEL: "warn" });
   });
   afterAll(async () => {
     await server?.stop();
@@ -123,7 +130,84 @@ describe("POST /alerts with JetStream configured", () => {
   });
 });
 
+describe("POST /alerts under large and hostile payloads", () => {
+  let server: WebServer;
+  let dataDir: string;
+  const firing = JSON.parse(sample) as Record<string, unknown>;
+  const alertAt = (i: number) => ({
+    status: "firing",
+    labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod: `checkout-api-${i}` },
+    startsAt: "2026-11-23T11:40:00Z",
+    endsAt: "0001-01-01T00:00:00Z",
+  });
+  const payload = (alerts: unknown[]) => JSON.stringify({ ...firing, alerts });
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-hostile-"));
+    // The allowlist skips every alert: intake is measured, not thousands of investigations.
+    server = await startWebServer({ DATA_DIR: dataDir, WEBHOOK_BEARER_TOKEN: TOKEN, WEBHOOK_MAX_ALERTS: "3000", ALERTNAME_ALLOWLIST: "NothingHere", LOG_LEVEL: "warn" });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps /healthz answering within 1 s while it takes 3 000 alerts, and refuses 3 001 with 413", async () => {
+    const body = payload(Array.from({ length: 3_000 }, (_, i) => alertAt(i)));
+    expect(body.length).toBeLessThan(1024 * 1024);
+    let slowest = 0;
+    let done = false;
+    const probe = (async () => {
+      while (!done) {
+        const started = performance.now();
+        await fetch(`${server.url}/healthz`);
+        slowest = Math.max(slowest, performance.now() - started);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const res = await post(server, body);
+    done = true;
+    await probe;
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ received: 3_000, skipped: { allowlist: 3_000 } });
+    expect(slowest).toBeLessThan(1_000);
+
+    const tooMany = await post(server, payload(Array.from({ length: 3_001 }, (_, i) => alertAt(i))));
+    expect(tooMany.status).toBe(413);
+    expect((await tooMany.json()).error.message).toContain("WEBHOOK_MAX_ALERTS=3000");
+  }, 60_000);
+
+  it.each([
+    ["a NUL byte", '"pod":"api\\u0000x"', "alerts.1.labels.pod"],
+    ["a lone surrogate", '"pod":"api\\ud800x"', "alerts.1.labels.pod"],
+    ["a label value over 800 bytes", `"pod":"${"x".repeat(801)}"`, "alerts.1.labels.pod"],
+  ])("answers 400 for %s, naming the alert and field, without echoing it", async (_what, label, field) => {
+    const body = payload([alertAt(0), alertAt(1)]).replace('"pod":"checkout-api-1"', label);
+    const res = await post(server, body);
+    expect(res.status).toBe(400);
+    const error = (await res.json()).error;
+    expect(error.details.issues[0].path).toBe(field);
+    expect(JSON.stringify(error)).not.toContain("api");
+  });
+
+  it("answers 400 for a startsAt PostgreSQL cannot store, and for broken JSON without quoting it", async () => {
+    const future = await post(server, payload([alertAt(0), { ...alertAt(1), startsAt: "+275760-09-13T00:00:00Z" }]));
+    expect(future.status).toBe(400);
+    expect((await future.json()).error.details.issues[0].path).toBe("alerts.1.startsAt");
+    const broken = await post(server, '{"alerts": [{"labels": {"secret-looking": "hunter2"');
+    expect(broken.status).toBe(400);
+    expect(JSON.stringify(await broken.json())).not.toContain("hunter2");
+  });
+});
+
 describe("start-up configuration check", () => {
+  it("refuses to start a production web process (NATS_URL) whose webhook has no token, and says why", async () => {
+    const error = await startWebServer({ NATS_URL: "nats://127.0.0.1:4222", DATA_DIR: os.tmpdir() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/exited with 2/);
+    expect((error as Error).message).toMatch(/Refusing to start: POST \/alerts would accept alerts from anyone/);
+  });
+
   it("stops the web process with a message naming the wrong variable", async () => {
     const error = await startWebServer({ WORKER_CONCURRENCY: "lots", DATA_DIR: os.tmpdir() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);

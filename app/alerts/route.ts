@@ -1,11 +1,10 @@
 // POST /alerts — Alertmanager webhook v4
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
-import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
+import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { checkBearerToken } from "@/lib/http/check-bearer-token";
 import { readJsonBody } from "@/lib/http/read-json-body";
-import { invalidInput } from "@/lib/http/zod-issues";
 import { SpanKind, failSpan, requestContext, withSpan } from "@/lib/tracing/spans";
 import { getWebRuntime } from "@/lib/web-runtime";
 
@@ -24,8 +23,7 @@ export async function POST(req: Request): Promise<Response> {
   return withSpan("POST /alerts", spanOptions, async (span) => {
     try {
       checkBearerToken(req.headers.get("authorization"), rt.env.WEBHOOK_BEARER_TOKEN);
-      const parsed = alertmanagerWebhookSchema.safeParse(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES));
-      if (!parsed.success) throw invalidInput(parsed.error, "invalid Alertmanager payload");
+      const payload = await parseWebhook(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES), { maxAlerts: rt.env.WEBHOOK_MAX_ALERTS });
       const result = await ingestAlerts({
         ctx: {
           db: rt.database.db,
@@ -36,7 +34,7 @@ export async function POST(req: Request): Promise<Response> {
           ledger: rt.receiptLedger,
           config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME, scrapers: rt.env.SCRAPER_JOBS },
         },
-        input: { payload: parsed.data },
+        input: { payload },
       });
       status = 202;
       return Response.json(result, { status });

@@ -1,6 +1,7 @@
 // GET /login — sign-in (local account and/or Google), and the refusal messages
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { sameOriginPath } from "@/lib/auth/same-origin-path";
 import { LoginForm } from "@/components/login-form";
 import { getWebRuntime } from "@/lib/web-runtime";
 
@@ -24,7 +25,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (mode === "disabled") redirect("/");
   const sp = await searchParams;
   const code = typeof sp.error === "string" ? sp.error : null;
-  const callbackUrl = typeof sp.callbackUrl === "string" && sp.callbackUrl.startsWith("/") ? sp.callbackUrl : "/";
+  const callbackUrl = sameOriginPath(sp.callbackUrl);
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
       <h1 className="text-xl font-semibold">Sign in to Tarka</h1>

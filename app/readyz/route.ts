@@ -8,7 +8,7 @@ export async function GET(): Promise<Response> {
   try {
     const result = await checkReadiness(await getWebRuntime());
     return Response.json(result, { status: result.ready ? 200 : 503 });
-  } catch (e) {
-    return Response.json({ ready: false, checks: { runtime: e instanceof Error ? e.message : String(e) } }, { status: 503 });
+  } catch {
+    return Response.json({ ready: false, checks: { runtime: "unavailable" } }, { status: 503 });
   }
 }

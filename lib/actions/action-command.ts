@@ -1,12 +1,11 @@
 import { z } from "zod";
 import type { ActionKind, ActionRisk } from "@/lib/db/schema/constants";
-
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { shellQuote } from "@/lib/investigate/commands";
+import { isDns1123Label, isDns1123Subdomain } from "@/lib/investigate/kubernetes-names";
 
 /** Kubernetes object names (DNS-1123 subdomain); anything else is refused before a command is built. */
-export const objectNameSchema = z.string().max(253).regex(dns1123Subdomain, { message: "not a Kubernetes name (DNS-1123)" });
-export const namespaceSchema = z.string().max(63).regex(dns1123Label, { message: "not a Kubernetes namespace (DNS-1123 label)" });
+export const objectNameSchema = z.string().max(253).refine(isDns1123Subdomain, { message: "not a Kubernetes name (DNS-1123)" });
+export const namespaceSchema = z.string().max(63).refine(isDns1123Label, { message: "not a Kubernetes namespace (DNS-1123 label)" });
 const containerSchema = namespaceSchema;
 const quantitySchema = z.string().max(32).regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, { message: "not a Kubernetes quantity such as 512Mi or 500m" });
 
@@ -44,14 +43,9 @@ export const actionSpecSchema = z.discriminatedUnion("kind", [
 ]);
 export type ActionSpec = z.infer<typeof actionSpecSchema>;
 
-/** One POSIX-shell word: bare when plainly safe, otherwise in single quotes (the only quote with no escapes inside). */
-function shellWord(value: string): string {
-  return /^[A-Za-z0-9_.:/=@%+,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /** A command line from an argument list; the arguments are never concatenated unquoted. */
 export function shellCommand(args: string[]): string {
-  return args.map(shellWord).join(" ");
+  return args.map(shellQuote).join(" ");
 }
 
 function workloadRef(w: { kind: string; name: string }): string {

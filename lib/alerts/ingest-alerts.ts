@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
 import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
@@ -12,6 +13,7 @@ import { SpanKind, traceparentOf, withSpan } from "@/lib/tracing/spans";
 import { familyOf } from "./family";
 import { identityOf } from "./identity";
 import { normalizeAlert } from "./normalize";
+import { yieldToEventLoop } from "./parse-webhook";
 import { createReceiptLedger, type ReceiptLedger } from "./receipt-ledger";
 import type { AlertmanagerWebhook, NormalizedAlert } from "./schema";
 
@@ -32,6 +34,9 @@ export type IngestContext = {
   ledger?: ReceiptLedger;
   config: { allowlist: string[]; timeWindow: string; clusterName?: string; scrapers?: string[] };
 };
+
+/** Alerts normalized between two turns of the event loop, so /healthz answers during a large payload. */
+const YIELD_EVERY = 200;
 
 /** Nats-Msg-Id: the same notification of the same alert is dropped by the queue's duplicate window. */
 function messageId(alert: NormalizedAlert): string {
@@ -54,20 +59,26 @@ export function ingestAlerts(args: { ctx: IngestContext; input: { payload: Alert
 
 async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: AlertmanagerWebhook } }): Promise<IngestResult> {
   const now = ctx.now?.() ?? new Date();
-  const alerts = input.payload.alerts.map((a) => normalizeAlert(a, input.payload, now));
+  const alerts: NormalizedAlert[] = [];
+  const identityKeyOf = new Map<NormalizedAlert, string>();
+  for (const [i, raw] of input.payload.alerts.entries()) {
+    if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
+    const alert = normalizeAlert(raw, input.payload, now);
+    alerts.push(alert);
+    if (alert.status === "firing") {
+      identityKeyOf.set(alert, identityOf(alert, familyOf(alert.alertname, alert.labels), { defaultCluster: ctx.config.clusterName, scrapers: ctx.config.scrapers }).key);
+    }
+  }
   const allow = ctx.config.allowlist;
   const firing = alerts.filter((a) => a.status === "firing");
   const resolved = alerts.filter((a) => a.status === "resolved");
 
-  const identityKeyOf = new Map(
-    firing.map((a) => [a, identityOf(a, familyOf(a.alertname, a.labels), { defaultCluster: ctx.config.clusterName, scrapers: ctx.config.scrapers }).key]),
-  );
   const identityKeys = [...identityKeyOf.values()];
   const snoozed = await findSnoozed({
     ctx: { db: ctx.db, now, cache: ctx.snoozeCache },
     input: { identityKeys, fingerprints: firing.map((a) => a.fingerprint) },
   }).catch((e: unknown) => {
-    throw new ServiceError("unavailable", `database unavailable: ${errorMessage(e)}`, { cause: e });
+    throw new ServiceError("unavailable", `database unavailable: ${describeDbError(e)}`, { cause: e });
   });
 
   const rows = alerts.map((alert) => {
@@ -98,12 +109,12 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
   try {
     await ledger.record(rows, now);
   } catch (e) {
-    throw new ServiceError("unavailable", `could not record alerts: ${errorMessage(e)}`, { cause: e });
+    throw new ServiceError("unavailable", `could not record alerts: ${describeDbError(e)}`, { cause: e });
   }
 
   if (resolved.length > 0) {
     await closeResolvedCases({ ctx, input: { fingerprints: resolved.map((a) => a.fingerprint) } }).catch((e: unknown) =>
-      ctx.log.warn({ err: errorMessage(e) }, "could not close cases of resolved alerts"),
+      ctx.log.warn({ err: describeDbError(e) }, "could not close cases of resolved alerts"),
     );
   }
 
@@ -145,7 +156,7 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: { payload: Al
   await ledger
     .mark(duplicates.map((id) => ({ id, disposition: "skipped_duplicate", reason: "same notification already queued" })))
     .catch((e: unknown) => {
-      throw new ServiceError("unavailable", `could not record duplicate alerts: ${errorMessage(e)}`, { cause: e });
+      throw new ServiceError("unavailable", `could not record duplicate alerts: ${describeDbError(e)}`, { cause: e });
     });
   if (failed.length > 0) {
     const reason = errorMessage(firstError);

@@ -8,6 +8,7 @@ import { ensureInitialAdmin } from "./ensure-initial-admin";
 import { checkAllowedDomain, findUserId, upsertOidcUser, type OidcProfile } from "./oidc-user";
 import { createSession, revokeSession, SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { verifyCredentials } from "./verify-credentials";
+import { sameOriginPath } from "./same-origin-path";
 
 const ADMIN_KEY = Symbol.for("tarka.initial-admin");
 type Holder = { [ADMIN_KEY]?: Promise<unknown> };
@@ -82,6 +83,11 @@ export async function getAuthOptions(rt: Runtime): Promise<NextAuthOptions> {
     pages: { signIn: "/login", error: "/login" },
     providers,
     callbacks: {
+      // next-auth's default keeps any URL that starts with "/", "//evil.example" included.
+      redirect({ url, baseUrl }) {
+        const path = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+        return `${baseUrl}${sameOriginPath(path)}`;
+      },
       async signIn({ account, profile }) {
         if (account?.provider !== "google") return true;
         const verdict = checkAllowedDomain((profile ?? {}) as OidcProfile, env.AUTH_ALLOWED_DOMAINS);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -115,6 +115,12 @@ describe("listCases", () => {
     const e = await errorOf(listCases({ ctx: { db: t.db, actor: viewer, now: new Date() }, input: q({ cursor: "garbage" }) }));
     expect(e.code).toBe("invalid_input");
     expect(e.message).toMatch(/cursor/);
+    // Crafted: JavaScript parses these dates, PostgreSQL does not (or not as a timestamptz).
+    for (const at of ["275760-09-13", "March 7", "2026-02-30 10:00:00+00", "2026-12-04T10:00:00Z'; select 1 --", "1e999"]) {
+      const cursor = Buffer.from(`${at}|${randomUUID()}`, "utf8").toString("base64url");
+      const crafted = await errorOf(listCases({ ctx: { db: t.db, actor: viewer, now: new Date() }, input: q({ cursor }) }));
+      expect(crafted.code, at).toBe("invalid_input");
+    }
   });
 });
 

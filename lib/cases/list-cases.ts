@@ -143,9 +143,17 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(`${c.at}|${c.id}`, "utf8").toString("base64url");
 }
 
+/** PostgreSQL's own text for a timestamptz, as encodeCursor stores it; anything else never reaches SQL. */
+function isPgTimestamp(at: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.exec(at);
+  if (!m) return false;
+  const day = new Date(`${m[1]}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === m[1];
+}
+
 function decodeCursor(raw: string): Cursor {
   const [at, id] = Buffer.from(raw, "base64url").toString("utf8").split("|");
-  if (!at || !id || !z.uuid().safeParse(id).success || Number.isNaN(Date.parse(at))) {
+  if (!at || !id || !z.uuid().safeParse(id).success || !isPgTimestamp(at)) {
     throw new ServiceError("invalid_input", "cursor: not a cursor from a previous page");
   }
   return { at, id };

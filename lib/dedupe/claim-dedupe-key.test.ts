@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { dedupeClaims } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { claimDedupeKey } from "./claim-dedupe-key";
@@ -29,6 +29,16 @@ function input(key: string, overrides: Partial<Parameters<typeof claimDedupeKey>
 }
 
 describe("claimDedupeKey (real PostgreSQL)", () => {
+  it("claims an identity longer than a btree entry holds (the identity index is a hash index)", async () => {
+    // Random, so PostgreSQL cannot compress the entry below the btree limit.
+    const long = Array.from({ length: 3 }, () => randomBytes(800).toString("base64")).join("|");
+    expect(long.length).toBeGreaterThan(2_704);
+    const key = randomUUID();
+    expect(await claimDedupeKey({ ctx: { db: tdb.db }, input: input(key, { identityKey: `pod|${long}` }) })).toEqual({ outcome: "won" });
+    const rows = await tdb.db.select({ identityKey: dedupeClaims.identityKey }).from(dedupeClaims).where(eq(dedupeClaims.identityKey, `pod|${long}`));
+    expect(rows).toHaveLength(1);
+  });
+
   it("lets exactly one of 50 concurrent claimers win", async () => {
     const key = randomUUID();
     const outcomes = await Promise.all(

@@ -16,8 +16,9 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   const text = await readCapped(req, maxBytes);
   try {
     return JSON.parse(text);
-  } catch (e) {
-    throw new ServiceError("invalid_input", `body is not valid JSON: ${(e as Error).message}`);
+  } catch {
+    // V8's message quotes the body around the error: an error answer must not echo the payload.
+    throw new ServiceError("invalid_input", "body is not valid JSON");
   }
 }
 

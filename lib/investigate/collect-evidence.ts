@@ -1,6 +1,7 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
+import { redactText } from "@/lib/redact";
 import { SpanKind, failSpan, withSpan } from "@/lib/tracing/spans";
 import type { K8sObjectKind, MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
@@ -70,7 +71,8 @@ function recorder(ctx: CollectContext) {
       });
       try {
         const value = await Promise.race([run(), timeout]);
-        const failure = failureOf(value);
+        const raw = failureOf(value);
+        const failure = raw === null ? null : redactText(raw);
         record.outcome = failure ? "error" : isEmpty(value) ? "empty" : "ok";
         if (failure) {
           record.error = failure;
@@ -80,7 +82,7 @@ function recorder(ctx: CollectContext) {
       } catch (e) {
         const outcome = e instanceof ProviderTimeout ? "timeout" : "error";
         record.outcome = outcome;
-        record.error = errorMessage(e);
+        record.error = redactText(errorMessage(e));
         failSpan(span, record.error);
         ctx.log.warn({ provider, query, outcome, err: record.error }, "provider call failed");
         return { ok: false, outcome, error: record.error };
@@ -288,7 +290,7 @@ export async function collectEvidence({
     );
     if (!res.ok) return { status: "unavailable", backend: null, query: null, reason: `logs query ${res.outcome}: ${res.error}`, entries: [], matches: [] };
     const r = res.value;
-    if (r.status === "unavailable") return { status: "unavailable", backend: r.backend, query: r.query, reason: r.reason, entries: [], matches: [] };
+    if (r.status === "unavailable") return { status: "unavailable", backend: r.backend, query: r.query, reason: redactText(r.reason), entries: [], matches: [] };
     return { status: r.status, backend: r.backend, query: r.query, reason: null, entries: r.entries, matches: [] };
   })();
 

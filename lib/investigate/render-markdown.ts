@@ -162,6 +162,13 @@ export function renderMarkdown(report: Report): string {
     lines.push("**Blocked by**", "", ...a.blockers.map((b) => `- ${b}: ${blockerMeanings[b]}`), "");
   }
   lines.push(...renderFinding("Enrichment", a.enrichment));
+  if (a.llm?.status === "ok") {
+    lines.push(`## Model's reading (${a.llm.model}, from the evidence below)`, "", inline(a.llm.narrative), "");
+    a.llm.nextSteps.forEach((s, i) => lines.push(`${i + 1}. ${inline(s.step)}${s.why ? ` — ${inline(s.why)}` : ""}`));
+    lines.push("");
+  } else if (a.llm?.status === "failed") {
+    lines.push(`_No model narrative: ${inline(a.llm.reason)}_`, "");
+  }
   lines.push("## Likely causes", "");
   a.hypotheses.forEach((h, i) => {
     lines.push(`${i + 1}. **${inline(h.title)}** — \`${h.category}\`, ${h.confidence}%`);

@@ -297,6 +297,24 @@ export const memorySchema = z.object({
   similar: z.array(seenBeforeSchema),
   adjustments: z.array(memoryAdjustmentSchema),
 });
+/**
+ * The model's reading of the evidence (LLM_ENABLED only): a narrative and ranked next steps, written
+ * from the report alone; the deterministic analysis stays the source of family, labels and verdict.
+ * `failed` / `skipped` say why the section has no text; the report is never held back for it.
+ */
+export const llmEnrichmentSchema = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("ok"),
+    model: z.string(),
+    narrative: z.string(),
+    nextSteps: z.array(z.object({ step: z.string(), why: z.string() })),
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+    durationMs: z.number().nonnegative(),
+  }),
+  z.object({ status: z.literal("failed"), model: z.string(), reason: z.string(), durationMs: z.number().nonnegative() }),
+]);
 
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -334,6 +352,7 @@ export const reportSchema = z.object({
     noise: noiseSchema,
     /** Added by the worker from past cases; absent when no lookup was made (CLI, replays). */
     memory: memorySchema.optional(),
+    llm: llmEnrichmentSchema.optional(),
   }),
   queries: z.array(
     z.object({
@@ -365,6 +384,7 @@ export type AlertmanagerEvidence = z.infer<typeof alertmanagerEvidenceSchema>;
 export type ReasonCodeEntry = z.infer<typeof reasonCodeEntrySchema>;
 export type Changes = z.infer<typeof changesSchema>;
 export type Noise = z.infer<typeof noiseSchema>;
+export type LlmEnrichment = z.infer<typeof llmEnrichmentSchema>;
 export type Finding = z.infer<typeof findingSchema>;
 export type SeenBefore = z.infer<typeof seenBeforeSchema>;
 export type MemoryAdjustment = z.infer<typeof memoryAdjustmentSchema>;

@@ -20,6 +20,8 @@ import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
 import { investigateAlert } from "@/lib/investigate/investigate-alert";
 import { renderMarkdown } from "@/lib/investigate/render-markdown";
 import type { Providers } from "@/lib/investigate/providers/types";
+import { enrichReport } from "@/lib/llm/enrich-report";
+import type { ChatModel } from "@/lib/llm/model";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
@@ -39,6 +41,8 @@ export type ProcessContext = {
   metrics?: Metrics;
   now?: () => Date;
   config: { s3Prefix: string; clusterName?: string; claimLeaseMs: number; workerName?: string; scrapers?: string[] };
+  /** With a model, each report gets `analysis.llm` within `timeoutMs` (LLM_ENRICHMENT_TIMEOUT_MS). */
+  llm?: { chatModel: ChatModel; timeoutMs: number } | null;
 };
 
 export type ProcessOutcome =
@@ -150,6 +154,9 @@ async function processJob({
       input: { alert, family, identity, timeWindow: job.timeWindow, clusterName: ctx.config.clusterName },
     });
     const report = await withCaseMemory(ctx.db, investigated, identity, log);
+    if (ctx.llm) {
+      report.analysis.llm = await enrichReport({ ctx: { chatModel: ctx.llm.chatModel, metrics: ctx.metrics, log }, input: { report, timeoutMs: ctx.llm.timeoutMs } });
+    }
     const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket, dedupeKey: key });
     await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
     await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");

@@ -20,6 +20,7 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
       claimLeaseMs: env.CLAIM_LEASE_SECONDS * 1000,
       scrapers: env.SCRAPER_JOBS,
     },
+    llm: runtime.chatModel ? { chatModel: runtime.chatModel, timeoutMs: env.LLM_ENRICHMENT_TIMEOUT_MS } : null,
   };
   const consumer = await runtime.queue.consume({
     concurrency: env.WORKER_CONCURRENCY,

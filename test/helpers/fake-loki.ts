@@ -1,4 +1,5 @@
 import http from "node:http";
+import { checkBasicAuth, type BasicAuth } from "./basic-auth";
 import { listenOnLoopback } from "./listen";
 
 /**
@@ -127,7 +128,7 @@ function parseTime(value: string | null, fallback: bigint): bigint {
   return BigInt(ms) * 1_000_000n;
 }
 
-export async function startFakeLoki(options: { streams?: LokiStream[] } = {}): Promise<FakeLoki> {
+export async function startFakeLoki(options: { streams?: LokiStream[]; basicAuth?: BasicAuth } = {}): Promise<FakeLoki> {
   const streams: LokiStream[] = [...(options.streams ?? [])];
   const queries: FakeLoki["queries"] = [];
   let down = false;
@@ -191,6 +192,7 @@ export async function startFakeLoki(options: { streams?: LokiStream[] } = {}): P
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
     req.resume();
+    if (!checkBasicAuth(req, res, options.basicAuth)) return;
     if (down) {
       res.writeHead(500, { "content-type": "text/plain" }).end("rpc error: code = Unavailable desc = all ingesters are down");
       return;

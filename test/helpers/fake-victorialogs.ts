@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
+import { checkBasicAuth, type BasicAuth } from "./basic-auth";
 import { listenOnLoopback } from "./listen";
 
 /**
@@ -162,7 +163,7 @@ function parseTimeArg(value: string | null): number | null {
   return ms;
 }
 
-export async function startFakeVictoriaLogs(options: { entries?: VictoriaLogsEntry[] } = {}): Promise<FakeVictoriaLogs> {
+export async function startFakeVictoriaLogs(options: { entries?: VictoriaLogsEntry[]; basicAuth?: BasicAuth } = {}): Promise<FakeVictoriaLogs> {
   const rows: Array<{ row: Row; t: number }> = [];
   const queries: FakeVictoriaLogs["queries"] = [];
   let down = false;
@@ -207,6 +208,7 @@ export async function startFakeVictoriaLogs(options: { entries?: VictoriaLogsEnt
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
+      if (!checkBasicAuth(req, res, options.basicAuth)) return;
       if (down) {
         res.writeHead(500, { "content-type": "text/plain" }).end("cannot execute query: storage is unavailable");
         return;

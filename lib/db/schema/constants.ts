@@ -34,3 +34,14 @@ export type ActionRisk = (typeof actionRisks)[number];
 
 export const actionSources = ["derived", "console", "chat"] as const;
 export type ActionSource = (typeof actionSources)[number];
+
+export const chatRoles = ["user", "assistant"] as const;
+export type ChatRole = (typeof chatRoles)[number];
+
+/** How an assistant message was produced: by the configured model, or by the deterministic intent layer. */
+export const chatModes = ["model", "deterministic"] as const;
+export type ChatMode = (typeof chatModes)[number];
+
+/** ok and empty reached the data; refused = outside the case's scope or over a cap, never sent. */
+export const toolOutcomes = ["ok", "empty", "refused", "error", "timeout"] as const;
+export type ToolOutcome = (typeof toolOutcomes)[number];

@@ -23,5 +23,7 @@ export const dedupeClaims = pgTable(
     claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
   },
-  (t) => [index("dedupe_claims_identity_idx").on(t.identityKey)],
+  // A hash index stores 4-byte hash codes: a btree entry of the identity text itself fails above
+  // 2 704 bytes, and label values make identities that long.
+  (t) => [index("dedupe_claims_identity_hash_idx").using("hash", t.identityKey)],
 );

@@ -7,3 +7,4 @@ export * from "./auth";
 export * from "./audit";
 export * from "./api-tokens";
 export * from "./actions";
+export * from "./chat";

@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, text } from "../commands";
+import { kubectl, nsFlag, placeholder, promql, sh, text, workloadRef } from "../commands";
 import { type Features, formatBytes, stat } from "../features";
 import { selector } from "../promql";
 import type { Step, Target } from "../report";
@@ -45,12 +45,12 @@ function memoryRatio(f: Features): { ratio: number | null; line: string } {
 }
 
 function redisSteps(t: Target): Step[] {
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
-  const target = t.pod ?? (t.workload ? `${t.workload.kind.toLowerCase()}/${t.workload.name}` : t.service ? `svc/${t.service}` : "<redis-pod>");
+  const ns = nsFlag(t.namespace);
+  const target = t.pod ?? (t.workload ? workloadRef(t.workload) : t.service ? sh`svc/${t.service}` : placeholder("redis-pod"));
   return [
-    kubectl(`${ns}exec ${target} -- redis-cli INFO memory`),
-    kubectl(`${ns}exec ${target} -- redis-cli CONFIG GET maxmemory-policy`),
-    kubectl(`${ns}exec ${target} -- redis-cli INFO stats`),
+    kubectl`${ns}exec ${target} -- redis-cli INFO memory`,
+    kubectl`${ns}exec ${target} -- redis-cli CONFIG GET maxmemory-policy`,
+    kubectl`${ns}exec ${target} -- redis-cli INFO stats`,
   ];
 }
 
@@ -88,7 +88,7 @@ function findings(f: Features): Finding[] {
         `${round(expirations.avg)} keys/s expire on average, against ${round(evictions?.avg ?? 0)} keys/s evicted`,
         `${memory.line}: memory is not the constraint`,
       ],
-      steps: [promql(queryOf("expirations")), promql(queryOf("hit_ratio")), kubectl(`${t.namespace ? `-n ${t.namespace} ` : ""}exec ${t.pod ?? (t.service ? `svc/${t.service}` : "<redis-pod>")} -- redis-cli --scan --count 100 | head -20`), text("Sample TTLs of hot keys (redis-cli TTL <key>) and compare with how often they are read; lengthen the TTL in the application's cache settings.")],
+      steps: [promql(queryOf("expirations")), promql(queryOf("hit_ratio")), kubectl`${nsFlag(t.namespace)}exec ${t.pod ?? (t.service ? sh`svc/${t.service}` : placeholder("redis-pod"))} -- redis-cli --scan --count 100 | head -20`, text("Sample TTLs of hot keys (redis-cli TTL <key>) and compare with how often they are read; lengthen the TTL in the application's cache settings.")],
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, sh, text } from "../commands";
+import { kubectl, nsFlag, promql, sh, text, workloadRef } from "../commands";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
@@ -61,8 +61,8 @@ function hpaFindings(f: Features): Finding[] {
   const max = h?.maxReplicas ?? stat(f, "hpa_max")?.last;
   const desired = h?.desiredReplicas ?? stat(f, "hpa_desired")?.last;
   if (current === undefined || max === undefined) return [];
-  const n = `-n ${sh(namespace)} `;
-  const scaleTarget = h ? `${h.scaleTarget.kind.toLowerCase()}/${sh(h.scaleTarget.name)}` : null;
+  const n = nsFlag(namespace);
+  const scaleTarget = h ? workloadRef(h.scaleTarget) : null;
   const metricLines = (h?.metrics ?? []).map((m) => `scales on ${m.name}: ${m.current ?? "no current value"} against a target of ${m.target ?? "?"}`);
   const above = (h?.metrics ?? []).filter((m) => {
     const c = parseQuantity(m.current?.replace(/%$/, ""));
@@ -72,8 +72,8 @@ function hpaFindings(f: Features): Finding[] {
   const conditionLines = (h?.conditions ?? []).filter((c) => (c.type === "ScalingLimited" ? c.status === "True" : c.status === "False")).map((c) => `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ""}${c.message ? `: ${c.message}` : ""}`);
   const quotaRefusals = f.events.filter((e) => /exceeded quota/i.test(e.message));
   const steps = [
-    kubectl(`${n}describe hpa ${sh(name)}`),
-    ...(scaleTarget ? [kubectl(`${n}get ${scaleTarget} -o jsonpath='{.spec.template.spec.containers[*].resources}'`), kubectl(`${n}top pods`)] : []),
+    kubectl`${n}describe hpa ${name}`,
+    ...(scaleTarget ? [kubectl`${n}get ${scaleTarget} -o jsonpath='{.spec.template.spec.containers[*].resources}'`, kubectl`${n}top pods`] : []),
     promql(`kube_horizontalpodautoscaler_status_target_metric${selector({ namespace, horizontalpodautoscaler: name })}`),
   ];
   const out: Finding[] = [];
@@ -90,7 +90,7 @@ function hpaFindings(f: Features): Finding[] {
         ...quotaRefusals.slice(0, 2).map((e) => `event ${e.reason} on ${e.involvedObject.kind} ${e.involvedObject.name} ×${e.count}: ${e.message}`),
       ],
       counter: current >= max ? ["the HPA is already at maxReplicas: more replicas are refused by its own ceiling too"] : [],
-      steps: [...steps, kubectl(`${n}get events --field-selector reason=FailedCreate --sort-by=.lastTimestamp`), kubectl(`${n}get pods --field-selector status.phase=Pending`)],
+      steps: [...steps, kubectl`${n}get events --field-selector reason=FailedCreate --sort-by=.lastTimestamp`, kubectl`${n}get pods --field-selector status.phase=Pending`],
     });
   }
   if (current >= max) {
@@ -126,7 +126,7 @@ function quotaFindings(f: Features): Finding[] {
   if (!lines.length && ratio && ratio.last >= 0.9) lines.push(`quota ${f.alert.labels.resourcequota ?? ""} ${wanted ?? ""} at ${formatPercent(ratio.last)} of its hard limit (peak ${formatPercent(ratio.max)})`.replace(/\s+/g, " "));
   const refused = f.events.filter((e) => /exceeded quota/i.test(e.message) && !f.alert.labels.horizontalpodautoscaler);
   if (!lines.length && !refused.length) return [];
-  const n = `-n ${sh(namespace)} `;
+  const n = nsFlag(namespace);
   return [
     {
       label: "suspected_quota_exhausted",
@@ -136,8 +136,8 @@ function quotaFindings(f: Features): Finding[] {
       why: [...lines, ...refused.slice(0, 3).map((e) => `event ${e.reason} on ${e.involvedObject.kind} ${e.involvedObject.name} ×${e.count}: ${e.message}`)],
       counter: refused.length ? [] : ["no \"exceeded quota\" event was found: nothing has been refused yet"],
       steps: [
-        kubectl(`${n}describe resourcequota${f.alert.labels.resourcequota ? ` ${sh(f.alert.labels.resourcequota)}` : ""}`),
-        kubectl(`${n}get events --field-selector reason=FailedCreate --sort-by=.lastTimestamp`),
+        kubectl`${n}describe resourcequota${f.alert.labels.resourcequota ? sh` ${f.alert.labels.resourcequota}` : null}`,
+        kubectl`${n}get events --field-selector reason=FailedCreate --sort-by=.lastTimestamp`,
         promql(`sum by (pod) (kube_pod_container_resource_requests${selector({ namespace })})`),
         text("Raise the quota, or lower the requests of what runs in the namespace (and remove finished pods that still count)."),
       ],
@@ -165,7 +165,7 @@ function overcommitFindings(f: Features): Finding[] {
       ],
       steps: [
         promql(`sum by (namespace) (kube_pod_container_resource_requests{resource="${resource}"})`),
-        kubectl("describe nodes | grep -A8 'Allocated resources'"),
+        kubectl`describe nodes | grep -A8 'Allocated resources'`,
         text("Add a node (or let the cluster autoscaler), or lower requests of the largest namespaces."),
       ],
     },

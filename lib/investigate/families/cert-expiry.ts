@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, text } from "../commands";
+import { kubectl, nsFlag, promql, sh, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
@@ -75,17 +75,17 @@ function soonest(f: Features, s: Sources): Expiry | null {
       seconds: probe.last,
       what: hp ? `the certificate served by ${hp}` : "the earliest-expiring probed certificate",
       steps: hp
-        ? [text(`Read the served certificate: openssl s_client -connect ${hp} -servername ${hp.replace(/:\d+$/, "")} </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -enddate`)]
+        ? [text(`Read the served certificate: ${sh`openssl s_client -connect ${hp} -servername ${hp.replace(/:\d+$/, "")} </dev/null 2>/dev/null | openssl x509 -noout -subject -issuer -enddate`}`)]
         : [promql("sort((probe_ssl_earliest_cert_expiry - time()) / 86400)")],
     });
   }
   const x509 = stat(f, "x509_expiry");
   if (x509 && s.secret) {
-    const ns = s.secret.namespace ? `-n ${s.secret.namespace} ` : "";
+    const ns = nsFlag(s.secret.namespace);
     found.push({
       seconds: x509.last,
       what: s.secret.name ? `Secret ${s.secret.namespace ? `${s.secret.namespace}/` : ""}${s.secret.name}` : `file ${s.secret.filepath}`,
-      steps: s.secret.name ? [kubectl(`${ns}get secret ${s.secret.name} -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -subject -issuer -enddate`)] : [],
+      steps: s.secret.name ? [kubectl`${ns}get secret ${s.secret.name} -o jsonpath='{.data.tls\\.crt}' | base64 -d | openssl x509 -noout -subject -issuer -enddate`] : [],
     });
   }
   const cm = stat(f, "cm_expiry");
@@ -93,7 +93,7 @@ function soonest(f: Features, s: Sources): Expiry | null {
     found.push({
       seconds: cm.last,
       what: s.certificate ? `cert-manager Certificate ${s.certificate.namespace}/${s.certificate.name}` : "the earliest-expiring cert-manager Certificate",
-      steps: s.certificate ? [kubectl(`-n ${s.certificate.namespace} describe certificate ${s.certificate.name}`)] : [kubectl("get certificates -A")],
+      steps: s.certificate ? [kubectl`-n ${s.certificate.namespace} describe certificate ${s.certificate.name}`] : [kubectl`get certificates -A`],
     });
   }
   return found.sort((a, b) => a.seconds - b.seconds)[0] ?? null;
@@ -125,12 +125,12 @@ function rotationFinding(f: Features, s: Sources, expiry: Expiry | null): Findin
     why,
     steps: c
       ? [
-          kubectl(`-n ${c.namespace} describe certificate ${c.name}`),
-          kubectl(`-n ${c.namespace} get certificaterequests,orders.acme.cert-manager.io,challenges.acme.cert-manager.io`),
-          kubectl("-n cert-manager logs deploy/cert-manager --tail=200"),
-          text(`Once the issuer problem is fixed, force a renewal: cmctl renew -n ${c.namespace} ${c.name}`),
+          kubectl`-n ${c.namespace} describe certificate ${c.name}`,
+          kubectl`-n ${c.namespace} get certificaterequests,orders.acme.cert-manager.io,challenges.acme.cert-manager.io`,
+          kubectl`-n cert-manager logs deploy/cert-manager --tail=200`,
+          text(`Once the issuer problem is fixed, force a renewal: ${sh`cmctl renew -n ${c.namespace} ${c.name}`}`),
         ]
-      : [kubectl("get certificates -A"), kubectl("-n cert-manager logs deploy/cert-manager --tail=200")],
+      : [kubectl`get certificates -A`, kubectl`-n cert-manager logs deploy/cert-manager --tail=200`],
   };
 }
 
@@ -145,7 +145,7 @@ function expiringFinding(expiry: Expiry | null): Finding | null {
       `${expiry.what} ${leftText(expiry.seconds)}`,
       expiry.seconds <= 0 ? "clients that verify it fail now: replace it first, then find why it was not renewed" : "renew it (or find who owns it) before then, and reload or restart what serves it",
     ],
-    steps: [...expiry.steps, kubectl("get certificates -A")],
+    steps: [...expiry.steps, kubectl`get certificates -A`],
   };
 }
 

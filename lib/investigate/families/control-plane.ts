@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, sh, text } from "../commands";
+import { kubectl, placeholder, promql, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Step, Target } from "../report";
@@ -99,13 +99,13 @@ function componentSteps(c: Component, f: Features): Step[] {
     case "aggregated-api":
     case "client":
     case "versions":
-      return [kubectl("get --raw '/readyz?verbose'"), kubectl("-n kube-system get pods -l component=kube-apiserver -o wide"), ...(c === "aggregated-api" ? [kubectl("get apiservices | grep -v True")] : [])];
+      return [kubectl`get --raw '/readyz?verbose'`, kubectl`-n kube-system get pods -l component=kube-apiserver -o wide`, ...(c === "aggregated-api" ? [kubectl`get apiservices | grep -v True`] : [])];
     case "etcd":
-      return [kubectl("-n kube-system get pods -l component=etcd -o wide"), text("On a control-plane node: etcdctl endpoint status --cluster -w table && etcdctl endpoint health --cluster")];
+      return [kubectl`-n kube-system get pods -l component=etcd -o wide`, text("On a control-plane node: etcdctl endpoint status --cluster -w table && etcdctl endpoint health --cluster")];
     case "kubelet":
-      return f.target.node ? [kubectl(`describe node ${sh(f.target.node)}`), kubectl(`get pods -A --field-selector spec.nodeName=${sh(f.target.node)} -o wide`), text(`On the node: journalctl -u kubelet --since "-1h" | tail -200`)] : [kubectl("get nodes -o wide")];
+      return f.target.node ? [kubectl`describe node ${f.target.node}`, kubectl`get pods -A --field-selector spec.nodeName=${f.target.node} -o wide`, text(`On the node: journalctl -u kubelet --since "-1h" | tail -200`)] : [kubectl`get nodes -o wide`];
     default:
-      return [kubectl(`-n kube-system get pods -l component=${c} -o wide`), kubectl(`-n kube-system logs -l component=${c} --tail=200`)];
+      return [kubectl`-n kube-system get pods -l component=${c} -o wide`, kubectl`-n kube-system logs -l component=${c} --tail=200`];
   }
 }
 
@@ -125,7 +125,7 @@ function findings(f: Features): Finding[] {
         confidence: 60,
         why: [`count(up{job="${job}"}) returned no series: the component is gone, or its ServiceMonitor/discovery no longer finds it`],
         counter: ["on managed clusters (EKS, GKE, AKS) the scheduler, controller-manager and etcd are often not scrapable at all: then the rule, not the component, is wrong"],
-        steps: [...steps, kubectl(`-n kube-system get servicemonitors,endpoints | grep -i ${job.replace(/^kube-/, "")}`)],
+        steps: [...steps, kubectl`-n kube-system get servicemonitors,endpoints | grep -i ${job.replace(/^kube-/, "")}`],
       });
     } else if (up && up.min < targets.last) {
       out.push({
@@ -169,7 +169,7 @@ function findings(f: Features): Finding[] {
       title: `APIService ${f.alert.labels.name ?? ""} is unavailable: its backing Service does not answer`.replace("  ", " "),
       confidence: 80,
       why: [`aggregator_unavailable_apiservice was 1 inside the window${unavailable.last > 0 ? " and still is" : ""}`],
-      steps: [kubectl(`get apiservice ${sh(f.alert.labels.name ?? "<name>")} -o yaml`), ...steps],
+      steps: [kubectl`get apiservice ${f.alert.labels.name ?? placeholder("name")} -o yaml`, ...steps],
     });
   }
   const leader = stat(f, "etcd_has_leader");
@@ -223,7 +223,7 @@ function findings(f: Features): Finding[] {
       confidence: 85,
       why: [`${Math.round(versions.last)} distinct minor versions in kubernetes_build_info: an upgrade is unfinished`],
       counter: ["skew inside the supported window (kubelet up to three minors behind the API server) is expected during an upgrade"],
-      steps: [promql(`count by (git_version, job) (kubernetes_build_info)`), kubectl("get nodes -o custom-columns=NAME:.metadata.name,VERSION:.status.nodeInfo.kubeletVersion")],
+      steps: [promql(`count by (git_version, job) (kubernetes_build_info)`), kubectl`get nodes -o custom-columns=NAME:.metadata.name,VERSION:.status.nodeInfo.kubeletVersion`],
     });
   }
   return out;

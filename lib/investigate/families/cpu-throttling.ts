@@ -1,4 +1,4 @@
-import { kubectl, promql } from "../commands";
+import { kubectl, nsFlag, placeholder, promql } from "../commands";
 import { type Features, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Target } from "../report";
@@ -23,16 +23,16 @@ function queries(t: Target): MetricQuery[] {
 
 function diagnose(f: Features): EnrichmentDraft | null {
   const t = f.target;
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
+  const ns = nsFlag(t.namespace);
   const throttle = stat(f, "throttle_ratio");
   const usage = stat(f, "cpu_usage");
   const limit = f.cpuLimitCores ?? stat(f, "cpu_limit")?.last ?? null;
-  const resources = kubectl(`${ns}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].resources}'`);
+  const resources = kubectl`${ns}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].resources}'`;
   if (f.container && !f.container.limits.cpu && !stat(f, "cpu_limit")) {
     return {
       label: "suspected_missing_cpu_limit",
       why: [`container ${f.container.name} declares no CPU limit in its spec; throttling comes from a LimitRange default or another container`],
-      steps: [kubectl(`${ns}get limitrange -o yaml`), resources],
+      steps: [kubectl`${ns}get limitrange -o yaml`, resources],
     };
   }
   if (!usage || !limit) return null;

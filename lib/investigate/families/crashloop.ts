@@ -1,4 +1,4 @@
-import { kubectl, promql, text } from "../commands";
+import { hostPort, kubectl, nsFlag, placeholder, promql, text, workloadRef } from "../commands";
 import { type Features, formatBytes, logMatch, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, Target } from "../report";
@@ -48,8 +48,8 @@ function memoryNote(f: Features): string[] {
 export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft | null {
   if (isStaleTermination(f)) return null;
   const c = f.container;
-  const ns = f.target.namespace ? `-n ${f.target.namespace} ` : "";
-  const workloadRef = f.evidence.k8s.workload ? `${f.evidence.k8s.workload.kind.toLowerCase()}/${f.evidence.k8s.workload.name}` : null;
+  const ns = nsFlag(f.target.namespace);
+  const ref = f.evidence.k8s.workload ? workloadRef(f.evidence.k8s.workload) : null;
   if (isOomTermination(f)) {
     return {
       label: "suspected_oom_crash",
@@ -57,7 +57,7 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
       steps: [
         promql(`max_over_time(container_memory_working_set_bytes${withMatcher(podSelector(f.target), 'container!=""')}[1h])`),
         ...previousLogsStep(f),
-        ...(workloadRef ? [text(`If usage is legitimately this high, raise the limit: kubectl ${ns}set resources ${workloadRef} -c ${c?.name ?? "<container>"} --limits=memory=<new>`)] : []),
+        ...(ref ? [text(`If usage is legitimately this high, raise the limit: ${kubectl`${ns}set resources ${ref} -c ${c?.name ?? placeholder("container")} --limits=memory=<new>`.text}`)] : []),
       ],
     };
   }
@@ -66,7 +66,7 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
       label: "suspected_liveness_probe_failure",
       why: [`event: ${f.probe.liveness}`, `last exit ${f.lastExitCode ?? "?"}: the kubelet kills the container when liveness fails`],
       steps: [
-        kubectl(`${ns}get pod ${f.target.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].livenessProbe}'`),
+        kubectl`${ns}get pod ${f.target.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].livenessProbe}'`,
         ...previousLogsStep(f),
         text("Check whether the probe's timeout/initialDelay fits the app's start-up and whether the endpoint depends on a slow dependency."),
       ],
@@ -81,7 +81,7 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
         "inferred from metrics only: the termination reason (OOMKilled, exit 137) was not seen because Kubernetes context is missing",
       ],
       steps: [
-        kubectl(`${ns}get pod ${f.target.pod ?? "<pod>"} -o jsonpath='{.status.containerStatuses[*].lastState.terminated.reason}'`),
+        kubectl`${ns}get pod ${f.target.pod ?? placeholder("pod")} -o jsonpath='{.status.containerStatuses[*].lastState.terminated.reason}'`,
         promql(`max_over_time(container_memory_working_set_bytes${withMatcher(podSelector(f.target), 'container!=""')}[1h])`),
         ...previousLogsStep(f),
       ],
@@ -94,8 +94,8 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
       label: "suspected_config_or_permission_error",
       why: [cfg ? `logs: ${cfg.title}${cfg.detail ? ` (${cfg.detail})` : ""}: "${cfg.sample.slice(0, 160)}"` : `container waiting: ${cfgEvent}`],
       steps: [
-        kubectl(`${ns}get pod ${f.target.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].env}'`),
-        kubectl(`${ns}get configmap,secret`),
+        kubectl`${ns}get pod ${f.target.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].env}'`,
+        kubectl`${ns}get configmap,secret`,
         ...previousLogsStep(f),
       ],
     };
@@ -106,8 +106,8 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
       label: "suspected_dependency_unavailable",
       why: [`logs: ${dep.title}${dep.detail ? ` to ${dep.detail}` : ""} ×${dep.count}: "${dep.sample.slice(0, 160)}"`],
       steps: [
-        ...(dep.detail ? [text(`Check ${dep.detail} is up: kubectl ${ns}run -it --rm nettest --image=busybox --restart=Never -- nc -zv -w 3 ${dep.detail.replace(/:(\d+)$/, " $1")}`)] : []),
-        kubectl(`${ns}get endpoints`),
+        ...(dep.detail ? [text(`Check ${dep.detail} is up: ${kubectl`${ns}run -it --rm nettest --image=busybox --restart=Never -- nc -zv -w 3 ${hostPort(dep.detail)}`.text}`)] : []),
+        kubectl`${ns}get endpoints`,
         ...previousLogsStep(f),
       ],
     };
@@ -154,7 +154,7 @@ export function crashHypotheses(f: Features): Hypothesis[] {
         confidence: 60,
         why: [`working set ${formatBytes(inferred.peak)} reached ${Math.round((inferred.peak / inferred.limit) * 100)}% of the ${formatBytes(inferred.limit)} limit while restarts rose`],
         counter: ["the termination reason was not seen (no Kubernetes context); exit 137 / OOMKilled would confirm it"],
-        nextTests: [`kubectl ${f.target.namespace ? `-n ${f.target.namespace} ` : ""}describe pod ${f.target.pod ?? "<pod>"}`],
+        nextTests: [kubectl`${nsFlag(f.target.namespace)}describe pod ${f.target.pod ?? placeholder("pod")}`.text],
       }),
     );
   }
@@ -179,7 +179,7 @@ export function crashHypotheses(f: Features): Hypothesis[] {
         title: "A recent rollout introduced the crash",
         confidence: 50,
         why: [f.changes.summary],
-        nextTests: [`kubectl ${f.target.namespace ? `-n ${f.target.namespace} ` : ""}rollout history ${f.evidence.k8s.workload ? `${f.evidence.k8s.workload.kind.toLowerCase()}/${f.evidence.k8s.workload.name}` : "<workload>"}`],
+        nextTests: [kubectl`${nsFlag(f.target.namespace)}rollout history ${workloadRef(f.evidence.k8s.workload)}`.text],
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { kubectl, promql } from "../commands";
+import { kubectl, nsFlag, placeholder, promql } from "../commands";
 import type { Features } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
@@ -20,10 +20,10 @@ function queries(t: Target): MetricQuery[] {
 
 function diagnose(f: Features): EnrichmentDraft | null {
   const t = f.target;
-  const name = jobName(t) ?? "<job>";
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
+  const name = jobName(t) ?? placeholder("job");
+  const ns = nsFlag(t.namespace);
   const w = f.evidence.k8s.workload;
-  const steps = [kubectl(`${ns}describe job ${name}`), kubectl(`${ns}logs job/${name} --tail=200`), ...previousLogsStep(f)];
+  const steps = [kubectl`${ns}describe job ${name}`, kubectl`${ns}logs job/${name} --tail=200`, ...previousLogsStep(f)];
   const failedCond = w?.conditions.find((c) => c.type === "Failed" && c.status === "True");
   if (failedCond?.reason === "DeadlineExceeded") {
     return { label: "job_deadline_exceeded", why: [`Job condition Failed: DeadlineExceeded — ${failedCond.message ?? "activeDeadlineSeconds reached"}`], steps };

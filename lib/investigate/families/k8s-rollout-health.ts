@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, sh } from "../commands";
+import { kubectl, nsFlag, promql, workloadRef } from "../commands";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
@@ -35,12 +35,12 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
 function workloadFindings(f: Features): Finding[] {
   const w = f.evidence.k8s.workload;
   if (!w) return [];
-  const ns = `-n ${sh(w.namespace)} `;
-  const ref = `${w.kind.toLowerCase()}/${sh(w.name)}`;
+  const ns = nsFlag(w.namespace);
+  const ref = workloadRef(w);
   const state = `${w.kind} ${w.name}: ${w.ready}/${w.desired} ready, ${w.updated} updated, ${w.available} available`;
-  const steps = [kubectl(`${ns}rollout status ${ref} --timeout=10s`), kubectl(`${ns}describe ${ref}`), kubectl(`${ns}get pods -o wide`)];
+  const steps = [kubectl`${ns}rollout status ${ref} --timeout=10s`, kubectl`${ns}describe ${ref}`, kubectl`${ns}get pods -o wide`];
   if (w.desired > 0 && w.ready === w.desired && w.updated === w.desired && w.available === w.desired) {
-    return [{ label: "recovered", category: "noise", title: "Rollout already completed", confidence: 80, why: [state, "every replica is updated and available now"], steps: [kubectl(`${ns}rollout history ${ref}`)] }];
+    return [{ label: "recovered", category: "noise", title: "Rollout already completed", confidence: 80, why: [state, "every replica is updated and available now"], steps: [kubectl`${ns}rollout history ${ref}`] }];
   }
   const unscheduled = stat(f, "ds_unscheduled");
   const misscheduled = stat(f, "ds_misscheduled");
@@ -58,7 +58,7 @@ function workloadFindings(f: Features): Finding[] {
           ...((misscheduled?.last ?? 0) > 0 ? [`${Math.round(misscheduled?.last ?? 0)} node(s) run it and should not (taints, node selector or affinity changed)`] : []),
           ...failed.slice(0, 2).map((e) => `event ${e.reason} ×${e.count}: ${e.message}`),
         ],
-        steps: [...steps, kubectl(`${ns}get ${ref} -o jsonpath='{.spec.template.spec.tolerations} {.spec.template.spec.nodeSelector}'`), kubectl("get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints")],
+        steps: [...steps, kubectl`${ns}get ${ref} -o jsonpath='{.spec.template.spec.tolerations} {.spec.template.spec.nodeSelector}'`, kubectl`get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints`],
       },
     ];
   }
@@ -72,7 +72,7 @@ function workloadFindings(f: Features): Finding[] {
         title: "New revision does not become available",
         confidence: 70,
         why: [state, ...(deadline ? [`condition Progressing=${deadline.status}: ${deadline.reason ?? ""} ${deadline.message ?? ""}`.trim()] : []), ...(f.changes.rolloutInWindow ? [f.changes.summary] : [])],
-        steps: [...steps, kubectl(`${ns}rollout undo ${ref}   # only if the new revision is at fault`)],
+        steps: [...steps, kubectl`${ns}rollout undo ${ref}   # only if the new revision is at fault`],
       },
     ];
   }
@@ -92,7 +92,7 @@ function pdbFindings(f: Features): Finding[] {
       title: "Too few healthy pods for the PodDisruptionBudget: node drains and voluntary evictions are blocked",
       confidence: 80,
       why: [`PodDisruptionBudget ${pdb}: ${Math.round(current.last)} healthy of ${Math.round(desired.last)} required`],
-      steps: [kubectl(`-n ${sh(namespace)} describe pdb ${sh(pdb)}`), kubectl(`-n ${sh(namespace)} get pods -o wide`), promql(`kube_poddisruptionbudget_status_pod_disruptions_allowed${selector({ namespace, poddisruptionbudget: pdb })}`)],
+      steps: [kubectl`-n ${namespace} describe pdb ${pdb}`, kubectl`-n ${namespace} get pods -o wide`, promql(`kube_poddisruptionbudget_status_pod_disruptions_allowed${selector({ namespace, poddisruptionbudget: pdb })}`)],
     },
   ];
 }

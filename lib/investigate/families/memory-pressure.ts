@@ -1,4 +1,4 @@
-import { kubectl, promql } from "../commands";
+import { kubectl, nsFlag, placeholder, promql, sh } from "../commands";
 import { type Features, formatBytes, hasEvent, stat } from "../features";
 import { podSelector, selector, withMatcher } from "../promql";
 import type { Target } from "../report";
@@ -47,9 +47,9 @@ function nodeFinding(f: Features): Finding | null {
     confidence: why.length >= 2 ? 85 : 75,
     why,
     steps: [
-      kubectl(`describe node ${nodeName ?? "<node>"}`),
-      ...(t.namespace ? [kubectl(`-n ${t.namespace} get pods --field-selector=status.phase=Failed -o wide`)] : []),
-      kubectl(`top pods -A --sort-by=memory`),
+      kubectl`describe node ${nodeName ?? placeholder("node")}`,
+      ...(t.namespace ? [kubectl`-n ${t.namespace} get pods --field-selector=status.phase=Failed -o wide`] : []),
+      kubectl`top pods -A --sort-by=memory`,
       promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`),
     ],
   };
@@ -60,7 +60,7 @@ function usageFindings(f: Features): Finding[] {
   const ws = trendOf(f, "memory_working_set");
   if (!ws || ws.max <= 0) return [];
   const limit = limitOf(f);
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
+  const ns = nsFlag(t.namespace);
   const usage = `working set ${formatBytes(ws.first)} → ${formatBytes(ws.last)} (peak ${formatBytes(ws.max)})${limit ? ` against a ${formatBytes(limit)} limit` : ", no memory limit known"}`;
   const wsQuery = queries(t)[0]?.query ?? "";
   const out: Finding[] = [];
@@ -72,7 +72,7 @@ function usageFindings(f: Features): Finding[] {
       title: "Sudden memory jump (spike), not gradual growth",
       confidence: 75,
       why: [usage, `one step accounts for ${Math.round(ws.jumpShare * 100)}% of the window's range: a burst (large request, batch, cache load), not a slow leak`],
-      steps: [promql(wsQuery), ...previousLogsStep(f), kubectl(`${ns}get events --sort-by=.lastTimestamp`)],
+      steps: [promql(wsQuery), ...previousLogsStep(f), kubectl`${ns}get events --sort-by=.lastTimestamp`],
     });
   } else if (grew && ws.rising && ws.growth >= 1.2) {
     const eta = limit && ws.perHour > 0 && ws.last < limit ? (limit - ws.last) / ws.perHour : null;
@@ -86,7 +86,7 @@ function usageFindings(f: Features): Finding[] {
         `steady growth of ${formatBytes(ws.perHour)}/h across the window (${ws.growth.toFixed(1)}× from the first to the last third), no single jump`,
         ...(eta === null ? [] : [`at this rate the container reaches its limit in about ${formatSeconds(eta * 3600)}`]),
       ],
-      steps: [promql(`deriv(container_memory_working_set_bytes${podSelector(t)}[1h])`), promql(wsQuery), kubectl(`${ns}top pod ${t.pod ?? ""}`.trim())],
+      steps: [promql(`deriv(container_memory_working_set_bytes${podSelector(t)}[1h])`), promql(wsQuery), kubectl`${ns}top pod${t.pod ? sh` ${t.pod}` : null}`],
     });
   }
   if (limit && ws.last / limit >= 0.85) {
@@ -99,7 +99,7 @@ function usageFindings(f: Features): Finding[] {
       why: [usage, `${Math.round((ws.last / limit) * 100)}% of the limit now, ${Math.round((ws.avg / limit) * 100)}% on average over the window`],
       steps: [
         promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`),
-        kubectl(`${ns}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].resources}'`),
+        kubectl`${ns}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].resources}'`,
       ],
     });
   }

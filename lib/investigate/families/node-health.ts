@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, sh, text } from "../commands";
+import { kubectl, placeholder, promql, sh, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
@@ -69,7 +69,7 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
 
 function nodeSteps(f: Features): Step[] {
   const n = f.evidence.k8s.node?.name ?? f.target.node;
-  return n ? [kubectl(`describe node ${sh(n)}`), kubectl(`get pods -A --field-selector spec.nodeName=${sh(n)} -o wide`)] : [];
+  return n ? [kubectl`describe node ${n}`, kubectl`get pods -A --field-selector spec.nodeName=${n} -o wide`] : [];
 }
 
 function conditionFindings(f: Features): Finding[] {
@@ -115,13 +115,14 @@ function metricFindings(f: Features): Finding[] {
     flaps && flaps.max > 0 ? `link went up/down ${Math.round(flaps.max)} time(s) in 10 min` : null,
   ].filter((x): x is string => x !== null);
   if (net.length) {
+    const device = f.alert.labels.device ?? placeholder("device");
     out.push({
       label: "suspected_node_network_errors",
       category: "network",
       title: "The node's network interface drops or corrupts packets",
       confidence: 80,
       why: net,
-      steps: [text(`On the node: ip -s link show ${f.alert.labels.device ?? "<device>"}; ethtool -S ${f.alert.labels.device ?? "<device>"} | grep -i err; dmesg | grep -i -E 'link|eth|nic'`), ...steps],
+      steps: [text(`On the node: ${sh`ip -s link show ${device}; ethtool -S ${device} | grep -i err; dmesg | grep -i -E 'link|eth|nic'`}`), ...steps],
     });
   }
   const sat: Array<[string, (v: number) => string, number]> = [
@@ -169,6 +170,7 @@ function metricFindings(f: Features): Finding[] {
   const restarts = stat(f, "unit_restarts");
   if ((unit && unit.max > 0) || (restarts && restarts.max > 2)) {
     const name = f.alert.labels.name ?? "<unit>";
+    const unitArg = f.alert.labels.name ?? placeholder("unit");
     out.push({
       label: "suspected_node_service_failed",
       category: "app_crash",
@@ -178,7 +180,7 @@ function metricFindings(f: Features): Finding[] {
         ...(unit && unit.max > 0 ? [`unit ${name} was in state failed inside the window${unit.last > 0 ? " and still is" : ""}`] : []),
         ...(restarts && restarts.max > 2 ? [`${Math.round(restarts.max)} restarts in 5 min at peak`] : []),
       ],
-      steps: [text(`On the node: systemctl status ${name}; journalctl -u ${name} --since "-1h" | tail -100`), ...steps],
+      steps: [text(`On the node: ${sh`systemctl status ${unitArg}; journalctl -u ${unitArg} --since "-1h" | tail -100`}`), ...steps],
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, sh, text } from "../commands";
+import { kubectl, nsFlag, promql, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
@@ -107,7 +107,7 @@ function topicFindings(f: Features): Finding[] {
       counter: f.evidence.logs.status === "ok" && !lines.length ? ["the logs read show no notification error"] : [],
       steps: [
         promql(`sum by (integration) (rate(alertmanager_notifications_failed_total${selfSelector(f.alert)}[5m]))`),
-        ...(f.target.pod && f.target.namespace ? [kubectl(`-n ${sh(f.target.namespace)} logs ${sh(f.target.pod)} -c alertmanager --tail=200 | grep -i -E 'notify|error'`)] : []),
+        ...(f.target.pod && f.target.namespace ? [kubectl`-n ${f.target.namespace} logs ${f.target.pod} -c alertmanager --tail=200 | grep -i -E 'notify|error'`] : []),
         text("Check the receiver's endpoint, credentials and proxy from the Alertmanager pod (the failing integration is in the metric's `integration` label)."),
         ...steps,
       ],
@@ -126,7 +126,7 @@ function topicFindings(f: Features): Finding[] {
         ...(hashes && hashes.last > 1 ? [`${Math.round(hashes.last)} different configurations run across the replicas`] : []),
       ],
       steps: [
-        ...(f.target.pod && f.target.namespace ? [kubectl(`-n ${sh(f.target.namespace)} logs ${sh(f.target.pod)} --all-containers --tail=200 | grep -i -E 'reload|config'`)] : []),
+        ...(f.target.pod && f.target.namespace ? [kubectl`-n ${f.target.namespace} logs ${f.target.pod} --all-containers --tail=200 | grep -i -E 'reload|config'`] : []),
         text("Validate the configuration: amtool check-config alertmanager.yaml, or promtool check config prometheus.yml"),
         ...steps,
       ],
@@ -166,8 +166,8 @@ function topicFindings(f: Features): Finding[] {
       confidence: 80,
       why: discovery,
       steps: [
-        kubectl(`auth can-i list pods --as=system:serviceaccount:${f.target.namespace ?? "monitoring"}:${f.alert.labels.job ?? "prometheus-k8s"} -A`),
-        ...(f.target.pod && f.target.namespace ? [kubectl(`-n ${sh(f.target.namespace)} logs ${sh(f.target.pod)} --tail=200 | grep -i -E 'discovery|forbidden|list|watch'`)] : []),
+        kubectl`auth can-i list pods --as=system:serviceaccount:${f.target.namespace ?? "monitoring"}:${f.alert.labels.job ?? "prometheus-k8s"} -A`,
+        ...(f.target.pod && f.target.namespace ? [kubectl`-n ${f.target.namespace} logs ${f.target.pod} --tail=200 | grep -i -E 'discovery|forbidden|list|watch'`] : []),
         ...steps,
       ],
     });
@@ -177,10 +177,10 @@ function topicFindings(f: Features): Finding[] {
 
 function serverSteps(f: Features): Step[] {
   const t = f.target;
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
-  if (t.pod) return [kubectl(`${ns}logs ${t.pod} --tail=200`), kubectl(`${ns}describe pod ${t.pod}`)];
+  const ns = nsFlag(t.namespace);
+  if (t.pod) return [kubectl`${ns}logs ${t.pod} --tail=200`, kubectl`${ns}describe pod ${t.pod}`];
   const job = f.alert.labels.job;
-  return job && t.namespace ? [kubectl(`${ns}get pods -l app.kubernetes.io/name=${job} -o wide`)] : [];
+  return job && t.namespace ? [kubectl`${ns}get pods -l app.kubernetes.io/name=${job} -o wide`] : [];
 }
 
 function findings(f: Features): Finding[] {
@@ -266,7 +266,7 @@ function findings(f: Features): Finding[] {
       ],
       steps: [
         promql(queryOf("orphaned_spans")),
-        ...(f.target.namespace && f.target.service ? [kubectl(`-n ${f.target.namespace} get deploy -l app=${f.target.service} -o jsonpath='{..env[?(@.name=="OTEL_TRACES_SAMPLER")].value} {..env[?(@.name=="OTEL_PROPAGATORS")].value}'`)] : []),
+        ...(f.target.namespace && f.target.service ? [kubectl`-n ${f.target.namespace} get deploy -l app=${f.target.service} -o jsonpath='{..env[?(@.name=="OTEL_TRACES_SAMPLER")].value} {..env[?(@.name=="OTEL_PROPAGATORS")].value}'`] : []),
         text("Check that every hop forwards the traceparent header (and message-queue producers copy it into message headers)."),
       ],
     });

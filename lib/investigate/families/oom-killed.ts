@@ -1,4 +1,4 @@
-import { kubectl, promql } from "../commands";
+import { kubectl, nsFlag, placeholder, promql, sh } from "../commands";
 import { type Features, formatBytes, hasEvent, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, Target } from "../report";
@@ -25,14 +25,14 @@ function limitOf(f: Features): number | null {
 
 function diagnose(f: Features): EnrichmentDraft | null {
   const t = f.target;
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
+  const ns = nsFlag(t.namespace);
   const nodeName = f.evidence.k8s.pod?.nodeName ?? t.node;
   const systemOom = hasEvent(f, "SystemOOM", "Evicted", "OOMKilling");
   if (f.nodeConditions.includes("MemoryPressure") || systemOom) {
     return {
       label: "suspected_node_pressure",
       why: [...(f.nodeConditions.includes("MemoryPressure") ? [`node ${nodeName} reports MemoryPressure`] : []), ...(systemOom ? [`event ${systemOom.reason}: ${systemOom.message}`] : [])],
-      steps: [kubectl(`describe node ${nodeName ?? "<node>"}`), kubectl(`top pods -A --sort-by=memory | head -20`), promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)],
+      steps: [kubectl`describe node ${nodeName ?? placeholder("node")}`, kubectl`top pods -A --sort-by=memory | head -20`, promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)],
     };
   }
   const ws = stat(f, "memory_working_set");
@@ -46,7 +46,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
       return {
         label: "suspected_memory_leak_or_spike",
         why: [...why, `usage climbed gradually inside the window (${formatBytes(shape.min)} → ${formatBytes(shape.max)}; no single step made more than ${formatPercent(shape.jumpShare)} of the rise)`],
-        steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl(`${ns}top pod ${t.pod ?? ""}`.trim())],
+        steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl`${ns}top pod${t.pod ? sh` ${t.pod}` : null}`],
       };
     }
     // Far below the limit and no OOM kill seen: nothing here says the limit is too low.
@@ -60,7 +60,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
           ? `usage jumped to the limit in one step (${formatPercent(shape.jumpShare)} of the rise at once), as at start-up or under a burst of load, rather than leaking`
           : `usage sits near the limit on average (${formatPercent(ws.avg / limit)})`,
       ],
-      steps: [promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`), kubectl(`${ns}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].resources}'`)],
+      steps: [promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`), kubectl`${ns}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].resources}'`],
     };
   }
   if (oomEvidence) {

@@ -1,4 +1,4 @@
-import { kubectl, text } from "../commands";
+import { kubectl, nsFlag, placeholder, type Shell, text } from "../commands";
 import { type Features, hasEvent } from "../features";
 import type { Hypothesis, Target } from "../report";
 import { crashDiagnosis, crashHypotheses, isOomTermination } from "./crashloop";
@@ -9,8 +9,8 @@ const pullReasons = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageNa
 const configReasons = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 const STUCK_TERMINATING_MS = 5 * 60_000;
 
-function ns(t: Target): string {
-  return t.namespace ? `-n ${t.namespace} ` : "";
+function ns(t: Target): Shell {
+  return nsFlag(t.namespace);
 }
 
 function diagnose(f: Features): EnrichmentDraft | null {
@@ -22,9 +22,9 @@ function diagnose(f: Features): EnrichmentDraft | null {
       label: "suspected_image_pull_backoff",
       why: [`container ${f.container?.name ?? "?"} waiting: ${f.waitingReason ?? pull?.reason}${f.container?.waitingMessage ? ` — ${f.container.waitingMessage}` : ""}`, ...(pull ? [`event: ${pull.message}`] : []), `image: ${f.container?.image ?? "?"}`],
       steps: [
-        kubectl(`${ns(t)}describe pod ${t.pod ?? "<pod>"}`),
-        kubectl(`${ns(t)}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.imagePullSecrets}'`),
-        text(`Check that the tag ${f.container?.image ?? "<image>"} exists and the pull secret grants access to its registry.`),
+        kubectl`${ns(t)}describe pod ${t.pod ?? placeholder("pod")}`,
+        kubectl`${ns(t)}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.imagePullSecrets}'`,
+        text(`Check that the tag ${f.container?.image ?? placeholder("image")} exists and the pull secret grants access to its registry.`),
       ],
     };
   }
@@ -33,7 +33,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
     return {
       label: "suspected_config_error",
       why: [f.waitingReason ? `container waiting: ${f.waitingReason}${f.container?.waitingMessage ? ` — ${f.container.waitingMessage}` : ""}` : `event FailedMount: ${mount?.message}`],
-      steps: [kubectl(`${ns(t)}describe pod ${t.pod ?? "<pod>"}`), kubectl(`${ns(t)}get configmap,secret`)],
+      steps: [kubectl`${ns(t)}describe pod ${t.pod ?? placeholder("pod")}`, kubectl`${ns(t)}get configmap,secret`],
     };
   }
   if (isOomTermination(f)) {
@@ -48,14 +48,14 @@ function diagnose(f: Features): EnrichmentDraft | null {
         ...(f.nodeConditions.length ? [`node ${pod?.nodeName ?? "?"}: ${f.nodeConditions.join(", ")}`] : []),
         ...(f.nodeReady === false ? [`node ${pod?.nodeName ?? "?"} is not Ready`] : []),
       ],
-      steps: [kubectl(`describe node ${pod?.nodeName ?? "<node>"}`), kubectl(`${ns(t)}describe pod ${t.pod ?? "<pod>"}`), kubectl("get nodes -o wide")],
+      steps: [kubectl`describe node ${pod?.nodeName ?? placeholder("node")}`, kubectl`${ns(t)}describe pod ${t.pod ?? placeholder("pod")}`, kubectl`get nodes -o wide`],
     };
   }
   if (pod?.deletionTimestamp && f.window.endMs - Date.parse(pod.deletionTimestamp) > STUCK_TERMINATING_MS) {
     return {
       label: "suspected_stuck_terminating",
       why: [`deletion requested at ${pod.deletionTimestamp} and the pod is still there`],
-      steps: [kubectl(`${ns(t)}get pod ${t.pod} -o jsonpath='{.metadata.finalizers}'`), kubectl(`describe node ${pod.nodeName ?? "<node>"}`)],
+      steps: [kubectl`${ns(t)}get pod ${t.pod} -o jsonpath='{.metadata.finalizers}'`, kubectl`describe node ${pod.nodeName ?? placeholder("node")}`],
     };
   }
   if (f.waitingReason === "CrashLoopBackOff" || f.probe.liveness) {
@@ -70,7 +70,7 @@ function diagnose(f: Features): EnrichmentDraft | null {
     return {
       label: "suspected_readiness_failure",
       why: [f.probe.readiness ? `event: ${f.probe.readiness}` : `container ${f.container?.name ?? "?"} is running but not ready`],
-      steps: [kubectl(`${ns(t)}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].readinessProbe}'`), ...previousLogsStep(f)],
+      steps: [kubectl`${ns(t)}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].readinessProbe}'`, ...previousLogsStep(f)],
     };
   }
   return null;

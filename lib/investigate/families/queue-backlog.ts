@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, text } from "../commands";
+import { kubectl, nsFlag, placeholder, promql, sh, text, workloadRef } from "../commands";
 import { type Features, stat } from "../features";
 import { podSelector, selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
@@ -83,15 +83,15 @@ function consumersOf(f: Features): { count: number; source: string } | null {
 }
 
 function workerSteps(t: Target): Step[] {
-  if (!t.namespace || !t.workload) return t.namespace ? [kubectl(`-n ${t.namespace} get pods -o wide`)] : [];
-  const ref = `${t.workload.kind.toLowerCase()}/${t.workload.name}`;
-  return [kubectl(`-n ${t.namespace} get ${ref} -o wide`), kubectl(`-n ${t.namespace} logs ${ref} --tail=200`)];
+  if (!t.namespace || !t.workload) return t.namespace ? [kubectl`-n ${t.namespace} get pods -o wide`] : [];
+  const ref = workloadRef(t.workload);
+  return [kubectl`-n ${t.namespace} get ${ref} -o wide`, kubectl`-n ${t.namespace} logs ${ref} --tail=200`];
 }
 
 function brokerStep(alert: NormalizedAlert): Step[] {
   const l = alert.labels;
-  if (brokerOf(alert) === "kafka") return [text(`Per-partition lag and owners: kafka-consumer-groups.sh --bootstrap-server <broker:9092> --describe --group ${l.consumergroup}`)];
-  if (brokerOf(alert) === "rabbitmq") return [text(`Consumers and their prefetch: rabbitmqctl list_consumers${l.vhost ? ` -p ${l.vhost}` : ""} | grep ${l.queue}`)];
+  if (brokerOf(alert) === "kafka") return [text(`Per-partition lag and owners: ${sh`kafka-consumer-groups.sh --bootstrap-server <broker:9092> --describe --group ${l.consumergroup}`}`)];
+  if (brokerOf(alert) === "rabbitmq") return [text(`Consumers and their prefetch: ${sh`rabbitmqctl list_consumers${l.vhost ? sh` -p ${l.vhost}` : null} | grep ${l.queue}`}`)];
   return [];
 }
 
@@ -148,7 +148,7 @@ function findings(f: Features): Finding[] {
     if (hpa && hpa.last >= 1) why.push("the autoscaler is at its maximum replicas");
     const deqLine = rateLine("processing rate", deq);
     if (deqLine) why.push(`${deqLine}: throughput does not grow with the backlog`);
-    const ref = t.workload ? `${t.workload.kind.toLowerCase()}/${t.workload.name}` : "<consumer workload>";
+    const ref = t.workload ? workloadRef(t.workload) : placeholder("consumer-workload");
     out.push({
       label: "suspected_worker_starvation",
       category: "queue_starvation",
@@ -158,8 +158,8 @@ function findings(f: Features): Finding[] {
       steps: [
         ...workerSteps(t),
         ...(q("worker_busy") ? [promql(q("worker_busy") as string)] : []),
-        ...(t.namespace ? [kubectl(`-n ${t.namespace} get hpa`)] : []),
-        text(`Add consumers if the downstream can take it: kubectl ${t.namespace ? `-n ${t.namespace} ` : ""}scale ${ref} --replicas=<more>`),
+        ...(t.namespace ? [kubectl`-n ${t.namespace} get hpa`] : []),
+        text(`Add consumers if the downstream can take it: ${kubectl`${nsFlag(t.namespace)}scale ${ref} --replicas=<more>`.text}`),
       ],
     });
   }

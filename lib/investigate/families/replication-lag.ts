@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, text } from "../commands";
+import { kubectl, nsFlag, placeholder, promql, text } from "../commands";
 import { type Features, logMatch, stat } from "../features";
 import { podSelector, selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
@@ -52,11 +52,11 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
 
 function replicaSteps(f: Features): Step[] {
   const t = f.target;
-  const ns = t.namespace ? `-n ${t.namespace} ` : "";
-  const pod = t.pod ?? "<replica-pod>";
+  const ns = nsFlag(t.namespace);
+  const pod = t.pod ?? placeholder("replica-pod");
   return isMysql(f.alert)
-    ? [kubectl(`${ns}exec ${pod} -- mysql -e 'SHOW REPLICA STATUS\\G'`)]
-    : [kubectl(`${ns}exec ${pod} -- psql -U postgres -c 'SELECT status, sender_host, last_msg_receipt_time, latest_end_lsn FROM pg_stat_wal_receiver'`)];
+    ? [kubectl`${ns}exec ${pod} -- mysql -e 'SHOW REPLICA STATUS\\G'`]
+    : [kubectl`${ns}exec ${pod} -- psql -U postgres -c 'SELECT status, sender_host, last_msg_receipt_time, latest_end_lsn FROM pg_stat_wal_receiver'`];
 }
 
 function findings(f: Features): Finding[] {

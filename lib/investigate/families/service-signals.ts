@@ -1,5 +1,5 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, text } from "../commands";
+import { kubectl, nsFlag, text, workloadRef } from "../commands";
 import { type Features, logMatch, stat } from "../features";
 import { exprFromGeneratorUrl, selector } from "../promql";
 import type { Hypothesis, Step, Target } from "../report";
@@ -25,12 +25,12 @@ export function rolloutFinding(f: Features): EnrichmentDraft | null {
   const m = f.changes.minutesBeforeAlert;
   if (!f.changes.rolloutInWindow || m === null || m < 0 || m > 60) return null;
   const w = f.evidence.k8s.workload;
-  const ref = w ? `${w.kind.toLowerCase()}/${w.name}` : "<workload>";
-  const ns = f.target.namespace ? `-n ${f.target.namespace} ` : "";
+  const ref = workloadRef(w);
+  const ns = nsFlag(f.target.namespace);
   return {
     label: "suspected_rollout_regression",
     why: [f.changes.summary],
-    steps: [kubectl(`${ns}rollout history ${ref}`), text(`If the new revision is the cause, roll back: kubectl ${ns}rollout undo ${ref}`)],
+    steps: [kubectl`${ns}rollout history ${ref}`, text(`If the new revision is the cause, roll back: ${kubectl`${ns}rollout undo ${ref}`.text}`)],
   };
 }
 
@@ -39,7 +39,7 @@ export function dependencyFinding(f: Features, label: string, categories: Hypoth
   if (!m) return null;
   const steps: Step[] = [];
   if (m.detail) steps.push(text(`Check ${m.detail} (health, endpoints, recent changes).`));
-  if (f.target.namespace) steps.push(kubectl(`-n ${f.target.namespace} get endpoints`));
+  if (f.target.namespace) steps.push(kubectl`-n ${f.target.namespace} get endpoints`);
   return { label, why: [`logs: ${m.title}${m.detail ? ` (${m.detail})` : ""} ×${m.count}: "${m.sample.slice(0, 160)}"`], steps };
 }
 

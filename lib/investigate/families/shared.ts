@@ -1,4 +1,4 @@
-import { kubectlSteps, podLogs, promqlSteps, text } from "../commands";
+import { hostPort, kubectl, kubectlSteps, nsFlag, placeholder, podLogs, promqlSteps, sh, text } from "../commands";
 import type { Features } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, LogMatch, Step, Target } from "../report";
@@ -43,18 +43,18 @@ const logNextTests: Partial<Record<HypothesisCategory, (m: LogMatch, t: Target) 
   dependency_unavailable: (m, t) =>
     m.detail
       ? [
-          `Check that ${m.detail} is up and has ready endpoints: kubectl ${t.namespace ? `-n ${t.namespace} ` : ""}get endpoints`,
-          `From the pod's namespace: kubectl ${t.namespace ? `-n ${t.namespace} ` : ""}run -it --rm nettest --image=busybox --restart=Never -- nc -zv -w 3 ${m.detail.replace(/:(\d+)$/, " $1")}`,
+          `Check that ${m.detail} is up and has ready endpoints: ${kubectl`${nsFlag(t.namespace)}get endpoints`.text}`,
+          `From the pod's namespace: ${kubectl`${nsFlag(t.namespace)}run -it --rm nettest --image=busybox --restart=Never -- nc -zv -w 3 ${hostPort(m.detail)}`.text}`,
         ]
       : ["Find the dependency named in the log line and check that its Service has ready endpoints"],
-  network: (m) => [`Check the name resolves from the cluster: kubectl run -it --rm dnstest --image=busybox --restart=Never -- nslookup ${m.detail ?? "<host>"}`],
+  network: (m) => [`Check the name resolves from the cluster: ${kubectl`run -it --rm dnstest --image=busybox --restart=Never -- nslookup ${m.detail ?? placeholder("host")}`.text}`],
   config_error: (m, t) => [
-    `Compare the pod's env/ConfigMap/Secret against what the app expects${m.detail ? ` (look for ${m.detail})` : ""}: kubectl ${t.namespace ? `-n ${t.namespace} ` : ""}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.containers[*].env}'`,
+    `Compare the pod's env/ConfigMap/Secret against what the app expects${m.detail ? ` (look for ${m.detail})` : ""}: ${kubectl`${nsFlag(t.namespace)}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].env}'`.text}`,
   ],
   permission_error: (m, t) => [
-    `Check the ServiceAccount/RBAC or file ownership${m.detail ? ` for ${m.detail}` : ""}: kubectl ${t.namespace ? `-n ${t.namespace} ` : ""}get pod ${t.pod ?? "<pod>"} -o jsonpath='{.spec.serviceAccountName} {.spec.securityContext}'`,
+    `Check the ServiceAccount/RBAC or file ownership${m.detail ? ` for ${m.detail}` : ""}: ${kubectl`${nsFlag(t.namespace)}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.serviceAccountName} {.spec.securityContext}'`.text}`,
   ],
-  cert_expiry: (m) => [`Check the certificate's validity: openssl s_client -connect ${m.detail ?? "<host:port>"} </dev/null 2>/dev/null | openssl x509 -noout -dates`],
+  cert_expiry: (m) => [`Check the certificate's validity: ${sh`openssl s_client -connect ${m.detail ?? placeholder("host:port")} </dev/null 2>/dev/null | openssl x509 -noout -dates`}`],
   disk_full: () => ["Check volume usage: kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes"],
 };
 

@@ -1,4 +1,4 @@
-import { kubectl, promql, text } from "../commands";
+import { kubectl, promql, sh, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
@@ -34,8 +34,8 @@ function diagnose(f: Features): EnrichmentDraft | null {
     why,
     steps: [
       promql(`up${selector({ job: t.job })} == 0`),
-      ...(t.instance ? [text(`Check the endpoint directly: curl -sS -m 5 http://${t.instance}/metrics | head`)] : []),
-      ...(t.namespace ? [kubectl(`-n ${t.namespace} get pods -o wide`)] : []),
+      ...(t.instance ? [text(`Check the endpoint directly: ${sh`curl -sS -m 5 http://${t.instance}/metrics | head`}`)] : []),
+      ...(t.namespace ? [kubectl`-n ${t.namespace} get pods -o wide`] : []),
     ],
   };
 }

@@ -62,7 +62,7 @@ function fillingFinding(f: Features): Finding[] {
       counter: eta === null ? [`${what} is not growing inside the window: it may be full but stable`] : [],
       steps: [
         promql(`predict_linear((${queries(f.target, f.alert)[0]?.query ?? ""})[6h:5m], 24 * 3600)`),
-        ...(pvc && f.target.namespace ? [kubectl(`-n ${sh(f.target.namespace)} get pvc ${sh(pvc)}`), kubectl(`-n ${sh(f.target.namespace)} get pods -o wide`)] : []),
+        ...(pvc && f.target.namespace ? [kubectl`-n ${f.target.namespace} get pvc ${pvc}`, kubectl`-n ${f.target.namespace} get pods -o wide`] : []),
         ...(inodes ? [text("Find the directory with the most files: find <mount> -xdev -type f | cut -d/ -f2-4 | sort | uniq -c | sort -rn | head")] : []),
       ],
     },
@@ -91,9 +91,9 @@ function provisioningFinding(f: Features): Finding[] {
         ...events.slice(0, 3).map((e) => `event ${e.reason} on ${e.involvedObject.kind} ${e.involvedObject.name} ×${e.count}: ${e.message}`),
       ],
       steps: [
-        ...(pvName ? [kubectl(`describe pv ${sh(pvName)}`)] : []),
-        ...(pvc ? [kubectl(`-n ${sh(pvc.namespace)} describe pvc ${sh(pvc.name)}`)] : []),
-        kubectl("get storageclass"),
+        ...(pvName ? [kubectl`describe pv ${pvName}`] : []),
+        ...(pvc ? [kubectl`-n ${pvc.namespace} describe pvc ${pvc.name}`] : []),
+        kubectl`get storageclass`,
         text("Read the provisioner's logs (the CSI controller Deployment in its namespace) and the storage quota of the cloud account."),
       ],
     },

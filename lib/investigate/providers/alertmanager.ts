@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ServiceError } from "@/lib/errors";
 import type { AlertmanagerAlertView, AlertmanagerProvider } from "./types";
-import { fetchText } from "./fetch-text";
+import { fetchText, providerEndpoint } from "./fetch-text";
 
 export type CreateAlertmanagerProviderOptions = {
   /** Alertmanager root, e.g. `http://alertmanager:9093`; `user:pass@` in it becomes Basic auth. */
@@ -36,20 +36,14 @@ const silencesSchema = z.array(
 
 type Silence = Awaited<ReturnType<AlertmanagerProvider["listSilences"]>>[number];
 
-function endpointOf(baseUrl: string): { root: URL; authorization: string | undefined } {
-  const root = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+function endpointOf(baseUrl: string): { root: URL; headers: Record<string, string> } {
+  const endpoint = providerEndpoint(baseUrl);
+  const root = URL.canParse(endpoint.baseUrl) ? new URL(endpoint.baseUrl) : undefined;
   if (root?.protocol !== "http:" && root?.protocol !== "https:") {
     throw new ServiceError("invalid_input", "the Alertmanager URL is not an absolute http(s) URL such as http://alertmanager:9093");
   }
-  // fetch refuses URLs with credentials, and they must never reach a message or a report.
-  const authorization =
-    root.username || root.password
-      ? `Basic ${Buffer.from(`${decodeURIComponent(root.username)}:${decodeURIComponent(root.password)}`).toString("base64")}`
-      : undefined;
-  root.username = "";
-  root.password = "";
   if (!root.pathname.endsWith("/")) root.pathname = `${root.pathname}/`;
-  return { root, authorization };
+  return { root, headers: endpoint.headers };
 }
 
 export type SilenceToCreate = { matchers: { name: string; value: string }[]; startsAt: Date; endsAt: Date; createdBy: string; comment: string };
@@ -59,11 +53,11 @@ export type SilenceToCreate = { matchers: { name: string; value: string }[]; sta
  * (equality matchers only). Returns the silence id.
  */
 export async function createAlertmanagerSilence(options: CreateAlertmanagerProviderOptions, silence: SilenceToCreate): Promise<string> {
-  const { root, authorization } = endpointOf(options.baseUrl);
+  const { root, headers } = endpointOf(options.baseUrl);
   const url = new URL("api/v2/silences", root);
   const answer = await fetchText(url, {
     method: "POST",
-    headers: { accept: "application/json", "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+    headers: { accept: "application/json", "content-type": "application/json", ...headers },
     body: JSON.stringify({
       matchers: silence.matchers.map((m) => ({ name: m.name, value: m.value, isRegex: false, isEqual: true })),
       startsAt: silence.startsAt.toISOString(),
@@ -92,7 +86,7 @@ export async function createAlertmanagerSilence(options: CreateAlertmanagerProvi
 
 /** Read-only Alertmanager API v2 client: GET /api/v2/alerts and GET /api/v2/silences. */
 export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOptions): AlertmanagerProvider {
-  const { root, authorization } = endpointOf(options.baseUrl);
+  const { root, headers } = endpointOf(options.baseUrl);
 
   async function get<T>(route: string, params: URLSearchParams, schema: z.ZodType<T>): Promise<T> {
     const url = new URL(route, root);
@@ -104,7 +98,7 @@ export function createAlertmanagerProvider(options: CreateAlertmanagerProviderOp
         cause,
       });
     const answer = await fetchText(url, {
-      headers: { accept: "application/json", ...(authorization ? { authorization } : {}) },
+      headers: { accept: "application/json", ...headers },
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     if ("failure" in answer) {

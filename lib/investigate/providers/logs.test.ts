@@ -184,6 +184,55 @@ describe("logs provider against a VictoriaLogs-protocol server", () => {
   });
 });
 
+describe("logs provider with credentials in the URL", () => {
+  const basicAuth = { username: "tarka", password: "l0gs-s3cret" };
+  const withCredentials = (url: string, password = basicAuth.password) => url.replace("http://", `http://tarka:${password}@`);
+  const expectNoPassword = (value: unknown) => {
+    const shown = JSON.stringify(value);
+    expect(shown).not.toContain("l0gs-s3cret");
+    expect(shown).not.toContain("wr0ng");
+  };
+  let loki: FakeLoki;
+  let vl: FakeVictoriaLogs;
+
+  beforeAll(async () => {
+    loki = await startFakeLoki({ basicAuth, streams: [{ stream: { namespace: "prod", pod: "api-1" }, values: [[toNs(at(60)), "from loki"]] }] });
+    vl = await startFakeVictoriaLogs({ basicAuth, entries: [{ time: at(60), msg: "from victorialogs", stream: { namespace: "prod", pod: "api-1" } }] });
+  });
+  afterAll(async () => {
+    await loki?.stop();
+    await vl?.stop();
+  });
+
+  it("detects and queries Loki and VictoriaLogs with the userinfo sent as Basic auth", async () => {
+    for (const [server, line] of [[loki, "from loki"], [vl, "from victorialogs"]] as const) {
+      const provider = createLogsProvider({ baseUrl: withCredentials(server.url), timeoutMs: 5_000 });
+      const result = await provider.fetch({ namespace: "prod", pod: "api-1" }, start, end, 10);
+      expect(result.status, server.url).toBe("ok");
+      expect(result.entries.map((e) => e.line)).toEqual([line]);
+    }
+  });
+
+  it("keeps the password out of the reason when the credentials are refused or the server is unreachable", async () => {
+    const refused = await createLogsProvider({ baseUrl: withCredentials(loki.url, "wr0ng"), backend: "loki", timeoutMs: 5_000 }).fetch({ namespace: "prod" }, start, end, 10);
+    expect(refused).toMatchObject({ status: "unavailable", reason: expect.stringContaining("HTTP 401") });
+    const undetected = await createLogsProvider({ baseUrl: withCredentials(vl.url, "wr0ng"), timeoutMs: 5_000 }).fetch({ namespace: "prod" }, start, end, 10);
+    expect(undetected.status).toBe("unavailable");
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as { port: number };
+    await new Promise((r) => closed.close(r));
+    const unreachable = await createLogsProvider({ baseUrl: withCredentials(`http://127.0.0.1:${port}`), backend: "victorialogs", timeoutMs: 5_000 }).fetch(
+      { namespace: "prod" },
+      start,
+      end,
+      10,
+    );
+    expect(unreachable).toMatchObject({ status: "unavailable", reason: expect.stringContaining("unreachable") });
+    for (const result of [refused, undetected, unreachable]) expectNoPassword(result);
+  });
+});
+
 describe("logs provider edge cases", () => {
   it("reports unavailable within about the timeout when the backend hangs", async () => {
     const server = http.createServer(() => {

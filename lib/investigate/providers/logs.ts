@@ -1,6 +1,8 @@
 import { ServiceError, errorMessage } from "@/lib/errors";
+import { redactText } from "@/lib/redact";
 import type { LogEntry, LogSelector, LogsProvider, LogsResult } from "./types";
 import type { RawLogEntry } from "./log-backend-http";
+import { providerEndpoint } from "./fetch-text";
 import { buildLogQL, isLoki, queryLoki } from "./loki";
 import { buildLogsQL, isVictoriaLogs, queryVictoriaLogs } from "./victorialogs";
 
@@ -51,8 +53,8 @@ export function candidateLabelSets(selector: LogSelector): Array<Record<string, 
  * otherwise one whose `/select/logsql/query?query=_time:1s&limit=1` answers 200 is VictoriaLogs;
  * otherwise null (nothing recognisable, or down). Both probes run at once; Loki wins a tie.
  */
-export async function detectLogsBackend(baseUrl: string, signal: AbortSignal): Promise<LogsBackend | null> {
-  const [loki, victorialogs] = await Promise.all([isLoki(baseUrl, signal), isVictoriaLogs(baseUrl, signal)]);
+export async function detectLogsBackend(baseUrl: string, headers: Record<string, string>, signal: AbortSignal): Promise<LogsBackend | null> {
+  const [loki, victorialogs] = await Promise.all([isLoki(baseUrl, headers, signal), isVictoriaLogs(baseUrl, headers, signal)]);
   return loki ? "loki" : victorialogs ? "victorialogs" : null;
 }
 
@@ -71,7 +73,7 @@ function toEntry(raw: RawLogEntry): LogEntry {
  * lists every query tried) and `unavailable` (with the reason, and the query that failed).
  */
 export function createLogsProvider(options: CreateLogsProviderOptions): LogsProvider {
-  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const { baseUrl, headers } = providerEndpoint(options.baseUrl);
   let backend: LogsBackend | null = options.backend ?? null;
 
   return {
@@ -86,7 +88,7 @@ export function createLogsProvider(options: CreateLogsProviderOptions): LogsProv
         return { status: "unavailable", backend, query: null, reason: "no namespace, pod, container, service or job to select logs by", entries: [] };
       }
       if (!backend) {
-        backend = await detectLogsBackend(baseUrl, signal);
+        backend = await detectLogsBackend(baseUrl, headers, signal);
         if (!backend) {
           const why = signal.aborted ? `no answer within ${options.timeoutMs} ms` : "it answers neither the Loki nor the VictoriaLogs API";
           return { status: "unavailable", backend: null, query: null, reason: `cannot detect the logs backend at ${baseUrl}: ${why}`, entries: [] };
@@ -100,10 +102,10 @@ export function createLogsProvider(options: CreateLogsProviderOptions): LogsProv
         tried.push(query);
         let raw: RawLogEntry[];
         try {
-          const input = { baseUrl, query, start, end, limit: cap, signal };
+          const input = { baseUrl, headers, query, start, end, limit: cap, signal };
           raw = current === "loki" ? await queryLoki(input) : await queryVictoriaLogs(input);
         } catch (e) {
-          const reason = signal.aborted ? `timed out after ${options.timeoutMs} ms` : errorMessage(e);
+          const reason = signal.aborted ? `timed out after ${options.timeoutMs} ms` : redactText(errorMessage(e));
           return { status: "unavailable", backend: current, query, reason, entries: [] };
         }
         if (raw.length > 0) {

@@ -54,9 +54,9 @@ export async function queryLoki(input: LogQuery): Promise<RawLogEntry[]> {
 }
 
 /** True when `baseUrl` answers Loki's label-names endpoint the Loki way. */
-export async function isLoki(baseUrl: string, signal: AbortSignal): Promise<boolean> {
+export async function isLoki(baseUrl: string, headers: Record<string, string>, signal: AbortSignal): Promise<boolean> {
   try {
-    const res = await fetch(`${baseUrl}/loki/api/v1/labels`, { signal });
+    const res = await fetch(`${baseUrl}/loki/api/v1/labels`, { headers, signal });
     if (!res.ok) return false;
     const body = (await res.json()) as { status?: unknown };
     return body.status === "success";

@@ -119,6 +119,44 @@ describe("metrics provider against Prometheus", () => {
   });
 });
 
+describe("metrics provider with credentials in the URL", () => {
+  const password = "p@ss:w0rd/secret";
+  let vm: VictoriaMetrics;
+  const metric = `tarka_test_guarded_${suffix}`;
+
+  beforeAll(async () => {
+    vm = await startVictoriaMetrics({ basicAuth: { username: "tarka", password } });
+    await vm.importPrometheus(`${metric}{queue="jobs"} 7 ${Date.now() - 15_000}`);
+    await vm.flush();
+  });
+  afterAll(async () => {
+    await vm?.stop();
+  });
+
+  const withCredentials = (url: string, pass = password) => url.replace("http://", `http://tarka:${encodeURIComponent(pass)}@`);
+
+  it("sends the userinfo as Basic auth, and neither its base URL nor its links carry it", async () => {
+    const provider = createMetricsProvider({ baseUrl: withCredentials(vm.url), timeoutMs: 5_000 });
+    expect(provider.baseUrl).toBe(vm.url);
+    expect(await provider.instant(metric)).toEqual([{ metric: { __name__: metric, queue: "jobs" }, value: 7 }]);
+    expect(graphLink(withCredentials(vm.url), "up")).not.toContain("tarka:");
+  });
+
+  it("keeps the password out of the error of a refused and of an unreachable call", async () => {
+    const wrong = await rejection(createMetricsProvider({ baseUrl: withCredentials(vm.url, "wrong-pass"), timeoutMs: 5_000 }).instant(metric));
+    expect(wrong.message).toContain("HTTP 401");
+    const port = await freePort();
+    const unreachable = await rejection(createMetricsProvider({ baseUrl: withCredentials(`http://127.0.0.1:${port}`), timeoutMs: 2_000 }).instant("up"));
+    expect(unreachable.details).toMatchObject({ reason: "network" });
+    for (const e of [wrong, unreachable]) {
+      const shown = JSON.stringify({ message: e.message, details: e.details });
+      expect(shown).not.toContain("wrong-pass");
+      expect(shown).not.toContain("w0rd");
+      expect(shown).not.toContain(encodeURIComponent(password));
+    }
+  });
+});
+
 describe("metrics provider failures", () => {
   it("rejects within about the timeout when the server never answers", async () => {
     const server = http.createServer(() => {

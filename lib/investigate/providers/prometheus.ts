@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ServiceError } from "@/lib/errors";
 import type { InstantSample, MetricsProvider, RangeSeries } from "./types";
-import { fetchText } from "./fetch-text";
+import { fetchText, providerEndpoint } from "./fetch-text";
 
 export type MetricsKind = MetricsProvider["kind"];
 
@@ -42,10 +42,6 @@ export function guessKind(baseUrl: string): MetricsKind {
   return new URL(baseUrl).pathname.includes("/select/") ? "victoriametrics" : "prometheus";
 }
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, "");
-}
-
 function formatDuration(seconds: number): string {
   for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["m", 60]] as const) {
     if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
@@ -63,6 +59,7 @@ export function graphLink(
   options: { kind?: MetricsKind; rangeSeconds?: number; end?: Date } = {},
 ): string {
   const kind = options.kind ?? guessKind(baseUrl);
+  const root = providerEndpoint(baseUrl).baseUrl;
   const params = new URLSearchParams({ "g0.expr": query });
   if (options.rangeSeconds) params.set("g0.range_input", formatDuration(options.rangeSeconds));
   if (kind === "victoriametrics") {
@@ -70,17 +67,17 @@ export function graphLink(
       params.set("g0.end_input", options.end.toISOString().slice(0, 19));
       params.set("g0.relative_time", "none");
     }
-    const prefix = trimSlash(baseUrl).replace(/\/prometheus$/, "");
+    const prefix = root.replace(/\/prometheus$/, "");
     return `${prefix}/vmui/#/?${params.toString()}`;
   }
   params.set("g0.tab", "0");
   if (options.end) params.set("g0.end_input", options.end.toISOString().slice(0, 19).replace("T", " "));
-  return `${trimSlash(baseUrl)}/graph?${params.toString()}`;
+  return `${root}/graph?${params.toString()}`;
 }
 
 /** Read-only PromQL client for Prometheus and VictoriaMetrics (`/api/v1/query`, `/api/v1/query_range`). */
 export function createMetricsProvider(options: CreateMetricsProviderOptions): MetricsProvider {
-  const baseUrl = trimSlash(options.baseUrl);
+  const { baseUrl, headers } = providerEndpoint(options.baseUrl);
   let kind: MetricsKind = options.kind ?? guessKind(baseUrl);
 
   async function call(path: string, query: string, params: Record<string, string>): Promise<QueryData> {
@@ -91,7 +88,7 @@ export function createMetricsProvider(options: CreateMetricsProviderOptions): Me
       });
     const answer = await fetchText(`${baseUrl}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...headers },
       body: new URLSearchParams({ query, ...params }),
       signal: AbortSignal.timeout(options.timeoutMs),
     });

@@ -71,9 +71,9 @@ export async function queryVictoriaLogs(input: LogQuery): Promise<RawLogEntry[]>
 }
 
 /** True when `baseUrl` answers a cheap LogsQL query (the last second of logs) with 200. */
-export async function isVictoriaLogs(baseUrl: string, signal: AbortSignal): Promise<boolean> {
+export async function isVictoriaLogs(baseUrl: string, headers: Record<string, string>, signal: AbortSignal): Promise<boolean> {
   try {
-    const res = await fetch(`${baseUrl}/select/logsql/query?query=${encodeURIComponent("_time:1s")}&limit=1`, { signal });
+    const res = await fetch(`${baseUrl}/select/logsql/query?query=${encodeURIComponent("_time:1s")}&limit=1`, { headers, signal });
     await res.body?.cancel();
     return res.ok;
   } catch {

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { Badge } from "@/components/badge";
 import { ActionProposals } from "@/components/action-proposals";
 import { CaseActions } from "@/components/case-actions";
+import { CaseChatDock } from "@/components/case-chat-dock";
 import { SimilarCases } from "@/components/similar-cases";
 import { formatTime } from "@/components/format";
 import { ReportSections, Section } from "@/components/report-sections";
@@ -172,6 +173,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           </Section>
         </aside>
       </div>
+      <CaseChatDock caseId={detail.id} />
     </div>
   );
 }

@@ -1,0 +1,34 @@
+import type { ChatScope } from "../scope";
+import type { ChatTool } from "./chat-tool";
+import { listFiringAlertsTool } from "./alerts";
+import { searchCasesTool } from "./cases";
+import { proposeActionTool, similarCasesTool } from "./case-memory";
+import { getEventsTool, getPodTool, getWorkloadTool, listPodsTool } from "./kubernetes";
+import { getPodLogsTool, searchLogsTool } from "./logs";
+import { queryMetricsRangeTool, queryMetricsTool } from "./metrics";
+import { getReportSectionTool } from "./report";
+
+export const chatTools: ChatTool[] = [
+  getReportSectionTool,
+  queryMetricsTool,
+  queryMetricsRangeTool,
+  getPodTool,
+  listPodsTool,
+  getEventsTool,
+  getWorkloadTool,
+  getPodLogsTool,
+  searchLogsTool,
+  searchCasesTool,
+  listFiringAlertsTool,
+  similarCasesTool,
+  proposeActionTool,
+] as ChatTool[];
+
+/** The tools a model may call in this chat; propose_action only when the user asked for an action this turn. */
+export function toolsFor(scope: ChatScope, options: { mayPropose: boolean }): ChatTool[] {
+  return chatTools.filter((t) => t.scopes.includes(scope.kind) && (t !== proposeActionTool || options.mayPropose));
+}
+
+export function findTool(name: string): ChatTool | undefined {
+  return chatTools.find((t) => t.name === name);
+}
