@@ -1,14 +1,9 @@
 import type { MetricSeries } from "@/lib/investigate/report";
+import { formatValue } from "@/lib/investigate/units";
 
 const W = 560;
 const H = 140;
 const PAD = { l: 4, r: 4, t: 14, b: 18 };
-
-function formatValue(v: number, unit: string): string {
-  const abs = Math.abs(v);
-  const n = abs >= 1e9 ? `${(v / 1e9).toFixed(1)}G` : abs >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : abs >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : abs >= 10 ? v.toFixed(0) : v.toFixed(2);
-  return unit && unit !== "none" ? `${n} ${unit}` : n;
-}
 
 /** One metric series as an inline SVG line, with its threshold when the report has one. */
 export function SeriesChart({ series }: { series: MetricSeries }) {

@@ -54,6 +54,11 @@ const hanging: KubernetesProvider = {
   getWorkload: () => new Promise(() => {}),
   getPodLogs: () => new Promise(() => {}),
   getNode: () => new Promise(() => {}),
+  getHorizontalPodAutoscaler: () => new Promise(() => {}),
+  listResourceQuotas: () => new Promise(() => {}),
+  getPersistentVolumeClaim: () => new Promise(() => {}),
+  getPersistentVolume: () => new Promise(() => {}),
+  listEventsByReason: () => new Promise(() => {}),
 };
 
 const crashing = (overrides: Parameters<typeof containerOf>[0]) =>
@@ -111,7 +116,7 @@ const scenarios: Scenario[] = [
     providers: {
       kubernetes: kubeOf({ pod: podOf({ containers: [containerOf({ restartCount: 2, lastTerminatedReason: "Error", lastTerminatedExitCode: 1, lastTerminatedAt: minutesAgo(300) })] }) }),
     },
-    expect: { family: "crashloop", label: "suspected_app_startup_failure", classification: "artifact" },
+    expect: { family: "crashloop", label: "unknown_needs_human", classification: "artifact" },
   },
   {
     name: "pod-not-healthy-image-not-found",

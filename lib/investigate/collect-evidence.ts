@@ -3,13 +3,14 @@ import { errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import { redactText } from "@/lib/redact";
 import { SpanKind, failSpan, withSpan } from "@/lib/tracing/spans";
-import type { MetricQuery } from "./families/types";
+import type { K8sObjectKind, MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
 import { selector } from "./promql";
-import type { PodFacts, ProviderName, Providers, QueryRecord, RangeSeries } from "./providers/types";
+import type { KubeEvent, KubernetesProvider, PodFacts, ProviderName, Providers, QueryRecord, RangeSeries } from "./providers/types";
 import type {
   AlertmanagerEvidence,
   K8sEvidence,
+  K8sObjects,
   LogsEvidence,
   MetricSeries,
   MetricsEvidence,
@@ -162,7 +163,16 @@ export async function collectEvidence({
   input,
 }: {
   ctx: CollectContext;
-  input: { alert: NormalizedAlert; target: Target; queries: MetricQuery[]; start: Date; end: Date; wantsK8s: boolean };
+  input: {
+    alert: NormalizedAlert;
+    target: Target;
+    queries: MetricQuery[];
+    start: Date;
+    end: Date;
+    wantsK8s: boolean;
+    /** Further objects the family reads from the alert's labels (HPA, quotas, volumes). */
+    objects?: K8sObjectKind[];
+  };
 }): Promise<Evidence> {
   const { providers } = ctx;
   const { alert, target, start, end } = input;
@@ -299,11 +309,103 @@ export async function collectEvidence({
     };
   })();
 
-  const [metrics, k8s, providerLogs, alertmanager] = await Promise.all([metricsTask, k8sTask, logsProviderTask, alertmanagerTask]);
+  const objectsTask = input.objects?.length && providers.kubernetes
+    ? readObjects(rec.call, providers.kubernetes, alert, target, input.objects)
+    : Promise.resolve(null);
+
+  const [metrics, podLevelK8s, providerLogs, alertmanager, objects] = await Promise.all([metricsTask, k8sTask, logsProviderTask, alertmanagerTask, objectsTask]);
+  const k8s = withObjects(podLevelK8s, objects, !!input.objects?.length && !providers.kubernetes);
 
   const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs);
   logs.matches = matchLogPatterns(logs.entries.map((e) => e.line));
   return { k8s, metrics, logs, alertmanager, queries: rec.sorted() };
+}
+
+type ObjectsRead = { objects: K8sObjects; events: KubeEvent[]; failures: string[]; attempted: number };
+
+/** The HPA, quotas or volume the alert's labels name, with the events about them. */
+async function readObjects(
+  call: ReturnType<typeof recorder>["call"],
+  kube: KubernetesProvider,
+  alert: NormalizedAlert,
+  target: Target,
+  kinds: K8sObjectKind[],
+): Promise<ObjectsRead> {
+  const l = alert.labels;
+  const ns = l.namespace ?? target.namespace;
+  const out: ObjectsRead = { objects: {}, events: [], failures: [], attempted: 0 };
+  const attempt = async <T>(query: string, run: () => Promise<T>, isEmpty: (v: T) => boolean): Promise<T | null> => {
+    out.attempted += 1;
+    const r = await call("kubernetes", query, run, isEmpty);
+    if (r.ok) return r.value;
+    out.failures.push(r.error);
+    return null;
+  };
+  const tasks: Array<Promise<void>> = [];
+  const hpaName = l.horizontalpodautoscaler;
+  if (kinds.includes("hpa") && ns && hpaName) {
+    tasks.push(
+      (async () => {
+        const [hpa, events] = await Promise.all([
+          attempt(`GET horizontalpodautoscalers/${ns}/${hpaName}`, () => kube.getHorizontalPodAutoscaler(ns, hpaName), (v) => v === null),
+          attempt(`LIST events/${ns}?involvedObject.name=${hpaName}`, () => kube.listEvents(ns, hpaName), (v) => v.length === 0),
+        ]);
+        if (hpa) out.objects.hpa = hpa;
+        out.events.push(...(events ?? []));
+      })(),
+    );
+  }
+  if (kinds.includes("quotas") && ns) {
+    tasks.push(
+      (async () => {
+        const [quotas, refused] = await Promise.all([
+          attempt(`LIST resourcequotas/${ns}`, () => kube.listResourceQuotas(ns), (v) => v.length === 0),
+          attempt(`LIST events/${ns}?reason=FailedCreate`, () => kube.listEventsByReason(ns, "FailedCreate"), (v) => v.length === 0),
+        ]);
+        if (quotas) out.objects.quotas = l.resourcequota ? quotas.filter((q) => q.name === l.resourcequota) : quotas;
+        out.events.push(...(refused ?? []).filter((e) => /exceeded quota/i.test(e.message)));
+      })(),
+    );
+  }
+  const pvcName = l.persistentvolumeclaim;
+  if (kinds.includes("volume") && (pvcName || l.persistentvolume)) {
+    tasks.push(
+      (async () => {
+        let pvName = l.persistentvolume;
+        if (ns && pvcName) {
+          const [pvc, events] = await Promise.all([
+            attempt(`GET persistentvolumeclaims/${ns}/${pvcName}`, () => kube.getPersistentVolumeClaim(ns, pvcName), (v) => v === null),
+            attempt(`LIST events/${ns}?involvedObject.name=${pvcName}`, () => kube.listEvents(ns, pvcName), (v) => v.length === 0),
+          ]);
+          if (pvc) out.objects.pvc = pvc;
+          out.events.push(...(events ?? []));
+          pvName = pvName ?? pvc?.volumeName;
+        }
+        if (pvName) {
+          const name = pvName;
+          const pv = await attempt(`GET persistentvolumes/${name}`, () => kube.getPersistentVolume(name), (v) => v === null);
+          if (pv) out.objects.pv = pv;
+        }
+      })(),
+    );
+  }
+  await Promise.all(tasks);
+  return out;
+}
+
+function withObjects(k8s: K8sEvidence, read: ObjectsRead | null, noAccess: boolean): K8sEvidence {
+  if (noAccess && k8s.status === "not_applicable") {
+    return { ...k8s, status: "unavailable", reason: "no Kubernetes access configured (in-cluster service account or KUBECONFIG)" };
+  }
+  if (!read || read.attempted === 0) return k8s;
+  const got = Object.keys(read.objects).length > 0 || read.events.length > 0;
+  const events = [...k8s.events, ...read.events];
+  if (k8s.status === "ok" || got) {
+    const reason = k8s.reason ?? (read.failures.length ? `${read.failures.length} Kubernetes call(s) failed: ${read.failures[0]}` : undefined);
+    return { ...k8s, status: "ok", events, objects: read.objects, ...(reason ? { reason } : {}) };
+  }
+  if (read.failures.length) return { ...k8s, status: "unavailable", reason: `Kubernetes API calls failed: ${read.failures[0]}` };
+  return { ...k8s, status: "ok", objects: read.objects };
 }
 
 /**

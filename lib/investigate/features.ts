@@ -1,5 +1,6 @@
 import type { Family } from "@/lib/alerts/family";
 import { labelHygieneNotes } from "./label-hygiene";
+export { formatBytes } from "./units";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Evidence } from "./collect-evidence";
 import type { ContainerState, KubeEvent } from "./providers/types";
@@ -57,11 +58,6 @@ export function parseCores(q: string | undefined): number | null {
   return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)}Gi`;
-  if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)}Mi`;
-  return `${Math.round(bytes / 1024)}Ki`;
-}
 
 function pickContainer(target: Target, containers: ContainerState[]): ContainerState | null {
   if (target.container) return containers.find((c) => c.name === target.container) ?? null;

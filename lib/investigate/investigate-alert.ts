@@ -5,7 +5,8 @@ import { parseDurationMs } from "@/lib/env";
 import { ServiceError } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import { alertsQuery, collectEvidence } from "./collect-evidence";
-import { featuresOf } from "./features";
+import { type Features, featuresOf } from "./features";
+import { unknownHypothesis } from "./families/shared";
 import { familyModule } from "./families";
 import type { Providers } from "./providers/types";
 import { REPORT_SCHEMA_VERSION, type Hypothesis, type Report } from "./report";
@@ -14,9 +15,28 @@ import { targetOf } from "./target";
 import { blockersOf, decide } from "./triage";
 import { verdictOf } from "./verdict";
 
-function rank(hypotheses: Hypothesis[]): Hypothesis[] {
+/** Below the `unknown` hypothesis (confidence 10): a cause nothing speaks for does not outrank "we do not know". */
+const UNEVIDENCED_CEILING = 5;
+
+function evidenceRead(f: Features): string {
+  const e = f.evidence;
+  return `Kubernetes ${e.k8s.status}, metrics ${e.metrics.status}, logs ${e.logs.status}`;
+}
+
+/**
+ * Ranked hypotheses, each naming evidence for and against: a cause with nothing for it is pushed
+ * below `unknown`, and one with nothing against it says what was read that could have contradicted it.
+ */
+function rank(hypotheses: Hypothesis[], f: Features): Hypothesis[] {
   const seen = new Set<string>();
-  return [...hypotheses]
+  const checked = hypotheses.map((h) => {
+    if (h.category === "unknown") return h;
+    const withFor = h.why.some((w) => w.trim().length > 0) ? h : { ...h, confidence: Math.min(h.confidence, UNEVIDENCED_CEILING) };
+    return withFor.counter.length ? withFor : { ...withFor, counter: [`nothing read contradicts it (read: ${evidenceRead(f)})`] };
+  });
+  const hasUnevidenced = checked.some((h) => h.category !== "unknown" && h.confidence <= UNEVIDENCED_CEILING);
+  if (hasUnevidenced && !checked.some((h) => h.category === "unknown")) checked.push(unknownHypothesis(f, "no evidence supports the causes listed"));
+  return checked
     .sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id))
     .filter((h) => (seen.has(h.id) ? false : (seen.add(h.id), true)));
 }
@@ -50,7 +70,7 @@ export async function investigateAlert({
 
   const evidence = await collectEvidence({
     ctx: { providers: ctx.providers, log: ctx.log, now },
-    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: module.needs.k8s !== "none" },
+    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: module.needs.k8s !== "none", objects: module.needs.objects },
   });
   const window = { startMs: start.getTime(), endMs: end.getTime() };
   const f = featuresOf({ alert, family, target, evidence, window });
@@ -61,7 +81,7 @@ export async function investigateAlert({
   const draft = module.enrich(f);
   const enrichmentLabel = draft.label;
   const enrichment = { label: enrichmentLabel, why: draft.why, next: draft.steps.map((s) => s.text), steps: draft.steps };
-  const hypotheses = rank(module.hypotheses(f));
+  const hypotheses = rank(module.hypotheses(f), f);
   const extra = module.reasons?.(f) ?? [];
   const scores = scoreReport({ f, blockers, hypotheses, enrichmentLabel, contradicted, extra });
   const verdict = verdictOf({ f, enrichmentLabel, hypotheses, blockers, contradicted, scores });

@@ -20,6 +20,11 @@ export function isLabelSelector(value: string): boolean {
   return value.length <= 1_000 && /^[A-Za-z0-9._/=!,() -]+$/.test(value);
 }
 
+/** Event reason (`FailedScheduling`, `BackOff`): a CamelCase word, so it is safe inside a field selector. */
+export function isEventReason(value: string): boolean {
+  return value.length <= 128 && /^[A-Za-z][A-Za-z0-9]*$/.test(value);
+}
+
 /**
  * Throws invalid_input naming the first value that is not a valid Kubernetes name, before it can
  * reach an API path: the client would send `namespace=".."` as `/api/v1/namespaces/../pods`, which

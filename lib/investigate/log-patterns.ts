@@ -51,7 +51,7 @@ export const logPatterns: LogPattern[] = [
     id: "dns_failure",
     category: "network",
     title: "DNS resolution failure",
-    test: /no such host|Name or service not known|ENOTFOUND|EAI_AGAIN|Temporary failure in name resolution|could not resolve host|nodename nor servname/i,
+    test: /no such host|Name or service not known|\bENOTFOUND\b|EAI_AGAIN|Temporary failure in name resolution|could not resolve host|nodename nor servname/i,
     detail: firstGroup(/(?:lookup|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|resolve host:?)\s+([a-z0-9_.-]+)/i),
   },
   {
@@ -98,8 +98,9 @@ export const logPatterns: LogPattern[] = [
     id: "missing_env",
     category: "config_error",
     title: "missing environment variable or config key",
-    test: /(environment variable|env var)\s+"?'?[A-Z0-9_]+"?'?\s+(is )?(not set|missing|required|undefined|empty)|(missing|required|undefined|unset)\s+(required\s+)?(environment variable|env var|config(uration)? key|setting)|KeyError: '[A-Za-z0-9_]+'|must be set|is not defined in (the )?environment/i,
-    detail: firstGroup(/KeyError: '([A-Za-z0-9_]+)'|(?:variable|var|key|setting)\s*:?\s*"?'?([A-Z][A-Z0-9_]{2,})|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/),
+    // Go (envconfig, os.Getenv checks), Python (KeyError, pydantic), Node, Java/Spring placeholders, Ruby ENV.fetch, Rust env::var.
+    test: /(environment variable|env var)\s+"?'?[A-Z0-9_]+"?'?\s+(is )?(not set|missing|required|undefined|empty)|(missing|required|undefined|unset)\s+(required\s+)?(environment variable|env var|config(uration)? key|setting)|KeyError: '[A-Za-z0-9_]+'|key not found: "[A-Za-z0-9_]+"|required key [A-Za-z0-9_]+ missing value|Could not resolve placeholder '[^']+'|environment variable not found|\[type=missing,|must be set|is not defined in (the )?environment/i,
+    detail: firstGroup(/KeyError: '([A-Za-z0-9_]+)'|key not found: "([A-Za-z0-9_]+)"|required key ([A-Za-z0-9_]+)|placeholder '([^']+)'|(?:variable|var|key|setting)\s*:?\s*"?'?([A-Z][A-Z0-9_]{2,})|\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/),
   },
   {
     id: "config_invalid",
@@ -107,6 +108,21 @@ export const logPatterns: LogPattern[] = [
     title: "invalid or unreadable configuration",
     test: /(invalid|bad|malformed|unknown|unmarshal)\s.{0,30}(config|configuration|yaml|setting)|failed to (load|parse|read) (config|configuration)|config(uration)? file .{0,40}(not found|missing)/i,
     detail: firstGroup(/((?:\/[\w.-]+)+\.(?:ya?ml|json|toml|ini|conf))/i),
+  },
+  {
+    id: "missing_config_file",
+    category: "config_error",
+    title: "configuration or secret file missing",
+    // Only files that are configuration or mounted credentials: a missing data file is not a config error.
+    test: /(no such file or directory|ENOENT|FileNotFoundException|FileNotFoundError|cannot find the file).{0,80}\.(ya?ml|json|toml|ini|conf|cfg|properties|env|pem|crt|key)\b|\.(ya?ml|json|toml|ini|conf|cfg|properties|env|pem|crt|key)\b.{0,40}(no such file or directory|does not exist|not found)/i,
+    detail: firstGroup(/((?:\/[\w.-]+)+\.(?:ya?ml|json|toml|ini|conf|cfg|properties|env|pem|crt|key))\b/i),
+  },
+  {
+    id: "bad_flag",
+    category: "config_error",
+    title: "unknown or missing command-line flag",
+    test: /flag provided but not defined|unknown (flag|option|shorthand flag)|unrecognized arguments?:|required flag\(s\) .{0,40}not set|missing required (argument|option|flag)/i,
+    detail: firstGroup(/(?:defined|flag|option|arguments?):\s*'?"?(-{1,2}[\w-]+)/i),
   },
   {
     id: "permission_denied",

@@ -1,5 +1,5 @@
 import type { CaseMemory, Finding, Report, Step } from "./report";
-import { round } from "./triage";
+import { formatValue } from "./units";
 import { blockerMeanings } from "./vocabulary";
 
 const fenceLang: Record<Step["kind"], string> = { promql: "promql", kubectl: "sh", logql: "logql", text: "" };
@@ -92,14 +92,10 @@ function renderEvidence(r: Report): string[] {
     out.push(
       ...table(
         ["series", "last", "min", "max", "avg", "threshold"],
-        metrics.series.map((s) => [
-          `${s.title} (${s.unit})`,
-          round(s.stats?.last),
-          round(s.stats?.min),
-          round(s.stats?.max),
-          round(s.stats?.avg),
-          s.threshold === undefined ? "-" : round(s.threshold),
-        ]),
+        metrics.series.map((s) => {
+          const human = (v: number | undefined) => (v === undefined ? "?" : formatValue(v, s.unit));
+          return [s.title, human(s.stats?.last), human(s.stats?.min), human(s.stats?.max), human(s.stats?.avg), s.threshold === undefined ? "-" : human(s.threshold)];
+        }),
       ),
       "",
     );

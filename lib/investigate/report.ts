@@ -113,6 +113,47 @@ const nodeSchema = z.object({
   allocatable: z.record(z.string(), z.string()),
 });
 
+const hpaSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  scaleTarget: z.object({ kind: z.string(), name: z.string() }),
+  minReplicas: z.number(),
+  maxReplicas: z.number(),
+  currentReplicas: z.number(),
+  desiredReplicas: z.number(),
+  metrics: z.array(z.object({ name: z.string(), current: z.string().nullable(), target: z.string().nullable() })),
+  conditions: z.array(condition),
+});
+
+const quotaSchema = z.object({ namespace: z.string(), name: z.string(), hard: z.record(z.string(), z.string()), used: z.record(z.string(), z.string()) });
+
+const pvcSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  phase: z.string(),
+  volumeName: z.string().optional(),
+  storageClass: z.string().optional(),
+  requested: z.string().optional(),
+  capacity: z.string().optional(),
+});
+
+const pvSchema = z.object({
+  name: z.string(),
+  phase: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  storageClass: z.string().optional(),
+  claim: z.object({ namespace: z.string(), name: z.string() }).optional(),
+});
+
+/** Objects a family reads besides pod/workload/node (capacity: HPA and quotas; volume_filling: PVC and PV). */
+export const k8sObjectsSchema = z.object({
+  hpa: hpaSchema.optional(),
+  quotas: z.array(quotaSchema).optional(),
+  pvc: pvcSchema.optional(),
+  pv: pvSchema.optional(),
+});
+
 export const k8sEvidenceSchema = z.object({
   status: z.enum(k8sStatuses),
   reason: z.string().optional(),
@@ -122,6 +163,7 @@ export const k8sEvidenceSchema = z.object({
   node: nodeSchema.nullable(),
   /** Pods of the same workload (name, phase, ready, restarts), when the target is a workload. */
   siblings: z.array(z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number() })),
+  objects: k8sObjectsSchema.optional(),
 });
 
 export const seriesStatsSchema = z.object({
@@ -335,6 +377,7 @@ export type LogMatch = z.infer<typeof logMatchSchema>;
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 export type SeriesStats = z.infer<typeof seriesStatsSchema>;
 export type K8sEvidence = z.infer<typeof k8sEvidenceSchema>;
+export type K8sObjects = z.infer<typeof k8sObjectsSchema>;
 export type MetricsEvidence = z.infer<typeof metricsEvidenceSchema>;
 export type LogsEvidence = z.infer<typeof logsEvidenceSchema>;
 export type AlertmanagerEvidence = z.infer<typeof alertmanagerEvidenceSchema>;

@@ -1,5 +1,6 @@
 import { kubectlSteps, promqlSteps, text } from "./commands";
 import { formatBytes, type Features } from "./features";
+import { formatValue } from "./units";
 import type { FamilyModule, MetricQuery } from "./families/types";
 import type { Finding } from "./report";
 import { type Blocker, blockerMeanings, type DecisionLabel } from "./vocabulary";
@@ -12,7 +13,7 @@ export function blockersOf(f: Features, module: FamilyModule, queries: MetricQue
   const t = f.target;
   const needsPod = module.needs.k8s === "pod" && !t.pod && !t.workload;
   if ((t.type === "unknown" && f.family !== "meta") || needsPod) out.push("A");
-  const wantsK8s = module.needs.k8s !== "none" || t.type === "pod" || t.type === "workload" || t.type === "node";
+  const wantsK8s = module.needs.k8s !== "none" || !!module.needs.objects?.length || t.type === "pod" || t.type === "workload" || t.type === "node";
   if (wantsK8s && f.evidence.k8s.status !== "ok") out.push("B");
   const hasLogTarget = t.type === "pod" || t.type === "workload" || t.type === "service";
   if (module.needs.logs && hasLogTarget && f.evidence.logs.status !== "ok") out.push("C");
@@ -75,7 +76,7 @@ function evidenceLines(f: Features): string[] {
   if (f.evidence.metrics.status === "ok") {
     const notable = f.evidence.metrics.series.filter((s) => s.stats && s.id !== "alert_firing").slice(0, 4);
     for (const s of notable) {
-      lines.push(`${s.title}: last ${round(s.stats?.last)} ${s.unit}, max ${round(s.stats?.max)} ${s.unit}`);
+      lines.push(`${s.title}: last ${human(s.stats?.last, s.unit)}, max ${human(s.stats?.max, s.unit)}`);
     }
   }
   if (f.evidence.logs.status === "ok") {
@@ -85,6 +86,10 @@ function evidenceLines(f: Features): string[] {
     );
   }
   return lines;
+}
+
+function human(v: number | undefined | null, unit: string): string {
+  return v === undefined || v === null ? "?" : formatValue(v, unit);
 }
 
 export function round(v: number | undefined | null): string {

@@ -7,7 +7,8 @@ import { listenOnLoopback } from "./listen";
 
 /**
  * A read-only fake of the Kubernetes API server over plain HTTP on loopback. It answers the GET paths
- * the typed @kubernetes/client-node APIs use (get/list for core, apps and batch resources, pod logs)
+ * the typed @kubernetes/client-node APIs use (get/list for core, apps, batch and autoscaling/v2 resources,
+ * persistent volumes and their claims, resource quotas, pod logs)
  * with real-shaped objects, and `Status` objects for errors. Every non-GET request is refused with 405
  * and counted, so tests can assert that nothing tried to mutate the cluster.
  */
@@ -64,6 +65,10 @@ const resources: Resource[] = [
   { kind: "DaemonSet", plural: "daemonsets", prefix: "/apis/apps/v1", namespaced: true, fields: metadataFields },
   { kind: "Job", plural: "jobs", prefix: "/apis/batch/v1", namespaced: true, fields: [...metadataFields, "status.successful"] },
   { kind: "CronJob", plural: "cronjobs", prefix: "/apis/batch/v1", namespaced: true, fields: metadataFields },
+  { kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers", prefix: "/apis/autoscaling/v2", namespaced: true, fields: metadataFields },
+  { kind: "ResourceQuota", plural: "resourcequotas", prefix: "/api/v1", namespaced: true, fields: metadataFields },
+  { kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", prefix: "/api/v1", namespaced: true, fields: metadataFields },
+  { kind: "PersistentVolume", plural: "persistentvolumes", prefix: "/api/v1", namespaced: false, fields: metadataFields },
 ];
 
 class ApiError extends Error {

@@ -18,9 +18,12 @@ const payloads = {
 const labelKeys = [
   "namespace", "pod", "container", "service", "job", "job_name", "instance", "node", "deployment", "statefulset", "daemonset",
   "persistentvolumeclaim", "consumergroup", "queue", "vhost", "topic", "secret_name", "secret_namespace", "name", "exported_namespace",
-  "certificate", "issuer", "endpoint", "target", "host", "cluster",
+  "certificate", "issuer", "endpoint", "target", "host", "cluster", "horizontalpodautoscaler", "resourcequota", "persistentvolume",
+  "poddisruptionbudget", "device", "master", "resource", "phase",
 ];
-const commandWords = /^(kubectl|curl|openssl|cmctl|rabbitmqctl|kafka-consumer-groups\.sh|redis-cli|psql|mysql|nc|nslookup) /;
+const tools = "kubectl|curl|openssl|cmctl|rabbitmqctl|kafka-consumer-groups\\.sh|redis-cli|psql|mysql|nc|nslookup|ip|systemctl|etcdctl";
+const commandWords = new RegExp(`^(${tools}) `);
+const quotedCommand = new RegExp(`: (${tools}) `);
 
 function alertnameOf(family: Family): string {
   return familyRegistry.find((r) => r.family === family)?.names[0] ?? "SomethingOdd";
@@ -45,6 +48,11 @@ function richProviders(p: string): Partial<Providers> {
       workload: workloadOf({ namespace: p, name: p, desired: 3, ready: 1, updated: 1, available: 1, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }] }),
       node: nodeOf({ name: p, conditions: [{ type: "Ready", status: "False" }, { type: "MemoryPressure", status: "True" }] }),
       events: [eventOf("FailedScheduling", `0/3 nodes available ${p}`), eventOf("Failed", `Failed to pull image "${p}"`)],
+      hpa: { namespace: p, name: p, scaleTarget: { kind: p, name: p }, minReplicas: 1, maxReplicas: 3, currentReplicas: 3, desiredReplicas: 3, metrics: [{ name: p, current: "90%", target: "50%" }], conditions: [{ type: "ScalingLimited", status: "True", reason: p }] },
+      quotas: [{ namespace: p, name: p, hard: { "requests.cpu": "1" }, used: { "requests.cpu": "1" } }],
+      pvc: { namespace: p, name: p, phase: "Pending", volumeName: p, storageClass: p },
+      pv: { name: p, phase: "Failed", reason: p, claim: { namespace: p, name: p } },
+      namespaceEvents: [eventOf("FailedCreate", `exceeded quota: ${p}`)],
       logs: [`dial tcp ${p}:5432: connect: connection refused`, `lookup ${p}: no such host`, `x509: certificate has expired for ${p}:443`],
       previousLogs: [`dial tcp ${p}:5432: connect: connection refused`, `missing required env ${p}`, `permission denied: ${p}`],
     }),
@@ -63,7 +71,7 @@ function commandsOf(report: Report): string[] {
   ];
   return texts.flatMap((t) => {
     if (commandWords.test(t)) return [t];
-    const i = t.search(/: (kubectl|curl|openssl|cmctl|rabbitmqctl|kafka-consumer-groups\.sh) /);
+    const i = t.search(quotedCommand);
     return i >= 0 ? [t.slice(i + 2)] : [];
   });
 }

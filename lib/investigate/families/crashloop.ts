@@ -2,7 +2,7 @@ import { hostPort, kubectl, nsFlag, placeholder, promql, text, workloadRef } fro
 import { type Features, formatBytes, logMatch, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, Target } from "../report";
-import { hypothesis, logHypotheses, podQueries, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
+import { hypothesis, isStaleTermination, logHypotheses, noPatternInLogs, podQueries, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
 
 const startupExitCodes = new Set([1, 2, 78, 126, 127, 128]);
@@ -46,6 +46,7 @@ function memoryNote(f: Features): string[] {
 
 /** Pod crash diagnosis shared by crash loops and unhealthy pods: the container's last words first. */
 export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft | null {
+  if (isStaleTermination(f)) return null;
   const c = f.container;
   const ns = nsFlag(f.target.namespace);
   const ref = f.evidence.k8s.workload ? workloadRef(f.evidence.k8s.workload) : null;
@@ -118,7 +119,7 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
       label: startup ? "suspected_app_startup_failure" : "suspected_app_runtime_failure",
       why: [
         `last exit code ${f.lastExitCode ?? "?"}${f.lastTerminatedReason ? ` (${f.lastTerminatedReason})` : ""}`,
-        ...(crash ? [`logs: ${crash.title}: "${crash.sample.slice(0, 160)}"`] : ["no known failure pattern in the logs read"]),
+        ...(crash ? [`logs: ${crash.title}: "${crash.sample.slice(0, 160)}"`] : [noPatternInLogs(f)]),
         ...(f.changes.rolloutInWindow ? [`change: ${f.changes.summary}`] : []),
       ],
       steps: [...previousLogsStep(f), ...qs.slice(0, 1).map((q) => promql(q.query))],
@@ -129,6 +130,7 @@ export function crashDiagnosis(f: Features, qs: MetricQuery[]): EnrichmentDraft 
 
 export function crashHypotheses(f: Features): Hypothesis[] {
   const out: Hypothesis[] = [];
+  if (isStaleTermination(f)) return logHypotheses(f, 35);
   if (isOomTermination(f)) {
     out.push(
       hypothesis({
@@ -189,7 +191,7 @@ export function crashHypotheses(f: Features): Hypothesis[] {
         title: `Application exits with code ${f.lastExitCode}`,
         confidence: 45,
         why: [`last termination ${f.lastTerminatedReason ?? "Error"} exit ${f.lastExitCode}`],
-        counter: ["the logs read show no known failure pattern"],
+        counter: [noPatternInLogs(f)],
         nextTests: previousLogsStep(f).map((s) => s.text),
       }),
     );
@@ -206,14 +208,16 @@ export const crashloop: FamilyModule = {
     return (
       crashDiagnosis(f, qs) ??
       unknownEnrichment(f, qs, [
-        f.evidence.k8s.pod
-          ? `container ${f.container?.name ?? "?"}: ${f.restarts} restart(s), last exit ${f.lastExitCode ?? "unknown"}, no known failure pattern in logs`
-          : "why the container exits: its last termination reason, exit code and last log lines are unknown",
+        isStaleTermination(f)
+          ? `container ${f.container?.name ?? "?"} is ready and did not restart inside the window; its last termination (${f.lastTerminatedReason ?? "?"}, exit ${f.lastExitCode ?? "?"}${f.container?.lastTerminatedAt ? ` at ${f.container.lastTerminatedAt}` : ""}) predates the window and explains no current crash`
+          : f.evidence.k8s.pod
+            ? `container ${f.container?.name ?? "?"}: ${f.restarts} restart(s), last exit ${f.lastExitCode ?? "unknown"}; ${noPatternInLogs(f)}`
+            : "why the container exits: its last termination reason, exit code and last log lines are unknown",
       ])
     );
   },
   hypotheses(f) {
     const hs = crashHypotheses(f);
-    return hs.length ? hs : [unknownHypothesis(f, "exit reason and last log lines unknown")];
+    return hs.length ? hs : [unknownHypothesis(f, isStaleTermination(f) ? "no crash inside the window; the container is healthy now" : "exit reason and last log lines unknown")];
   },
 };

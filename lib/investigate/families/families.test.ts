@@ -178,8 +178,8 @@ const cases: Case[] = [
     label: "suspected_disk_filling",
     top: "disk_full",
     classification: "actionable",
-    blocked: ["D"],
-    noProvider: ["D"],
+    blocked: ["B", "D"],
+    noProvider: ["B", "D"],
   },
   {
     family: "meta",

@@ -13,6 +13,8 @@ export type Finding = {
   title: string;
   confidence: number;
   why: string[];
+  /** Evidence that speaks against this cause (what was read and does not fit). */
+  counter?: string[];
   steps: Step[];
 };
 
@@ -26,7 +28,7 @@ function strongestFirst(a: Finding, b: Finding): number {
  * hypothesis, log patterns add weaker ones; no finding means `unknown_needs_human` naming the unknowns.
  */
 export function findingsModule(spec: {
-  family: Family;
+  family: Exclude<Family, "generic">;
   needs: FamilyModule["needs"];
   queries(target: Target, alert: NormalizedAlert): MetricQuery[];
   findings(f: Features): Finding[];
@@ -43,7 +45,7 @@ export function findingsModule(spec: {
     },
     hypotheses(f) {
       const found = spec.findings(f).map((x) =>
-        hypothesis({ id: x.label, category: x.category, title: x.title, confidence: x.confidence, why: x.why, nextTests: x.steps.map((s) => s.text) }),
+        hypothesis({ id: x.label, category: x.category, title: x.title, confidence: x.confidence, why: x.why, counter: x.counter ?? [], nextTests: x.steps.map((s) => s.text) }),
       );
       const out = [...found, ...logHypotheses(f, 35)];
       return out.length ? out : [unknownHypothesis(f, spec.unknowns(f)[0] ?? "no finding")];

@@ -1,6 +1,8 @@
 import type { Family } from "@/lib/alerts/family";
 import { cacheChurn } from "./cache-churn";
+import { capacity } from "./capacity";
 import { certExpiry } from "./cert-expiry";
+import { controlPlane } from "./control-plane";
 import { cpuThrottling } from "./cpu-throttling";
 import { crashloop } from "./crashloop";
 import { generic } from "./generic";
@@ -39,6 +41,8 @@ export const familyModules: FamilyModule[] = [
   cacheChurn,
   replicationLag,
   observabilityPipeline,
+  capacity,
+  controlPlane,
   meta,
   generic,
 ];

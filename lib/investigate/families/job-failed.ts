@@ -4,7 +4,7 @@ import { selector } from "../promql";
 import type { Target } from "../report";
 import { reason } from "../scores";
 import { isOomTermination } from "./crashloop";
-import { hypothesis, logHypotheses, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
+import { hypothesis, logHypotheses, noPatternInLogs, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
 
 function jobName(t: Target): string | null {
@@ -59,7 +59,7 @@ export const jobFailed: FamilyModule = {
     const d = diagnose(f);
     if (d?.label === "job_oom") out.push(hypothesis({ id: "job_oom", category: "oom", title: "Job pod ran out of memory", confidence: 85, why: d.why, nextTests: [promql(`max(container_memory_working_set_bytes${selector({ namespace: f.target.namespace, pod: f.evidence.k8s.pod?.name })})`).text] }));
     if (d?.label === "job_deadline_exceeded") out.push(hypothesis({ id: "job_deadline", category: "saturation", title: "Job ran longer than its activeDeadlineSeconds", confidence: 80, why: d.why }));
-    if (d && out.length === 0) out.push(hypothesis({ id: "job_exit", category: "app_crash", title: `Job's process failed (${d.label})`, confidence: 50, why: d.why, counter: ["no known failure pattern in the logs read"] }));
+    if (d && out.length === 0) out.push(hypothesis({ id: "job_exit", category: "app_crash", title: `Job's process failed (${d.label})`, confidence: 50, why: d.why, counter: [noPatternInLogs(f)] }));
     return out.length ? out : [unknownHypothesis(f, "job status and exit code unknown")];
   },
 };

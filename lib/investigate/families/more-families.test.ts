@@ -48,7 +48,7 @@ const families: FamilyCase[] = [
         label: "suspected_container_near_limit",
         top: "oom",
         classification: "actionable",
-        mentions: ["256Mi limit", "94% of the limit"],
+        mentions: ["256 MiB limit", "94% of the limit"],
       },
       {
         name: "steady growth is a leak",

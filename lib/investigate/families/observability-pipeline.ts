@@ -4,6 +4,7 @@ import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
 import { round } from "../triage";
+import { formatDuration, formatPercent } from "../units";
 import { type Finding, findingsModule } from "./findings";
 import { alertExprQuery } from "./service-signals";
 import { trendOf } from "./trend";
@@ -40,6 +41,137 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
     },
   ];
   if (alert.labels.job) out.push({ id: "self_up", title: `Scrape of ${alert.labels.job} up`, unit: "bool", query: `min(up${self})` });
+  return [...out, ...topicQueries(alert)];
+}
+
+/** The series a runbook names for the monitoring stack's own alerts, only for the alert that needs them. */
+function topicQueries(alert: NormalizedAlert): MetricQuery[] {
+  const name = alert.alertname;
+  const self = selfSelector(alert);
+  if (/^Alertmanager.*(Send|Crashlooping|Down|Peers|Members)|Notification|Alertmanagers?$/.test(name)) {
+    const integration = alert.labels.integration;
+    const amSel = selector({ job: alert.labels.job, instance: alert.labels.instance, integration });
+    return [
+      { id: "am_notify_failed_ratio", title: `Alertmanager notifications failed${integration ? ` (${integration})` : ""}`, unit: "ratio", query: `sum(rate(alertmanager_notifications_failed_total${amSel}[5m])) / sum(rate(alertmanager_notifications_total${amSel}[5m]))`, threshold: 0.01 },
+      { id: "prom_notify_error_ratio", title: "Prometheus → Alertmanager send errors", unit: "ratio", query: `sum(rate(prometheus_notifications_errors_total${self}[5m])) / sum(rate(prometheus_notifications_sent_total${self}[5m]))`, threshold: 0.01 },
+      { id: "prom_notify_queue", title: "Prometheus notification queue length / capacity", unit: "ratio", query: `max(prometheus_notifications_queue_length${self} / prometheus_notifications_queue_capacity${self})`, threshold: 0.9 },
+      { id: "prom_am_discovered", title: "Alertmanagers Prometheus sends to", unit: "alertmanagers", query: `min(prometheus_notifications_alertmanagers_discovered${self})` },
+    ];
+  }
+  if (/Reload|BadConfig|ConfigInconsistent|ConfigReloader/.test(name)) {
+    return [
+      { id: "config_reload_ok", title: "Last configuration reload succeeded", unit: "bool", query: `min(${withMatcher(self, '__name__=~"alertmanager_config_last_reload_successful|prometheus_config_last_reload_successful|reloader_last_reload_successful"')})` },
+      { id: "config_hashes", title: "Distinct configuration hashes across replicas", unit: "configs", query: `count(count by (config_hash) (alertmanager_config_hash${selector({ namespace: alert.labels.namespace })}))` },
+    ];
+  }
+  if (/RemoteWrite|RemoteStorage/.test(name)) {
+    return [
+      { id: "remote_write_lag", title: "Remote write behind (newest sample − newest sent)", unit: "seconds", query: `max(prometheus_remote_storage_highest_timestamp_in_seconds${self}) - min(prometheus_remote_storage_queue_highest_sent_timestamp_seconds${self})`, threshold: 120 },
+      { id: "remote_write_shards", title: "Remote write shards desired / max", unit: "ratio", query: `max(prometheus_remote_storage_shards_desired${self} / prometheus_remote_storage_shards_max${self})`, threshold: 1 },
+    ];
+  }
+  if (/SDRefresh|ListWatch|TargetSync|ListErrors|WatchErrors|NodeLookup|Shard/.test(name)) {
+    return [
+      { id: "sd_refresh_failures", title: "Service discovery refresh failures (10m)", unit: "failures", query: `sum(increase(prometheus_sd_refresh_failures_total${self}[10m]))` },
+      { id: "sd_k8s_failures", title: "Kubernetes list/watch failures (10m)", unit: "failures", query: `sum(increase(${withMatcher(self, '__name__=~"prometheus_sd_kubernetes_failures_total|prometheus_target_sync_failed_total|prometheus_operator_list_operations_failed_total|prometheus_operator_watch_operations_failed_total"')}[10m]))` },
+      { id: "ksm_list_error_ratio", title: "kube-state-metrics list/watch errors", unit: "ratio", query: `sum(rate(${withMatcher(self, '__name__=~"kube_state_metrics_(list|watch)_total",result="error"')}[5m])) / sum(rate(${withMatcher(self, '__name__=~"kube_state_metrics_(list|watch)_total"')}[5m]))`, threshold: 0.01 },
+    ];
+  }
+  return [];
+}
+
+const notifyLine = /notify|failed to send|dispatch|webhook|smtp|slack|pagerduty|opsgenie|context deadline exceeded/i;
+
+function topicFindings(f: Features): Finding[] {
+  const out: Finding[] = [];
+  const steps = serverSteps(f);
+  const am = stat(f, "am_notify_failed_ratio");
+  const promErr = stat(f, "prom_notify_error_ratio");
+  const queue = stat(f, "prom_notify_queue");
+  const discovered = stat(f, "prom_am_discovered");
+  const lines = f.evidence.logs.entries.filter((e) => notifyLine.test(e.line) && /err|fail|level=warn/i.test(e.line)).map((e) => e.line);
+  const notify = [
+    am && am.max > 0.01 ? `${formatPercent(am.max)} of notifications${f.alert.labels.integration ? ` to ${f.alert.labels.integration}` : ""} failed at peak (${formatPercent(am.last)} now)` : null,
+    promErr && promErr.max > 0.01 ? `${formatPercent(promErr.max)} of Prometheus' sends to Alertmanager failed at peak` : null,
+    queue && queue.max >= 0.9 ? `Prometheus' notification queue ${formatPercent(queue.max)} full at peak: alerts are dropped` : null,
+    discovered && discovered.min < 1 ? "Prometheus discovered no Alertmanager inside the window" : null,
+    ...(lines.length ? [`logs: ${lines.length} notification error line(s), e.g. "${lines[0]?.slice(0, 200)}"`] : []),
+  ].filter((x): x is string => x !== null);
+  if (notify.length) {
+    out.push({
+      label: "suspected_notification_failure",
+      category: "alerting_pipeline",
+      title: "Alerts are not delivered: notifications fail on the way to the receiver",
+      confidence: lines.length || (am && am.max > 0.01) ? 85 : 75,
+      why: notify,
+      counter: f.evidence.logs.status === "ok" && !lines.length ? ["the logs read show no notification error"] : [],
+      steps: [
+        promql(`sum by (integration) (rate(alertmanager_notifications_failed_total${selfSelector(f.alert)}[5m]))`),
+        ...(f.target.pod && f.target.namespace ? [kubectl`-n ${f.target.namespace} logs ${f.target.pod} -c alertmanager --tail=200 | grep -i -E 'notify|error'`] : []),
+        text("Check the receiver's endpoint, credentials and proxy from the Alertmanager pod (the failing integration is in the metric's `integration` label)."),
+        ...steps,
+      ],
+    });
+  }
+  const reload = stat(f, "config_reload_ok");
+  const hashes = stat(f, "config_hashes");
+  if ((reload && reload.min < 1) || (hashes && hashes.last > 1)) {
+    out.push({
+      label: "suspected_config_reload_failure",
+      category: "config_error",
+      title: "The new configuration was rejected; the old one is still running",
+      confidence: 85,
+      why: [
+        ...(reload && reload.min < 1 ? [`the last configuration reload failed${reload.last < 1 ? " and has not succeeded since" : ""}`] : []),
+        ...(hashes && hashes.last > 1 ? [`${Math.round(hashes.last)} different configurations run across the replicas`] : []),
+      ],
+      steps: [
+        ...(f.target.pod && f.target.namespace ? [kubectl`-n ${f.target.namespace} logs ${f.target.pod} --all-containers --tail=200 | grep -i -E 'reload|config'`] : []),
+        text("Validate the configuration: amtool check-config alertmanager.yaml, or promtool check config prometheus.yml"),
+        ...steps,
+      ],
+    });
+  }
+  const lag = stat(f, "remote_write_lag");
+  const shards = stat(f, "remote_write_shards");
+  const failed = stat(f, "remote_write_failed");
+  const remote = [
+    lag && lag.max > 120 ? `remote write is ${formatDuration(lag.last)} behind (worst ${formatDuration(lag.max)})` : null,
+    shards && shards.max > 1 ? `desired shards ${formatPercent(shards.max)} of the maximum: the queue cannot keep up` : null,
+    failed && failed.max > 0 && /Remote/.test(f.alert.alertname) ? `${round(failed.max)} samples/s failed to send at peak` : null,
+  ].filter((x): x is string => x !== null);
+  if (remote.length) {
+    out.push({
+      label: "suspected_remote_write_failure",
+      category: "alerting_pipeline",
+      title: "Remote write falls behind or fails: the long-term store is missing recent data",
+      confidence: 85,
+      why: remote,
+      steps: [promql(`sum by (remote_name, url) (rate(prometheus_remote_storage_samples_failed_total${selfSelector(f.alert)}[5m]))`), text("Check the remote endpoint's health and its 4xx/5xx answers in the Prometheus logs (grep remote_name)."), ...steps],
+    });
+  }
+  const sd = stat(f, "sd_refresh_failures");
+  const k8s = stat(f, "sd_k8s_failures");
+  const ksm = stat(f, "ksm_list_error_ratio");
+  const discovery = [
+    sd && sd.max > 0 ? `${round(sd.max)} service discovery refresh failures in 10 min at worst` : null,
+    k8s && k8s.max > 0 ? `${round(k8s.max)} Kubernetes list/watch or target sync failures in 10 min at worst` : null,
+    ksm && ksm.max > 0.01 ? `${formatPercent(ksm.max)} of kube-state-metrics list/watch calls failed at peak` : null,
+  ].filter((x): x is string => x !== null);
+  if (discovery.length) {
+    out.push({
+      label: "suspected_service_discovery_failure",
+      category: "permission_error",
+      title: "Discovery cannot list or watch its targets (RBAC, API server, or the SD endpoint)",
+      confidence: 80,
+      why: discovery,
+      steps: [
+        kubectl`auth can-i list pods --as=system:serviceaccount:${f.target.namespace ?? "monitoring"}:${f.alert.labels.job ?? "prometheus-k8s"} -A`,
+        ...(f.target.pod && f.target.namespace ? [kubectl`-n ${f.target.namespace} logs ${f.target.pod} --tail=200 | grep -i -E 'discovery|forbidden|list|watch'`] : []),
+        ...steps,
+      ],
+    });
+  }
   return out;
 }
 
@@ -164,7 +296,7 @@ export const observabilityPipeline = findingsModule({
   family: "observability_pipeline",
   needs: { k8s: "none", logs: false },
   queries,
-  findings,
+  findings: (f) => [...findings(f), ...topicFindings(f)],
   unknowns: () => [
     "rule failures, rejected samples, series growth, orphaned spans and the server's own ingestion: none of them shows a problem in the window",
   ],

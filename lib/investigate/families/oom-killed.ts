@@ -3,7 +3,9 @@ import { type Features, formatBytes, hasEvent, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Hypothesis, Target } from "../report";
 import { reason } from "../scores";
+import { formatPercent } from "../units";
 import { hypothesis, logHypotheses, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
+import { trendOf } from "./trend";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
 
 function queries(t: Target): MetricQuery[] {
@@ -37,20 +39,27 @@ function diagnose(f: Features): EnrichmentDraft | null {
   const limit = limitOf(f);
   const oomEvidence = f.lastTerminatedReason === "OOMKilled" || (stat(f, "oom_events")?.max ?? 0) > 0;
   if (ws && limit && ws.max > 0) {
-    const growth = ws.first > 0 ? ws.max / ws.first : Number.POSITIVE_INFINITY;
-    const why = [`working set ${formatBytes(ws.first)} → peak ${formatBytes(ws.max)} against a ${formatBytes(limit)} limit (${Math.round((ws.max / limit) * 100)}%)`];
-    if (growth >= 1.8 && ws.avg / limit < 0.75) {
+    const why = [`working set ${formatBytes(ws.first)} → peak ${formatBytes(ws.max)} against a ${formatBytes(limit)} limit (${formatPercent(ws.max / limit)})`];
+    // The shape decides, not the latest value: a steady climb is a leak; a flat level near the limit, or one jump to it, is a limit too low for the load.
+    const shape = trendOf(f, "memory_working_set");
+    if (shape && (shape.rising || shape.growth >= 1.3) && shape.max >= 1.3 * shape.min && shape.jumpShare < 0.7) {
       return {
         label: "suspected_memory_leak_or_spike",
-        why: [...why, `usage grew ${growth.toFixed(1)}× inside the window instead of sitting near the limit`],
+        why: [...why, `usage climbed gradually inside the window (${formatBytes(shape.min)} → ${formatBytes(shape.max)}; no single step made more than ${formatPercent(shape.jumpShare)} of the rise)`],
         steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl`${ns}top pod${t.pod ? sh` ${t.pod}` : null}`],
       };
     }
     // Far below the limit and no OOM kill seen: nothing here says the limit is too low.
     if (!oomEvidence && ws.max / limit < 0.9 && ws.avg / limit < 0.8) return null;
+    const jumped = shape && shape.jumpShare >= 0.7 && shape.max - shape.min > 0.2 * limit;
     return {
       label: "suspected_oom_limit_too_low",
-      why: [...why, `usage sits near the limit on average (${Math.round((ws.avg / limit) * 100)}%)`],
+      why: [
+        ...why,
+        jumped
+          ? `usage jumped to the limit in one step (${formatPercent(shape.jumpShare)} of the rise at once), as at start-up or under a burst of load, rather than leaking`
+          : `usage sits near the limit on average (${formatPercent(ws.avg / limit)})`,
+      ],
       steps: [promql(`quantile_over_time(0.99, container_memory_working_set_bytes${podSelector(t)}[7d])`), kubectl`${ns}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].resources}'`],
     };
   }

@@ -72,6 +72,22 @@ export function logHypotheses(f: Features, base = 55): Hypothesis[] {
   );
 }
 
+/** What the logs say when no failure pattern matched — and whether any logs were read at all. */
+export function noPatternInLogs(f: Features): string {
+  const l = f.evidence.logs;
+  if (l.status === "ok") return `no known failure pattern in the ${l.entries.length} log line(s) read`;
+  if (l.status === "empty") return "no log lines were found for this container in the window";
+  return `logs were not read (${l.reason ?? "unavailable"})`;
+}
+
+/**
+ * A container that is ready, not waiting and has not restarted inside the window: its last
+ * termination predates the window and explains no current crash.
+ */
+export function isStaleTermination(f: Features): boolean {
+  return !!f.evidence.k8s.pod && f.ready === true && !f.recentRestart && !f.waitingReason;
+}
+
 /** The honest fallback: what exactly is unknown, and the commands that would tell. */
 export function unknownEnrichment(f: Features, queries: MetricQuery[], unknowns: string[]): EnrichmentDraft {
   const why = [...unknowns];

@@ -4,6 +4,8 @@ import type { Features } from "../features";
 import type { Hypothesis, ReasonCodeEntry, Step, Target } from "../report";
 
 /** One PromQL range query a family runs, with the alert's labels already substituted. */
+export type K8sObjectKind = "hpa" | "quotas" | "volume";
+
 export type MetricQuery = { id: string; title: string; unit: string; query: string; threshold?: number };
 
 export type EnrichmentDraft = { label: string; why: string[]; steps: Step[] };
@@ -15,6 +17,8 @@ export type FamilyModule = {
     k8s: "pod" | "workload" | "node" | "none";
     /** Whether logs matter for the diagnosis; their absence is blocker C. */
     logs: boolean;
+    /** Further objects named by the alert's labels: `hpa` (horizontalpodautoscaler), `quotas` (the namespace's ResourceQuotas and quota refusals), `volume` (persistentvolumeclaim/persistentvolume). */
+    objects?: K8sObjectKind[];
   };
   queries(target: Target, alert: NormalizedAlert): MetricQuery[];
   enrich(features: Features): EnrichmentDraft;

@@ -32,6 +32,8 @@ export type FamilyScenario = {
   firing: Case;
   /** Blockers of the firing alert when every provider is down. */
   blocked: Blocker[];
+  /** Further firing cases: other alerts of the family, and look-alikes whose cause differs. */
+  variants?: Array<Case & { name: string }>;
 };
 
 type Labels = Record<string, string>;
@@ -336,6 +338,39 @@ function oomKilled(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
     ),
     blocked: ["B", "D"],
+    variants: [oomLimitTooLow(ctx, "flat"), oomLimitTooLow(ctx, "jump")],
+  };
+}
+
+/** Look-alikes of a leak: usage flat near the limit, or one jump to it at start-up — the limit is too low. */
+function oomLimitTooLow(ctx: Ctx, shape: "flat" | "jump"): Case & { name: string } {
+  const p = podScenario(ctx, `oom${shape}`, "bad");
+  const usage = shape === "flat" ? (m: number) => 240 * MiB + (m % 3) * MiB : (m: number) => (m > 30 ? 40 * MiB : 250 * MiB);
+  return {
+    name: shape === "flat" ? "OOM kill with usage flat near the limit" : "OOM kill after a jump straight to the limit",
+    ...mk(
+      ctx,
+      { alertname: "KubernetesContainerOomKiller", severity: "warning", ...p.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "container_memory_working_set_bytes", p.labels, usage),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "memory" }, () => 256 * MiB),
+          ...counter(ctx, "container_oom_events_total", p.labels, (m) => (m > 4.9 && m <= 5.4 ? 1 / 30 : 0)),
+        ],
+        objects: [
+          podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true, restartCount: 3, lastState: { terminated: { reason: "OOMKilled", exitCode: 137, finishedAt: ago(ctx, 5).toISOString() } } } }),
+          nodeObject(p.node, healthyNode),
+        ],
+        streams: [stream(ctx, p.labels, neutralLines)],
+      },
+      {
+        label: "suspected_oom_limit_too_low",
+        top: "oom",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [shape === "flat" ? "usage sits near the limit on average" : "usage jumped to the limit in one step"],
+      },
+    ),
   };
 }
 
@@ -581,6 +616,50 @@ function rollout(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_rollout_stuck", top: "bad_rollout", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...ok.labels }, ok.seed, { label: "recovered", top: "noise", classification: "artifact", logs: "empty" }),
     blocked: ["B", "D"],
+    variants: [daemonSetNotScheduled(ctx), pdbNotEnoughHealthy(ctx)],
+  };
+}
+
+function daemonSetNotScheduled(ctx: Ctx): Case & { name: string } {
+  // KubeDaemonSetNotScheduled, from its runbook: desired vs scheduled nodes and why placement fails.
+  const namespace = `${ctx.prefix}-ds`;
+  const labels = { namespace, daemonset: "node-agent" };
+  return {
+    name: "KubeDaemonSetNotScheduled",
+    ...mk(
+      ctx,
+      { alertname: "KubeDaemonSetNotScheduled", severity: "warning", ...labels },
+      {
+        objects: [
+          {
+            kind: "DaemonSet",
+            metadata: { name: "node-agent", namespace, generation: 2 },
+            spec: { selector: { matchLabels: { app: "node-agent" } }, template: { spec: { containers: [{ name: "agent", image: "registry.example/agent:2.0" }] } } },
+            status: { desiredNumberScheduled: 5, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3, numberMisscheduled: 0, observedGeneration: 2 },
+          },
+          eventObject(ctx, namespace, { kind: "DaemonSet", name: "node-agent" }, "FailedCreate", "Error creating: pods \"node-agent-x\" is forbidden: node gpu-1 has taint nvidia.com/gpu=present:NoSchedule"),
+        ],
+        metrics: [
+          ...gauge(ctx, "kube_daemonset_status_desired_number_scheduled", labels, () => 5),
+          ...gauge(ctx, "kube_daemonset_status_current_number_scheduled", labels, () => 3),
+          ...gauge(ctx, "kube_daemonset_status_number_misscheduled", labels, () => 0),
+        ],
+      },
+      { label: "suspected_daemonset_unschedulable", top: "scheduling", classification: "actionable", logs: "empty", mentions: ["2 node(s) should run it and do not", "taint"] },
+    ),
+  };
+}
+
+function pdbNotEnoughHealthy(ctx: Ctx): Case & { name: string } {
+  const labels = { namespace: `${ctx.prefix}-pdb`, poddisruptionbudget: "api" };
+  return {
+    name: "KubePdbNotEnoughHealthyPods",
+    ...mk(
+      ctx,
+      { alertname: "KubePdbNotEnoughHealthyPods", severity: "warning", ...labels, job: "kube-state-metrics" },
+      { metrics: [...gauge(ctx, "kube_poddisruptionbudget_status_current_healthy", labels, () => 1), ...gauge(ctx, "kube_poddisruptionbudget_status_desired_healthy", labels, () => 2)] },
+      { label: "suspected_pdb_blocking", top: "scheduling", classification: "actionable", logs: "empty", mentions: ["1 healthy of 2 required"] },
+    ),
   };
 }
 
@@ -614,6 +693,46 @@ function nodeHealth(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "unavailable" },
     ),
     blocked: ["B", "D"],
+    variants: [clockNotSynchronising(ctx), conntrackFull(ctx)],
+  };
+}
+
+function clockNotSynchronising(ctx: Ctx): Case & { name: string } {
+  // NodeClockNotSynchronising, from its runbook: the node's timex sync status, offset and max error.
+  const node = `${ctx.prefix}-clock`;
+  const exporter = { instance: node, job: "node-exporter" };
+  return {
+    name: "NodeClockNotSynchronising",
+    ...mk(
+      ctx,
+      { alertname: "NodeClockNotSynchronising", severity: "warning", ...exporter },
+      {
+        objects: [nodeObject(node, healthyNode)],
+        metrics: [
+          ...gauge(ctx, "node_timex_sync_status", exporter, () => 0),
+          ...gauge(ctx, "node_timex_offset_seconds", exporter, (m) => 0.3 + (70 - m) * 0.001),
+          ...gauge(ctx, "node_timex_maxerror_seconds", exporter, () => 16),
+        ],
+      },
+      { label: "suspected_node_clock_skew", top: "node_pressure", classification: "actionable", logs: "unavailable", mentions: ["unsynchronised", "maximum clock error 16 s"] },
+    ),
+  };
+}
+
+function conntrackFull(ctx: Ctx): Case & { name: string } {
+  const node = `${ctx.prefix}-conntrack`;
+  const exporter = { instance: node, job: "node-exporter" };
+  return {
+    name: "NodeHighNumberConntrackEntriesUsed",
+    ...mk(
+      ctx,
+      { alertname: "NodeHighNumberConntrackEntriesUsed", severity: "warning", ...exporter },
+      {
+        objects: [nodeObject(node, healthyNode)],
+        metrics: [...gauge(ctx, "node_nf_conntrack_entries", exporter, () => 120_000), ...gauge(ctx, "node_nf_conntrack_entries_limit", exporter, () => 131_072)],
+      },
+      { label: "suspected_node_resource_exhaustion", top: "saturation", classification: "actionable", logs: "unavailable", mentions: ["conntrack table 92% full"] },
+    ),
   };
 }
 
@@ -729,7 +848,28 @@ function volumeFilling(ctx: Ctx): FamilyScenario {
     family: "volume_filling",
     firing: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_disk_filling", top: "disk_full", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
-    blocked: ["D"],
+    blocked: ["B", "D"],
+    variants: [persistentVolumeErrors(ctx)],
+  };
+}
+
+function persistentVolumeErrors(ctx: Ctx): Case & { name: string } {
+  // KubePersistentVolumeErrors, from its runbook: the PV's phase and the provisioner's events.
+  const namespace = `${ctx.prefix}-pv`;
+  const pv = `${ctx.prefix}-pv-0`;
+  return {
+    name: "KubePersistentVolumeErrors",
+    ...mk(
+      ctx,
+      { alertname: "KubePersistentVolumeErrors", severity: "critical", persistentvolume: pv, phase: "Failed", job: "kube-state-metrics" },
+      {
+        objects: [
+          { kind: "PersistentVolume", metadata: { name: pv }, spec: { storageClassName: "fast-ssd", claimRef: { namespace, name: "data-db-0" } }, status: { phase: "Failed", reason: "VolumeFailedDelete", message: "rpc error: code = Internal desc = disk is attached to a VM" } },
+        ],
+        metrics: gauge(ctx, "kube_persistentvolume_status_phase", { persistentvolume: pv, phase: "Failed" }, () => 1),
+      },
+      { label: "suspected_volume_provisioning_error", top: "disk_full", classification: "actionable", logs: "unavailable", mentions: ["phase Failed (VolumeFailedDelete)", "storage class fast-ssd"] },
+    ),
   };
 }
 
@@ -821,6 +961,251 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
+    variants: [alertmanagerFailedToSend(ctx)],
+  };
+}
+
+function alertmanagerFailedToSend(ctx: Ctx): Case & { name: string } {
+  // AlertmanagerFailedToSendAlerts, from its runbook: the integration's failure counters and the Alertmanager logs.
+  const namespace = `${ctx.prefix}-am`;
+  const pod = "alertmanager-main-0";
+  const self = { job: `${ctx.prefix}-alertmanager`, instance: "10.0.3.4:9093" };
+  return {
+    name: "AlertmanagerFailedToSendAlerts",
+    ...mk(
+      ctx,
+      { alertname: "AlertmanagerFailedToSendAlerts", severity: "warning", namespace, pod, integration: "slack", ...self },
+      {
+        metrics: [
+          ...counter(ctx, "alertmanager_notifications_total", { ...self, integration: "slack" }, () => 0.2),
+          ...counter(ctx, "alertmanager_notifications_failed_total", { ...self, integration: "slack" }, (m) => (m < 30 ? 0.2 : 0)),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+        streams: [
+          stream(ctx, { namespace, pod, container: "alertmanager" }, [
+            'ts=2026-12-04T10:00:00Z caller=dispatch.go:353 level=error component=dispatcher msg="Notify for alerts failed" num_alerts=3 err="slack/slack[0]: notify retry canceled due to unrecoverable error after 1 attempts: channel \\"#alerts\\": unexpected status code 404: no_service"',
+          ]),
+        ],
+      },
+      { label: "suspected_notification_failure", top: "alerting_pipeline", classification: "actionable", logs: "ok", mentions: ["100% of notifications to slack failed at peak", "Notify for alerts failed"] },
+    ),
+  };
+}
+
+function capacity(ctx: Ctx): FamilyScenario {
+  // KubeHpaMaxedOut, from its runbook: the HPA's bounds, status, conditions and the metric it scales on.
+  const make = (state: "ok" | "bad") => {
+    const namespace = `${ctx.prefix}-hpa-${state}`;
+    const labels = { namespace, horizontalpodautoscaler: "checkout", job: "kube-state-metrics" };
+    const current = state === "bad" ? 10 : 4;
+    const hpa: KubeObject = {
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "checkout", namespace },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "checkout" },
+        minReplicas: 2,
+        maxReplicas: 10,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+      status: {
+        currentReplicas: current,
+        desiredReplicas: current,
+        currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: state === "bad" ? 96 : 55 } } }],
+        conditions:
+          state === "bad"
+            ? [{ type: "ScalingLimited", status: "True", reason: "TooManyReplicas", message: "the desired replica count is more than the maximum replica count" }]
+            : [{ type: "ScalingLimited", status: "False", reason: "DesiredWithinRange" }],
+      },
+    };
+    const ksm = { namespace, horizontalpodautoscaler: "checkout" };
+    return {
+      labels,
+      seed: {
+        objects: [hpa],
+        metrics: [
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", ksm, () => current),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_desired_replicas", ksm, () => current),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", ksm, () => 10),
+        ],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "capacity",
+    firing: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...bad.labels }, bad.seed, {
+      label: "suspected_hpa_at_max",
+      top: "autoscaling",
+      classification: "actionable",
+      logs: "empty",
+      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas"],
+    }),
+    healthy: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
+    blocked: ["B", "D"],
+    variants: [quotaExceeded(ctx), hpaRefusedByQuota(ctx), cpuOvercommit(ctx)],
+  };
+}
+
+function quotaExceeded(ctx: Ctx): Case & { name: string } {
+  // KubeQuotaExceeded, from its runbook: the ResourceQuota's hard/used and the "exceeded quota" refusals.
+  const namespace = `${ctx.prefix}-quota`;
+  const labels = { namespace, resourcequota: "compute", resource: "requests.cpu", job: "kube-state-metrics" };
+  const ksm = { namespace, resourcequota: "compute", resource: "requests.cpu" };
+  return {
+    name: "KubeQuotaExceeded with pods refused",
+    ...mk(
+      ctx,
+      { alertname: "KubeQuotaExceeded", severity: "warning", ...labels },
+      {
+        objects: [
+          { kind: "ResourceQuota", metadata: { name: "compute", namespace }, spec: { hard: { "requests.cpu": "4" } }, status: { hard: { "requests.cpu": "4", "requests.memory": "8Gi" }, used: { "requests.cpu": "4", "requests.memory": "3Gi" } } },
+          eventObject(ctx, namespace, { kind: "ReplicaSet", name: "api-7d9" }, "FailedCreate", 'pods "api-7d9-x2" is forbidden: exceeded quota: compute, requested: requests.cpu=500m, used: requests.cpu=4, limited: requests.cpu=4'),
+        ],
+        metrics: [...gauge(ctx, "kube_resourcequota", { ...ksm, type: "used" }, () => 4), ...gauge(ctx, "kube_resourcequota", { ...ksm, type: "hard" }, () => 4)],
+      },
+      { label: "suspected_quota_exhausted", top: "quota", classification: "actionable", logs: "empty", mentions: ["requests.cpu 4 cores used of 4 cores (100%)", "exceeded quota: compute"] },
+    ),
+  };
+}
+
+function hpaRefusedByQuota(ctx: Ctx): Case & { name: string } {
+  // Look-alike of "HPA at max": it wants more replicas and is below max, but the quota refuses them.
+  const namespace = `${ctx.prefix}-hpa-quota`;
+  const ksm = { namespace, horizontalpodautoscaler: "worker" };
+  return {
+    name: "KubeHpaReplicasMismatch because the quota refuses pods",
+    ...mk(
+      ctx,
+      { alertname: "KubeHpaReplicasMismatch", severity: "warning", ...ksm, job: "kube-state-metrics" },
+      {
+        objects: [
+          {
+            kind: "HorizontalPodAutoscaler",
+            metadata: { name: "worker", namespace },
+            spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "worker" }, minReplicas: 2, maxReplicas: 20, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 60 } } }] },
+            status: { currentReplicas: 6, desiredReplicas: 9, currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: 88 } } }], conditions: [{ type: "AbleToScale", status: "True", reason: "SucceededRescale" }] },
+          },
+          eventObject(ctx, namespace, { kind: "ReplicaSet", name: "worker-5c4" }, "FailedCreate", 'pods "worker-5c4-a1" is forbidden: exceeded quota: team-quota, requested: pods=1, used: pods=6, limited: pods=6'),
+        ],
+        metrics: [
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", ksm, () => 6),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_desired_replicas", ksm, () => 9),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", ksm, () => 20),
+        ],
+      },
+      { label: "suspected_hpa_cannot_scale", top: "quota", classification: "actionable", logs: "empty", mentions: ["6 current, 9 desired", "exceeded quota: team-quota"] },
+    ),
+  };
+}
+
+function cpuOvercommit(ctx: Ctx): Case & { name: string } {
+  // KubeCPUOvercommit: requests against allocatable, with the loss of one node tolerated.
+  const nodes = [1, 2, 3].map((i) => `${ctx.prefix}-oc-${i}`);
+  const metrics = nodes.flatMap((node) => [
+    ...gauge(ctx, "kube_node_status_allocatable", { node, resource: "cpu" }, () => 4),
+    ...gauge(ctx, "kube_pod_container_resource_requests", { node, resource: "cpu", namespace: `${ctx.prefix}-oc`, pod: `${node}-app` }, () => 3.4),
+    ...gauge(ctx, "kube_node_status_condition", { node, condition: "Ready", status: "true" }, () => 1),
+  ]);
+  return {
+    name: "KubeCPUOvercommit",
+    ...mk(ctx, { alertname: "KubeCPUOvercommit", severity: "warning" }, { metrics }, {
+      label: "suspected_cluster_overcommit",
+      top: "scheduling",
+      classification: "actionable",
+      logs: "unavailable",
+      mentions: ["requests cpu = 85% of allocatable", "3 ready node(s)"],
+    }),
+  };
+}
+
+function controlPlane(ctx: Ctx): FamilyScenario {
+  // KubeletTooManyPods, from its runbook: pods running on the node against its pod capacity.
+  const make = (state: "ok" | "bad") => {
+    const node = `${ctx.prefix}-kubelet-${state}`;
+    const running = state === "bad" ? 108 : 30;
+    return {
+      // The rule aggregates `by (cluster, node)`: the node is all the alert names.
+      labels: { node },
+      seed: {
+        objects: [nodeObject(node, healthyNode)],
+        metrics: [
+          ...gauge(ctx, "up", { job: "kubelet", instance: `${node}:10250` }, () => 1),
+          ...gauge(ctx, "kubelet_running_pods", { node, job: "kubelet" }, () => running),
+          ...gauge(ctx, "kube_node_status_capacity", { node, resource: "pods" }, () => 110),
+        ],
+      },
+    };
+  };
+  const bad = make("bad");
+  const ok = make("ok");
+  return {
+    family: "control_plane",
+    firing: mk(ctx, { alertname: "KubeletTooManyPods", severity: "info", ...bad.labels }, bad.seed, {
+      label: "suspected_kubelet_degraded",
+      top: "scheduling",
+      classification: "informational",
+      logs: "unavailable",
+      mentions: ["108 pods running of a capacity of 110 (98%)"],
+    }),
+    healthy: mk(ctx, { alertname: "KubeletTooManyPods", severity: "info", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "informational", logs: "unavailable" }),
+    blocked: ["B", "D"],
+    variants: [schedulerNotScraped(ctx), apiserverErrors(ctx), etcdSpace(ctx)],
+  };
+}
+
+function schedulerNotScraped(ctx: Ctx): Case & { name: string } {
+  // KubeSchedulerDown: absent(up{job="kube-scheduler"}) — no target at all, while other jobs are scraped.
+  return {
+    name: "KubeSchedulerDown with no scheduler target",
+    ...mk(ctx, { alertname: "KubeSchedulerDown", severity: "critical" }, { metrics: gauge(ctx, "up", { job: "kube-controller-manager", instance: `${ctx.prefix}-cp:10257` }, () => 1) }, {
+      label: "suspected_component_down",
+      top: "control_plane",
+      classification: "actionable",
+      logs: "unavailable",
+      mentions: ['count(up{job="kube-scheduler"}) returned no series'],
+    }),
+  };
+}
+
+function apiserverErrors(ctx: Ctx): Case & { name: string } {
+  // KubeAPIErrorBudgetBurn: the API server's own 5xx ratio and whether it sheds load.
+  const base = { job: "apiserver", instance: `${ctx.prefix}-cp:6443` };
+  return {
+    name: "KubeAPIErrorBudgetBurn with 5xx answers",
+    ...mk(
+      ctx,
+      { alertname: "KubeAPIErrorBudgetBurn", severity: "critical", long: "1h", short: "5m" },
+      {
+        metrics: [
+          ...gauge(ctx, "up", base, () => 1),
+          ...counter(ctx, "apiserver_request_total", { ...base, code: "200", verb: "GET" }, () => 90),
+          ...counter(ctx, "apiserver_request_total", { ...base, code: "503", verb: "GET" }, (m) => (m < 30 ? 10 : 0)),
+        ],
+      },
+      { label: "suspected_apiserver_overload", top: "control_plane", classification: "actionable", logs: "unavailable", mentions: ["5xx ratio 10% now"] },
+    ),
+  };
+}
+
+function etcdSpace(ctx: Ctx): Case & { name: string } {
+  // etcdBackendQuotaLowSpace: database size against its space quota.
+  const base = { job: "etcd", instance: `${ctx.prefix}-cp:2379` };
+  return {
+    name: "etcdBackendQuotaLowSpace",
+    ...mk(
+      ctx,
+      { alertname: "etcdBackendQuotaLowSpace", severity: "critical", ...base },
+      {
+        metrics: [
+          ...gauge(ctx, "up", base, () => 1),
+          ...gauge(ctx, "etcd_server_has_leader", base, () => 1),
+          ...gauge(ctx, "etcd_mvcc_db_total_size_in_bytes", base, () => 7.6 * 2 ** 30),
+          ...gauge(ctx, "etcd_server_quota_backend_bytes", base, () => 8 * 2 ** 30),
+        ],
+      },
+      { label: "suspected_etcd_degraded", top: "disk_full", classification: "actionable", logs: "unavailable", mentions: ["database at 95% of its space quota"] },
+    ),
   };
 }
 
@@ -925,6 +1310,8 @@ export function buildScenarios(ctx: Ctx): FamilyScenario[] {
     certExpiry(ctx),
     replicationLag(ctx),
     observabilityPipeline(ctx),
+    capacity(ctx),
+    controlPlane(ctx),
     meta(ctx),
     generic(ctx),
   ];

