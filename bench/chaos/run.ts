@@ -14,6 +14,7 @@ const result = await runChaos({
   log: (line) => console.log(`  ${line}`),
 });
 console.log(`\n${result.accepted}/${result.alerts} accepted at ${result.acceptedPerSecond.toFixed(0)} alerts/s over ${result.sendSeconds.toFixed(0)} s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`);
+for (const r of result.workerRestarts) console.log(r);
 for (const w of result.windows) console.log(`${w.fault}: ${w.refusals} answers were 503, each resent until accepted`);
 console.log(`settled in ${result.drainSeconds.toFixed(1)} s; ${result.deadLettered} dead-lettered, replayed with --replay-dlq and settled in ${result.replayDrainSeconds.toFixed(1)} s`);
 console.log(`${result.reported} reported + ${result.skipped} recorded skips of ${result.alerts} alerts`);
