@@ -7,7 +7,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
 import { startWorker } from "@/lib/jobs/start-worker";
@@ -15,6 +15,7 @@ import { createRuntime } from "@/lib/runtime";
 import { createTestDatabase } from "@/test/helpers/database";
 import { freePort } from "@/test/helpers/free-port";
 import { deleteStreams, jetStreamEnv, uniqueQueueNames } from "@/test/helpers/nats";
+import { checkReceipts, waitForSettled } from "../shared/storm";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -22,37 +23,59 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const POOL = 500;
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
+/** Fingerprint → how many requests carrying it were answered 2xx, for the receipt-by-receipt check. */
+const acceptedCopies = new Map<string, number>();
+const RUN_TAG = Date.now().toString(36);
+
 type Row = { name: string; reqPerS: number; alertsPerS: number; p50: number; p99: number; non2xx: number; accepted: number };
 
-function payload(alerts: number, seq: number): string {
-  return JSON.stringify({
-    version: "4",
-    status: "firing",
-    receiver: "tarka",
-    groupKey: "bench",
-    alerts: Array.from({ length: alerts }, (_, i) => {
-      const n = (seq * alerts + i) % POOL;
-      return {
-        status: "firing",
-        labels: { alertname: "KubePodCrashLooping", namespace: "bench", pod: `api-${n}`, severity: "warning" },
-        annotations: { summary: `bench pod api-${n} crash looping` },
-        startsAt: "2026-11-23T08:00:00Z",
-        endsAt: "0001-01-01T00:00:00Z",
-        fingerprint: `bench${n.toString(16).padStart(8, "0")}`,
-      };
-    }),
+/**
+ * Request `seq` of a scenario: `alertsPerRequest` alerts drawn from a pool of 500 (as a flapping
+ * fleet repeats itself), or, with `distinct`, alerts never sent before.
+ */
+function request(alertsPerRequest: number, seq: number, distinct: boolean): { body: string; fingerprints: string[] } {
+  const alerts = Array.from({ length: alertsPerRequest }, (_, i) => {
+    const n = seq * alertsPerRequest + i;
+    const id = distinct ? `${RUN_TAG}-${n}` : (n % POOL).toString(16).padStart(8, "0");
+    return {
+      status: "firing",
+      labels: { alertname: "KubePodCrashLooping", namespace: "bench", pod: `api-${id}`, severity: "warning" },
+      annotations: { summary: `bench pod api-${id} crash looping` },
+      startsAt: "2026-11-23T08:00:00Z",
+      endsAt: "0001-01-01T00:00:00Z",
+      fingerprint: distinct ? `d${id}` : `bench${id}`,
+    };
   });
+  const body = JSON.stringify({ version: "4", status: "firing", receiver: "tarka", groupKey: "bench", alerts });
+  return { body, fingerprints: alerts.map((a) => a.fingerprint) };
 }
 
-async function load(name: string, url: string, alertsPerRequest: number): Promise<Row> {
+function countAccepted(fingerprints: string[]): void {
+  for (const fp of fingerprints) acceptedCopies.set(fp, (acceptedCopies.get(fp) ?? 0) + 1);
+}
+
+async function load(name: string, url: string, alertsPerRequest: number, distinct = false): Promise<Row> {
   let seq = 0;
+  // Each connection has one request in flight, so its context holds the alerts of the answer that comes back.
+  type Context = { fingerprints?: string[] };
   const result = await autocannon({
     url,
     method: "POST",
     connections: CONNECTIONS,
     duration: DURATION_S,
     headers: { "content-type": "application/json" },
-    requests: [{ setupRequest: (req) => ({ ...req, body: payload(alertsPerRequest, seq++) }) }],
+    requests: [
+      {
+        setupRequest: (req, context: Context) => {
+          const next = request(alertsPerRequest, seq++, distinct);
+          context.fingerprints = next.fingerprints;
+          return { ...req, body: next.body };
+        },
+        onResponse: (status, _body, context: Context) => {
+          if (status >= 200 && status < 300) countAccepted(context.fingerprints ?? []);
+        },
+      },
+    ],
   });
   const ok = result["2xx"];
   return {
@@ -87,12 +110,14 @@ async function fixedRate(name: string, url: string, rate: number): Promise<Row> 
   await new Promise<void>((resolve) => {
     const fire = (seq: number) => {
       const due = start + (seq * 1000) / rate;
-      const body = payload(1, seq);
+      const { body, fingerprints } = request(1, seq, false);
       const req = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
         res.resume();
         res.on("end", () => {
-          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - due);
-          else failed++;
+          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
+            latencies.push(performance.now() - due);
+            countAccepted(fingerprints);
+          } else failed++;
           if (++done === total) resolve();
         });
       });
@@ -197,6 +222,7 @@ async function main(): Promise<void> {
     rows.push(await load("warm-up tarka", alertsUrl, 1));
     rows.push(await load("tarka /alerts, 1 alert per request", alertsUrl, 1));
     rows.push(await load("tarka /alerts, 20 alerts per request", alertsUrl, 20));
+    rows.push(await load("tarka /alerts, 1 alert per request, every alert distinct", alertsUrl, 1, true));
     rows.push(await fixedRate("tarka /alerts, 1 alert, fixed 300 req/s (open loop)", alertsUrl, 300));
     // autocannon stops with requests in flight; let the server answer them before it is stopped.
     await new Promise((r) => setTimeout(r, 3_000));
@@ -209,21 +235,19 @@ async function main(): Promise<void> {
     name: "bench-worker",
   });
   const consumer = await startWorker(runtime);
-  const drainStart = Date.now();
-  let open = Infinity;
-  while (open > 0 && Date.now() - drainStart < 300_000) {
-    await new Promise((r) => setTimeout(r, 1_000));
-    const [row] = await runtime.database.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(receivedAlerts)
-      .where(inArray(receivedAlerts.disposition, ["queued", "enqueue_failed"]));
-    open = row.n;
-  }
-  const drainS = (Date.now() - drainStart) / 1000;
+  const fingerprints = [...acceptedCopies.keys()];
+  const drainS = await waitForSettled(runtime.database.db, fingerprints, 1_800_000).catch(() => NaN);
   const byDisposition = await runtime.database.db
     .select({ disposition: receivedAlerts.disposition, n: sql<number>`count(*)::int` })
     .from(receivedAlerts)
     .groupBy(receivedAlerts.disposition);
+  const check = await checkReceipts({
+    db: runtime.database.db,
+    fingerprints,
+    storedKeys: new Set(await runtime.store.list("")),
+    allowDeadLetters: true,
+    acceptedCopies,
+  });
   await consumer.stop(10_000);
   await runtime.close();
   await deleteStreams(names.prefix);
@@ -241,13 +265,14 @@ async function main(): Promise<void> {
       `| ${r.name} | ${r.reqPerS.toFixed(0)} | ${r.alertsPerS.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.reqPerS / emptyRate).toFixed(2)} | ${(r.reqPerS / bareRate).toFixed(3)} |`,
     );
   }
-  const accepted = rows.filter((r) => r.name.startsWith("tarka") || r.name === "warm-up tarka").reduce((n, r) => n + r.accepted, 0);
+  const accepted = [...acceptedCopies.values()].reduce((n, k) => n + k, 0);
   const recorded = byDisposition.reduce((n, d) => n + d.n, 0);
   console.log(`\nzero-loss check: ${recorded} alerts in the ledger; dispositions ${byDisposition.map((d) => `${d.disposition}=${d.n}`).join(", ")}`);
-  console.log(`worker drain (concurrency 8) took ${drainS.toFixed(1)} s; alerts still queued or failed: ${open}`);
-  const lost = open > 0 || recorded < accepted;
-  console.log(`alerts answered 2xx: ${accepted}; recorded in the ledger: ${recorded}`);
-  console.log(lost ? `LOSS: ${open} alerts without a final disposition, ${Math.max(0, accepted - recorded)} never recorded` : "no alert answered 2xx was lost");
+  console.log(`worker drain (concurrency 8) took ${drainS.toFixed(1)} s`);
+  console.log(`alerts answered 2xx: ${accepted} (${fingerprints.length} distinct); recorded in the ledger: ${recorded}`);
+  console.log(`receipt by receipt: ${check.reported} distinct alerts reported, ${check.skipped} recorded skips, ${check.deadLettered.length} dead-lettered`);
+  const lost = check.problems.length > 0;
+  console.log(lost ? `LOSS (${check.problems.length}):\n${check.problems.slice(0, 30).join("\n")}` : "no alert answered 2xx was lost");
   process.exit(lost ? 1 : 0);
 }
 

@@ -116,6 +116,11 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
   try {
     await ledger.record(rows, now);
   } catch (e) {
+    // The insert may have committed before its connection died: settle those receipts once the
+    // database is back, or they would stay `queued` with no job (the resend gets receipts of its own).
+    const refused = rows.filter((r) => r.disposition === "queued");
+    const reason = "answered 503 while the database was failing; the sender resends the alert";
+    void ledger.markLater(refused.map((r) => ({ id: r.id, disposition: "enqueue_failed", reason })));
     throw new ServiceError("unavailable", `could not record alerts: ${describeDbError(e)}`, { cause: e });
   }
 
@@ -167,7 +172,8 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
     });
   if (failed.length > 0) {
     const reason = errorMessage(firstError);
-    await ledger.mark(failed.map((id) => ({ id, disposition: "enqueue_failed", reason }))).catch(() => undefined);
+    const changes = failed.map((id) => ({ id, disposition: "enqueue_failed" as const, reason }));
+    await ledger.mark(changes).catch(() => void ledger.markLater(changes));
     throw new ServiceError("unavailable", `could not queue ${failed.length} alert(s): ${errorMessage(firstError)}`, {
       cause: firstError,
     });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { startPrivatePostgres } from "@/test/helpers/private-postgres";
 import { createReceiptLedger, type Receipt } from "./receipt-ledger";
 
 let postgres: TestDatabase;
@@ -90,4 +91,28 @@ describe.each([
     const rows = await handle().db.select({ id: receivedAlerts.id }).from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
     expect(rows.map((r) => r.id).sort()).toEqual(good.flat().map((r) => r.id).sort());
   });
+});
+
+describe("receipt ledger while PostgreSQL restarts", () => {
+  it("markLater settles a refused request's receipts once the server is back", async () => {
+    const server = await startPrivatePostgres();
+    const db = await createTestDatabase(server.adminUrl);
+    try {
+      const ledger = createReceiptLedger(db.db);
+      // As when an insert commits and its connection dies before the answer: the receipt exists, the request got a 503.
+      const stored = receipt(300);
+      await ledger.record([stored], new Date());
+      await server.kill();
+      await expect(ledger.mark([{ id: stored.id, disposition: "enqueue_failed", reason: "answered 503" }])).rejects.toThrow();
+      const settled = ledger.markLater([{ id: stored.id, disposition: "enqueue_failed", reason: "answered 503" }]);
+      await new Promise((r) => setTimeout(r, 1_500));
+      await server.start();
+      await settled;
+      const [row] = await db.db.select().from(receivedAlerts).where(inArray(receivedAlerts.id, [stored.id]));
+      expect(row).toMatchObject({ disposition: "enqueue_failed", dispositionReason: "answered 503" });
+    } finally {
+      await db.drop().catch(() => {});
+      await server.destroy();
+    }
+  }, 120_000);
 });

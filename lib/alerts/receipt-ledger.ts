@@ -16,7 +16,18 @@ export type DispositionChange = { id: string; disposition: AlertDisposition; rea
 export type ReceiptLedger = {
   record(receipts: Receipt[], receivedAt: Date): Promise<void>;
   mark(changes: DispositionChange[]): Promise<void>;
+  /**
+   * `mark`, retried in the background until the database answers (for up to 10 minutes): for
+   * receipts of a request answered 503 while the database was failing. Such a write can report an
+   * error after it committed (the connection died before the answer), so the receipts may exist as
+   * `queued` with no job behind them. Resolves once written or given up; never rejects.
+   */
+  markLater(changes: DispositionChange[]): Promise<void>;
 };
+
+const MARK_LATER_FIRST_DELAY_MS = 500;
+const MARK_LATER_MAX_DELAY_MS = 30_000;
+const MARK_LATER_GIVE_UP_MS = 600_000;
 
 export function createReceiptLedger(db: DbOrTx): ReceiptLedger {
   // Named (prepared) statements: drizzle sends unnamed ones as Parse/Describe, wait, then Bind/Execute,
@@ -77,5 +88,16 @@ export function createReceiptLedger(db: DbOrTx): ReceiptLedger {
       );
     },
     mark: update,
+    async markLater(changes) {
+      const giveUpAt = Date.now() + MARK_LATER_GIVE_UP_MS;
+      for (let delay = MARK_LATER_FIRST_DELAY_MS; Date.now() < giveUpAt; delay = Math.min(delay * 2, MARK_LATER_MAX_DELAY_MS)) {
+        try {
+          await update(changes);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, delay).unref());
+        }
+      }
+    },
   };
 }

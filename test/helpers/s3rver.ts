@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startChildServer } from "./child-server";
+import { startChildServer, type ChildServer } from "./child-server";
 import { freePort } from "./free-port";
 
 export type S3rver = {
@@ -16,6 +16,9 @@ export type S3rver = {
   /** The storage variables that point `loadEnv()` at this server, for tests that build a whole runtime. */
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** Stop the server but keep its data and port, for `resume()` (an outage in a fault test). */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 };
 
 const S3RVER_BIN = path.resolve(import.meta.dirname, "../../node_modules/s3rver/bin/s3rver.js");
@@ -34,12 +37,16 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "tarka-s3rver-"));
   const endpoint = `http://127.0.0.1:${port}`;
-  const { stop } = await startChildServer({
-    command: process.execPath,
-    // s3rver builds ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only has in its legacy provider.
-    args: ["--openssl-legacy-provider", S3RVER_BIN, "-d", dir, "-a", "127.0.0.1", "-p", String(port), "--configure-bucket", bucket, "-s"],
-    dir,
-    readyUrl: `${endpoint}/${bucket}`,
+  const launch = () =>
+    startChildServer({
+      command: process.execPath,
+      // s3rver builds ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only has in its legacy provider.
+      args: ["--openssl-legacy-provider", S3RVER_BIN, "-d", dir, "-a", "127.0.0.1", "-p", String(port), "--configure-bucket", bucket, "-s"],
+      readyUrl: `${endpoint}/${bucket}`,
+    });
+  let server: ChildServer | undefined = await launch().catch((e) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
   const region = "us-east-1";
   const accessKeyId = "S3RVER";
@@ -58,6 +65,17 @@ export async function startS3rver(options: { bucket?: string } = {}): Promise<S3
       S3_SECRET_ACCESS_KEY: secretAccessKey,
       S3_FORCE_PATH_STYLE: "true",
     },
-    stop,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async pause() {
+      await server?.stop();
+      server = undefined;
+    },
+    async resume() {
+      server ??= await launch();
+    },
   };
 }
