@@ -1,14 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { createLogger } from "@/lib/log";
-import { NATS_TEST_URL, eventually, testAlertJob, uniqueQueueNames, type QueueNames } from "@/test/helpers/nats";
+import { NATS_TEST_URL, eventually, queueTestOptions, testAlertJob, uniqueQueueNames, type QueueNames } from "@/test/helpers/nats";
 import { startNatsCluster, type NatsCluster } from "@/test/helpers/nats-cluster";
 import { advisoryStreamName, createJetStreamQueue, type JetStreamQueueOptions } from "./jetstream";
 import type { AlertJob } from "./job";
 import type { JobQueue } from "./types";
 
-const log = createLogger({ level: "silent" });
 let cluster: NatsCluster;
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -25,19 +23,7 @@ afterEach(async () => {
 });
 
 function settings(names: QueueNames, overrides: Partial<JetStreamQueueOptions> = {}): JetStreamQueueOptions {
-  return {
-    url: cluster.url,
-    ...names,
-    ackWaitSeconds: 30,
-    maxDeliver: 5,
-    backoffSeconds: [],
-    duplicateWindowSeconds: 120,
-    maxAgeHours: 1,
-    maxBytes: 64 * 1024 * 1024,
-    replicas: 3,
-    log,
-    ...overrides,
-  };
+  return queueTestOptions(names, { url: cluster.url, maxDeliver: 5, duplicateWindowSeconds: 120, maxBytes: 64 * 1024 * 1024, replicas: 3, ...overrides });
 }
 
 function openQueue(options: JetStreamQueueOptions): JobQueue {

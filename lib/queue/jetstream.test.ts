@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { createLogger } from "@/lib/log";
 import {
-  NATS_TEST_URL,
   connectTestNats,
   deleteStreams,
   eventually,
+  queueTestOptions,
   startPrivateNatsServer,
   testAlertJob,
   uniqueQueueNames,
@@ -19,7 +18,6 @@ function withoutIds(entries: DeadLetter[]): DeadLetter[] {
   return entries.map(({ id: _id, ...rest }) => rest);
 }
 
-const log = createLogger({ level: "silent" });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length > 0) await (cleanups.pop() as () => Promise<void>)();
@@ -27,20 +25,7 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function settings(names: QueueNames, overrides: Partial<JetStreamQueueOptions> = {}): JetStreamQueueOptions {
-  return {
-    url: NATS_TEST_URL,
-    ...names,
-    ackWaitSeconds: 30,
-    maxDeliver: 3,
-    backoffSeconds: [],
-    duplicateWindowSeconds: 60,
-    maxAgeHours: 1,
-    maxBytes: 10 * 1024 * 1024,
-    log,
-    ...overrides,
-  };
-}
+const settings = queueTestOptions;
 
 function openQueue(options: JetStreamQueueOptions): JobQueue {
   const queue = createJetStreamQueue(options);

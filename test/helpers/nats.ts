@@ -6,6 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { createLogger } from "@/lib/log";
+import type { JetStreamQueueOptions } from "@/lib/queue/jetstream";
 import type { AlertJob } from "@/lib/queue/job";
 import { freePort } from "./free-port";
 
@@ -44,6 +46,22 @@ export function jetStreamEnv(names: QueueNames, url = NATS_TEST_URL): Record<str
     JETSTREAM_DURABLE: names.durable,
     JETSTREAM_DLQ_STREAM: names.dlqStream,
     JETSTREAM_DLQ_SUBJECT: names.dlqSubject,
+  };
+}
+
+/** Queue options for tests: short waits, small bounds, silent log; `overrides` wins. */
+export function queueTestOptions(names: QueueNames, overrides: Partial<JetStreamQueueOptions> = {}): JetStreamQueueOptions {
+  return {
+    url: NATS_TEST_URL,
+    ...names,
+    ackWaitSeconds: 30,
+    maxDeliver: 3,
+    backoffSeconds: [],
+    duplicateWindowSeconds: 60,
+    maxAgeHours: 1,
+    maxBytes: 10 * 1024 * 1024,
+    log: createLogger({ level: "silent" }),
+    ...overrides,
   };
 }
 
