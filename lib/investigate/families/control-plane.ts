@@ -47,7 +47,7 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
     out.push(
       { id: "component_up", title: `${job} targets up`, unit: "targets", query: `sum(up${sel})` },
       { id: "component_targets", title: `${job} targets scraped`, unit: "targets", query: `count(up${sel})` },
-      // Tells "this job has no target" apart from "Prometheus answers nothing at all".
+      // Tells "this job has no target" and "Prometheus answers nothing at all" apart.
       { id: "all_targets", title: "All scrape targets", unit: "targets", query: "count(up)" },
     );
   }
