@@ -7,9 +7,9 @@ import { headingAnchors } from "@/test/helpers/markdown";
 
 const REPO = path.resolve(K8S_DIR, "..");
 const DOCS = ["docs/deployment.md", "docs/operations.md", "docs/troubleshooting.md", "docs/alerts.md"];
-/** Upper-case names in the docs that are not the processes' environment (TARKA_STANDALONE is read by next.config.ts at build time). */
 /** Variables an operator names for a source's secret (`secretEnv`) in the example sources file. */
 const SOURCE_SECRET_VARIABLES = [...fs.readFileSync(path.join(REPO, "docs/examples/sources.yaml"), "utf8").matchAll(/secretEnv:\s*([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]);
+/** Upper-case names in the docs that are not the processes' environment (TARKA_STANDALONE is read by next.config.ts at build time). */
 const NOT_VARIABLES = new Set(["TARKA_DLQ", "TARKA_STANDALONE", ...SOURCE_SECRET_VARIABLES]);
 
 describe("operator docs", () => {
