@@ -12,7 +12,7 @@ export type ReplayResult = {
 /**
  * Put dead-lettered jobs back on the work queue (after the cause was fixed), oldest first.
  * Each job is published with a message id derived from its DLQ entry, so a replay interrupted
- * between publish and removal cannot queue it twice; its receipt goes back to `queued`.
+ * between publish and removal cannot queue it twice; its receipt goes back to `queued` first.
  * Entries whose payload is not a valid job cannot be replayed and stay in the DLQ.
  */
 export async function replayDeadLetters({
@@ -33,11 +33,20 @@ export async function replayDeadLetters({
     }
     const job = parsed.data;
     if (!input.dryRun) {
-      await ctx.queue.publish(job, `dlq-replay-${id}-${job.receiptId}`);
-      await ctx.db
-        .update(receivedAlerts)
-        .set({ disposition: "queued", dispositionReason: `replayed from the DLQ (${entry.kind})`, updatedAt: sql`now()` })
-        .where(inArray(receivedAlerts.id, [job.receiptId]));
+      const setReceipt = (disposition: "queued" | "dead_letter", reason: string) =>
+        ctx.db
+          .update(receivedAlerts)
+          .set({ disposition, dispositionReason: reason, updatedAt: sql`now()` })
+          .where(inArray(receivedAlerts.id, [job.receiptId]));
+      // The receipt goes back to queued before the job is published: a worker may settle the job
+      // before a later update would run, which then left the receipt queued for ever.
+      await setReceipt("queued", `replayed from the DLQ (${entry.kind})`);
+      try {
+        await ctx.queue.publish(job, `dlq-replay-${id}-${job.receiptId}`);
+      } catch (e) {
+        await setReceipt("dead_letter", `${entry.kind}: ${entry.reason} (replay failed)`);
+        throw e;
+      }
       await ctx.queue.removeDeadLetter(id);
     }
     result.replayed.push({ id, fingerprint: job.alert.fingerprint, alertname: job.alert.alertname });
