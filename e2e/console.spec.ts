@@ -35,7 +35,9 @@ test("local sign-in: a wrong password is refused, the right one opens the inbox"
 test("inbox filters and search live in the URL", async ({ page }) => {
   await signIn(page, "viewer");
   const table = page.getByRole("table", { name: "Cases" });
-  await expect(table.getByRole("row")).toHaveCount(3);
+  // Other specs share this server and add cases of their own (e.g. a source's test payload).
+  await expect(table).toContainText("checkout-api");
+  await expect(table).toContainText("ledger-writer");
   await page.getByLabel("Search cases").fill("ns:ledger");
   await page.getByLabel("Search cases").press("Enter");
   await expect(page).toHaveURL(/q=ns%3Aledger/);
