@@ -10,7 +10,7 @@ import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
 import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
 import { receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
-import { buildScenarios, seedOf } from "@/lib/investigate/integration/scenarios";
+import { buildScenarios, seedOf } from "@/test/scenarios/families";
 import { createRuntime, type Runtime } from "@/lib/runtime";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from "@/test/helpers/fake-kubernetes";

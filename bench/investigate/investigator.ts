@@ -3,7 +3,7 @@
 // prints one JSON line with the figures; run.ts prints the tables.
 import { readFileSync } from "node:fs";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { investigateAt, providersFor } from "@/lib/investigate/integration/run-investigation";
+import { investigateAt, providersFor } from "@/test/scenarios/run-investigation";
 import type { Providers } from "@/lib/investigate/providers/types";
 import type { Report } from "@/lib/investigate/report";
 import { createLogger } from "@/lib/log";

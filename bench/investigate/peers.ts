@@ -2,7 +2,7 @@
 // are not mixed with the fakes'. Seeds VictoriaMetrics, a fake Kubernetes API and a fake Loki with the
 // crash-loop scenario (once per prefix), prints one JSON line with their URLs, and stops them when
 // stdin closes.
-import { seedOf } from "@/lib/investigate/integration/scenarios";
+import { seedOf } from "@/test/scenarios/families";
 import { startFakeKubernetes } from "@/test/helpers/fake-kubernetes";
 import { startFakeLoki } from "@/test/helpers/fake-loki";
 import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";

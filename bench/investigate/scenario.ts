@@ -1,4 +1,4 @@
-import { buildScenarios, type FamilyScenario } from "@/lib/investigate/integration/scenarios";
+import { buildScenarios, type FamilyScenario } from "@/test/scenarios/families";
 
 /** The bench's alert: a crash-looping pod whose last termination was OOMKilled, named after `prefix`. */
 export function crashloopScenario(ctx: { now: Date; prefix: string }): FamilyScenario {

@@ -10,8 +10,8 @@ import { startVictoriaMetrics, type VictoriaMetrics } from "@/test/helpers/victo
 import type { Providers } from "../providers/types";
 import { type Report, reportSchema } from "../report";
 import { UNKNOWN_NEEDS_HUMAN } from "../vocabulary";
-import { investigateAt, providersFor } from "./run-investigation";
-import { buildScenarios, type Expected, seedOf } from "./scenarios";
+import { investigateAt, providersFor } from "@/test/scenarios/run-investigation";
+import { buildScenarios, type Expected, seedOf } from "@/test/scenarios/families";
 
 // Real VictoriaMetrics keeps samples within its retention only, so "now" is fixed near the wall clock.
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);

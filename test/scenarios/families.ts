@@ -2,7 +2,7 @@ import { type Family, familyOf } from "@/lib/alerts/family";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { FakePodLog, KubeObject } from "@/test/helpers/fake-kubernetes";
 import { type LokiStream, toNs } from "@/test/helpers/fake-loki";
-import type { Blocker, Classification, HypothesisCategory } from "../vocabulary";
+import type { Blocker, Classification, HypothesisCategory } from "@/lib/investigate/vocabulary";
 
 /**
  * Alert scenarios with the evidence a real cluster would hold: Prometheus samples to import into

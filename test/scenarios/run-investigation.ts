@@ -2,12 +2,12 @@ import { familyOf } from "@/lib/alerts/family";
 import { identityOf } from "@/lib/alerts/identity";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Logger } from "@/lib/log";
-import { investigateAlert } from "../investigate-alert";
-import { createKubernetesProvider } from "../providers/kubernetes";
-import { createLogsProvider } from "../providers/logs";
-import { createMetricsProvider } from "../providers/prometheus";
-import type { Providers } from "../providers/types";
-import type { Report } from "../report";
+import { investigateAlert } from "@/lib/investigate/investigate-alert";
+import { createKubernetesProvider } from "@/lib/investigate/providers/kubernetes";
+import { createLogsProvider } from "@/lib/investigate/providers/logs";
+import { createMetricsProvider } from "@/lib/investigate/providers/prometheus";
+import type { Providers } from "@/lib/investigate/providers/types";
+import type { Report } from "@/lib/investigate/report";
 
 /** The same providers `createProviders` builds from PROMETHEUS_URL, LOGS_URL and KUBECONFIG. */
 export function providersFor(peers: { metricsUrl: string; logsUrl: string; kubeconfigPath: string; timeoutMs: number }): Providers {
