@@ -2,8 +2,9 @@ import { kubectl, nsFlag, placeholder, promql } from "../commands";
 import { type Features, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
 import type { Target } from "../report";
-import { hypothesis, unknownEnrichment, unknownHypothesis } from "./shared";
-import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
+import { formatCores, formatPercent } from "../units";
+import { type Finding, findingsModule } from "./findings";
+import type { MetricQuery } from "./types";
 
 function queries(t: Target): MetricQuery[] {
   if (!t.namespace) return [];
@@ -21,7 +22,7 @@ function queries(t: Target): MetricQuery[] {
   ];
 }
 
-function diagnose(f: Features): EnrichmentDraft | null {
+function findings(f: Features): Finding[] {
   const t = f.target;
   const ns = nsFlag(t.namespace);
   const throttle = stat(f, "throttle_ratio");
@@ -29,37 +30,46 @@ function diagnose(f: Features): EnrichmentDraft | null {
   const limit = f.cpuLimitCores ?? stat(f, "cpu_limit")?.last ?? null;
   const resources = kubectl`${ns}get pod ${t.pod ?? placeholder("pod")} -o jsonpath='{.spec.containers[*].resources}'`;
   if (f.container && !f.container.limits.cpu && !stat(f, "cpu_limit")) {
-    return {
-      label: "suspected_missing_cpu_limit",
-      why: [`container ${f.container.name} declares no CPU limit in its spec; throttling comes from a LimitRange default or another container`],
-      steps: [kubectl`${ns}get limitrange -o yaml`, resources],
-    };
+    return [
+      {
+        label: "suspected_missing_cpu_limit",
+        category: "cpu_limit",
+        title: "No CPU limit in the container spec: the throttling limit comes from elsewhere",
+        confidence: 80,
+        why: [`container ${f.container.name} declares no CPU limit in its spec; throttling comes from a LimitRange default or another container`],
+        steps: [kubectl`${ns}get limitrange -o yaml`, resources],
+      },
+    ];
   }
-  if (!usage || !limit) return null;
+  if (!usage || !limit) return [];
   const ratio = usage.max / limit;
   const why = [
-    `CPU usage peak ${usage.max.toFixed(2)} cores, average ${usage.avg.toFixed(2)}, limit ${limit} cores (${Math.round(ratio * 100)}% at peak)`,
-    ...(throttle ? [`throttled ${Math.round(throttle.max * 100)}% of CFS periods at worst`] : []),
+    `CPU usage peak ${formatCores(usage.max)}, average ${formatCores(usage.avg)}, limit ${formatCores(limit)} (${formatPercent(ratio)} at peak)`,
+    ...(throttle ? [`throttled ${formatPercent(throttle.max)} of CFS periods at worst`] : []),
   ];
-  if (ratio >= 0.8) return { label: "suspected_cpu_limit_too_low", why, steps: [promql(queries(t)[1]?.query ?? ""), resources] };
-  if (throttle && throttle.max >= 0.1) {
-    return {
-      label: "suspected_cfs_throttle_but_usage_low",
-      why: [...why, "average usage is well below the limit: short bursts exhaust the 100 ms CFS quota"],
-      steps: [promql(queries(t)[0]?.query ?? ""), resources],
-    };
+  if (ratio >= 0.8) {
+    return [{ label: "suspected_cpu_limit_too_low", category: "cpu_limit", title: "CPU limit too low for the load", confidence: 80, why, steps: [promql(queries(t)[1]?.query ?? ""), resources] }];
   }
-  return null;
+  if (throttle && throttle.max >= 0.1) {
+    return [
+      {
+        label: "suspected_cfs_throttle_but_usage_low",
+        category: "cpu_limit",
+        title: "Short CPU bursts exhaust the CFS quota while average usage is low",
+        confidence: 80,
+        why: [...why, "average usage is well below the limit: short bursts exhaust the 100 ms CFS quota"],
+        counter: [`usage peaked at ${formatPercent(ratio)} of the limit: the limit is not too low on average`],
+        steps: [promql(queries(t)[0]?.query ?? ""), resources],
+      },
+    ];
+  }
+  return [];
 }
 
-export const cpuThrottling: FamilyModule = {
+export const cpuThrottling = findingsModule({
   family: "cpu_throttling",
   needs: { k8s: "pod", logs: false },
   queries,
-  enrich: (f) => diagnose(f) ?? unknownEnrichment(f, queries(f.target), ["CPU usage against the CPU limit, and the throttled share of CFS periods"]),
-  hypotheses(f: Features) {
-    const d = diagnose(f);
-    if (!d) return [unknownHypothesis(f, "CPU usage and limit unknown")];
-    return [hypothesis({ id: d.label, category: "cpu_limit", title: d.label.replace(/^suspected_/, "").replace(/_/g, " "), confidence: 80, why: d.why, nextTests: d.steps.map((s) => s.text) })];
-  },
-};
+  findings,
+  unknowns: () => ["CPU usage against the CPU limit, and the throttled share of CFS periods"],
+});

@@ -9,6 +9,8 @@ import type { FamilyModule, MetricQuery } from "./types";
 /** One cause the evidence supports, with what shows it and the steps that confirm or fix it. */
 export type Finding = {
   label: string;
+  /** The hypothesis id, when it is not the label (ids stay stable for readers of older reports). */
+  id?: string;
   category: HypothesisCategory;
   title: string;
   confidence: number;
@@ -28,12 +30,14 @@ function strongestFirst(a: Finding, b: Finding): number {
  * hypothesis, log patterns add weaker ones; no finding means `unknown_needs_human` naming the unknowns.
  */
 export function findingsModule(spec: {
-  family: Exclude<Family, "generic">;
+  family: Family;
   needs: FamilyModule["needs"];
   queries(target: Target, alert: NormalizedAlert): MetricQuery[];
   findings(f: Features): Finding[];
   unknowns(f: Features): string[];
   reasons?(f: Features): ReasonCodeEntry[];
+  /** Starting confidence of the log-pattern hypotheses: higher where logs are this family's main evidence. */
+  logConfidence?: number;
 }): FamilyModule {
   return {
     family: spec.family,
@@ -45,9 +49,9 @@ export function findingsModule(spec: {
     },
     hypotheses(f) {
       const found = spec.findings(f).map((x) =>
-        hypothesis({ id: x.label, category: x.category, title: x.title, confidence: x.confidence, why: x.why, counter: x.counter ?? [], nextTests: x.steps.map((s) => s.text) }),
+        hypothesis({ id: x.id ?? x.label, category: x.category, title: x.title, confidence: x.confidence, why: x.why, counter: x.counter ?? [], nextTests: x.steps.map((s) => s.text) }),
       );
-      const out = [...found, ...logHypotheses(f, 35)];
+      const out = [...found, ...logHypotheses(f, spec.logConfidence ?? 35)];
       return out.length ? out : [unknownHypothesis(f, spec.unknowns(f)[0] ?? "no finding")];
     },
     ...(spec.reasons ? { reasons: spec.reasons } : {}),

@@ -1,29 +1,29 @@
-import { exprFromGeneratorUrl } from "../promql";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Features } from "../features";
-import { logHypotheses, podQueries, unknownEnrichment, unknownHypothesis } from "./shared";
-import type { FamilyModule, MetricQuery } from "./types";
+import type { Target } from "../report";
+import { findingsModule } from "./findings";
+import { alertExprQuery } from "./service-signals";
+import { podQueries } from "./shared";
+import type { MetricQuery } from "./types";
 
-function queries(target: Parameters<FamilyModule["queries"]>[0], alert: Parameters<FamilyModule["queries"]>[1]): MetricQuery[] {
-  const expr = exprFromGeneratorUrl(alert.generatorURL);
-  const own: MetricQuery[] = expr ? [{ id: "alert_expr", title: `${alert.alertname} rule expression`, unit: "value", query: expr }] : [];
-  return [...own, ...podQueries(target)];
+function queries(target: Target, alert: NormalizedAlert): MetricQuery[] {
+  return [...alertExprQuery(alert), ...podQueries(target)];
 }
 
-/** Anything without a dedicated family: the alert's own expression, pod basics and log patterns. */
-export const generic: FamilyModule = {
+function unknowns(f: Features): string[] {
+  const top = f.logMatches[0];
+  return [
+    `no dedicated investigation exists for ${f.alert.alertname}; read the rule expression and its runbook`,
+    ...(top ? [`logs show ${top.title} ×${top.count}${top.detail ? ` (${top.detail})` : ""}, but nothing ties it to this alert yet`] : []),
+  ];
+}
+
+/** Anything without a dedicated family: the alert's own expression, pod basics and log patterns, no finding of its own. */
+export const generic = findingsModule({
   family: "generic",
   needs: { k8s: "none", logs: true },
   queries,
-  enrich(f: Features) {
-    const top = f.logMatches[0];
-    const unknowns = [
-      `no dedicated investigation exists for ${f.alert.alertname}; read the rule expression and its runbook`,
-    ];
-    if (top) unknowns.push(`logs show ${top.title} ×${top.count}${top.detail ? ` (${top.detail})` : ""}, but nothing ties it to this alert yet`);
-    return unknownEnrichment(f, queries(f.target, f.alert), unknowns);
-  },
-  hypotheses(f: Features) {
-    const fromLogs = logHypotheses(f, 40);
-    return fromLogs.length ? fromLogs : [unknownHypothesis(f, "no dedicated investigation for this alert")];
-  },
-};
+  findings: () => [],
+  unknowns,
+  logConfidence: 40,
+});

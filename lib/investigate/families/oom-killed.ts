@@ -1,12 +1,13 @@
 import { kubectl, nsFlag, placeholder, promql, sh } from "../commands";
 import { type Features, formatBytes, hasEvent, stat } from "../features";
 import { podSelector, withMatcher } from "../promql";
-import type { Hypothesis, Target } from "../report";
+import type { Target } from "../report";
 import { reason } from "../scores";
 import { formatPercent } from "../units";
-import { hypothesis, logHypotheses, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
+import { type Finding, findingsModule } from "./findings";
+import { previousLogsStep } from "./shared";
 import { trendOf } from "./trend";
-import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
+import type { MetricQuery } from "./types";
 
 function queries(t: Target): MetricQuery[] {
   if (!t.namespace || (!t.pod && !t.workload)) return [];
@@ -23,7 +24,7 @@ function limitOf(f: Features): number | null {
   return f.memoryLimitBytes ?? stat(f, "memory_limit")?.last ?? null;
 }
 
-function diagnose(f: Features): EnrichmentDraft | null {
+function diagnose(f: Features): Finding | null {
   const t = f.target;
   const ns = nsFlag(t.namespace);
   const nodeName = f.evidence.k8s.pod?.nodeName ?? t.node;
@@ -31,6 +32,9 @@ function diagnose(f: Features): EnrichmentDraft | null {
   if (f.nodeConditions.includes("MemoryPressure") || systemOom) {
     return {
       label: "suspected_node_pressure",
+      category: "node_pressure",
+      title: "The node ran out of memory and the kernel or kubelet killed pods",
+      confidence: 80,
       why: [...(f.nodeConditions.includes("MemoryPressure") ? [`node ${nodeName} reports MemoryPressure`] : []), ...(systemOom ? [`event ${systemOom.reason}: ${systemOom.message}`] : [])],
       steps: [kubectl`describe node ${nodeName ?? placeholder("node")}`, kubectl`top pods -A --sort-by=memory | head -20`, promql(`node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes`)],
     };
@@ -45,6 +49,9 @@ function diagnose(f: Features): EnrichmentDraft | null {
     if (shape && (shape.rising || shape.growth >= 1.3) && shape.max >= 1.3 * shape.min && shape.jumpShare < 0.7) {
       return {
         label: "suspected_memory_leak_or_spike",
+        category: "memory_leak",
+        title: "Memory grows steadily until the limit: a leak or unbounded growth",
+        confidence: 80,
         why: [...why, `usage climbed gradually inside the window (${formatBytes(shape.min)} → ${formatBytes(shape.max)}; no single step made more than ${formatPercent(shape.jumpShare)} of the rise)`],
         steps: [promql(queries(t)[0]?.query ?? ""), ...previousLogsStep(f), kubectl`${ns}top pod${t.pod ? sh` ${t.pod}` : null}`],
       };
@@ -54,6 +61,9 @@ function diagnose(f: Features): EnrichmentDraft | null {
     const jumped = shape && shape.jumpShare >= 0.7 && shape.max - shape.min > 0.2 * limit;
     return {
       label: "suspected_oom_limit_too_low",
+      category: "oom",
+      title: "Memory limit too low for the workload's normal usage",
+      confidence: 80,
       why: [
         ...why,
         jumped
@@ -66,6 +76,9 @@ function diagnose(f: Features): EnrichmentDraft | null {
   if (oomEvidence) {
     return {
       label: "suspected_oom_limit_too_low",
+      category: "oom",
+      title: "Memory limit too low for the workload's normal usage",
+      confidence: 80,
       why: [`container ${f.container?.name ?? "?"} was OOMKilled${limit ? ` with a ${formatBytes(limit)} limit` : ""}; usage history unknown`],
       steps: [...queries(t).map((q) => promql(q.query)), ...previousLogsStep(f)],
     };
@@ -73,22 +86,16 @@ function diagnose(f: Features): EnrichmentDraft | null {
   return null;
 }
 
-function hypotheses(f: Features): Hypothesis[] {
-  const d = diagnose(f);
-  const out = logHypotheses(f, 40);
-  if (d) {
-    const category = d.label === "suspected_node_pressure" ? "node_pressure" : d.label === "suspected_memory_leak_or_spike" ? "memory_leak" : "oom";
-    out.push(hypothesis({ id: d.label, category, title: d.label.replace(/^suspected_/, "").replace(/_/g, " "), confidence: 80, why: d.why, nextTests: d.steps.map((s) => s.text) }));
-  }
-  return out.length ? out : [unknownHypothesis(f, "memory usage and limit unknown")];
-}
-
-export const oomKilled: FamilyModule = {
+export const oomKilled = findingsModule({
   family: "oom_killed",
   needs: { k8s: "pod", logs: false },
   queries,
-  enrich: (f) => diagnose(f) ?? unknownEnrichment(f, queries(f.target), ["memory usage against the limit over the window, and whether the node was under pressure"]),
-  hypotheses,
+  findings: (f) => {
+    const d = diagnose(f);
+    return d ? [d] : [];
+  },
+  unknowns: () => ["memory usage against the limit over the window, and whether the node was under pressure"],
+  logConfidence: 40,
   reasons(f: Features) {
     const ws = stat(f, "memory_working_set");
     const limit = limitOf(f);
@@ -96,4 +103,4 @@ export const oomKilled: FamilyModule = {
       ? [reason("resource_nearly_exhausted", 10, `working set at ${Math.round((ws.last / limit) * 100)}% of the memory limit`)]
       : [];
   },
-};
+});

@@ -1,9 +1,9 @@
 import { kubectl, nsFlag, placeholder, type Shell, text } from "../commands";
 import { type Features, hasEvent } from "../features";
-import type { Hypothesis, Target } from "../report";
-import { crashDiagnosis, crashHypotheses, isOomTermination } from "./crashloop";
-import { hypothesis, podQueries, previousLogsStep, unknownEnrichment, unknownHypothesis } from "./shared";
-import type { EnrichmentDraft, FamilyModule } from "./types";
+import type { Target } from "../report";
+import { crashFindings, isOomTermination } from "./crashloop";
+import { type Finding, findingsModule } from "./findings";
+import { podQueries, previousLogsStep } from "./shared";
 
 const pullReasons = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull"]);
 const configReasons = new Set(["CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
@@ -13,7 +13,9 @@ function ns(t: Target): Shell {
   return nsFlag(t.namespace);
 }
 
-function diagnose(f: Features): EnrichmentDraft | null {
+type Diagnosis = Omit<Finding, "confidence" | "category" | "title">;
+
+function diagnose(f: Features, crash: Finding[]): Diagnosis | null {
   const t = f.target;
   const pod = f.evidence.k8s.pod;
   const pull = hasEvent(f, "Failed", "ErrImagePull", "BackOff");
@@ -59,11 +61,11 @@ function diagnose(f: Features): EnrichmentDraft | null {
     };
   }
   if (f.waitingReason === "CrashLoopBackOff" || f.probe.liveness) {
-    const crash = crashDiagnosis(f, podQueries(t));
+    const top = [...crash].sort((a, b) => b.confidence - a.confidence)[0];
     return {
       label: "suspected_crashloop_or_probe_failure",
-      why: [`container ${f.container?.name ?? "?"}: ${f.waitingReason ?? "restarting"}, ${f.restarts} restart(s)`, ...(crash ? [`crash reading: ${crash.label}`, ...crash.why] : [])],
-      steps: crash?.steps ?? previousLogsStep(f),
+      why: [`container ${f.container?.name ?? "?"}: ${f.waitingReason ?? "restarting"}, ${f.restarts} restart(s)`, ...(top ? [`crash reading: ${top.label}`, ...top.why] : [])],
+      steps: top?.steps ?? previousLogsStep(f),
     };
   }
   if (f.probe.readiness || (f.ready === false && pod?.phase === "Running")) {
@@ -76,29 +78,37 @@ function diagnose(f: Features): EnrichmentDraft | null {
   return null;
 }
 
-function hypotheses(f: Features): Hypothesis[] {
-  const d = diagnose(f);
-  const out = crashHypotheses(f);
-  const map: Record<string, Hypothesis["category"]> = {
-    suspected_image_pull_backoff: "image_pull",
-    suspected_config_error: "config_error",
-    suspected_scheduling_or_node_pressure: "scheduling",
-    suspected_stuck_terminating: "node_pressure",
-    suspected_readiness_failure: "probe_failure",
+const what: Record<string, Pick<Finding, "category" | "title">> = {
+  suspected_image_pull_backoff: { category: "image_pull", title: "The image cannot be pulled" },
+  suspected_config_error: { category: "config_error", title: "The container cannot be created from its configuration" },
+  suspected_oomkill: { category: "oom", title: "Container is killed for exceeding its memory limit" },
+  suspected_scheduling_or_node_pressure: { category: "scheduling", title: "The pod cannot be scheduled or its node is under pressure" },
+  suspected_stuck_terminating: { category: "node_pressure", title: "The pod is stuck terminating" },
+  suspected_readiness_failure: { category: "probe_failure", title: "The container runs but fails its readiness probe" },
+};
+
+/** The pod's own state decides (waiting reason, events, node); the crash reading ranks below it. */
+function findings(f: Features): Finding[] {
+  const crash = crashFindings(f, podQueries(f.target));
+  const d = diagnose(f, crash);
+  if (!d) return crash;
+  const top = [...crash].sort((a, b) => b.confidence - a.confidence)[0];
+  const kind = what[d.label] ?? {
+    category: top?.category ?? (f.probe.liveness ? "probe_failure" : "app_crash"),
+    title: "The container crash-loops or fails its liveness probe",
   };
-  const category = d ? map[d.label] : undefined;
-  if (d && category) out.push(hypothesis({ id: d.label, category, title: d.label.replace(/^suspected_/, "").replace(/_/g, " "), confidence: 80, why: d.why, nextTests: d.steps.map((s) => s.text) }));
-  return out.length ? out : [unknownHypothesis(f, "pod conditions and events unknown")];
+  // A crash reading of the same kind is the same evidence said twice, not a second signal.
+  const others = crash.filter((c) => c.category !== kind.category).map((c) => ({ ...c, confidence: Math.min(c.confidence, 79) }));
+  return [{ ...d, ...kind, confidence: 80 }, ...others];
 }
 
-export const podNotHealthy: FamilyModule = {
+export const podNotHealthy = findingsModule({
   family: "pod_not_healthy",
   needs: { k8s: "pod", logs: true },
   queries: (t) => podQueries(t),
-  enrich: (f) =>
-    diagnose(f) ??
-    unknownEnrichment(f, podQueries(f.target), [
-      f.evidence.k8s.pod ? `pod ${f.target.pod} phase ${f.evidence.k8s.pod.phase}, no waiting reason, probe failure or event explains it` : "pod phase, container states and events are unknown",
-    ]),
-  hypotheses,
-};
+  findings,
+  unknowns: (f) => [
+    f.evidence.k8s.pod ? `pod ${f.target.pod} phase ${f.evidence.k8s.pod.phase}, no waiting reason, probe failure or event explains it` : "pod phase, container states and events are unknown",
+  ],
+  logConfidence: 55,
+});
