@@ -11,7 +11,7 @@ import { renderMarkdown } from "@/lib/investigate/render-markdown";
 import { reportSchema, type Report, type SeenBefore } from "@/lib/investigate/report";
 import { parseRecording } from "@/lib/investigate/replay/recording";
 import { replayProviders } from "@/lib/investigate/replay/replay-providers";
-import { silentLog } from "@/lib/investigate/testing/providers";
+import { silentLog } from "@/test/helpers/engine-providers";
 import { processAlertJob } from "@/lib/jobs/process-alert-job";
 import { createFsStore } from "@/lib/storage/fs";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";

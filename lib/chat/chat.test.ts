@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedCase, testActor } from "@/lib/cases/testing";
 import { actionProposals, cases, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
-import { alertOf, investigate, kubeOf, podOf, containerOf, silentLog } from "@/lib/investigate/testing/providers";
+import { alertOf, investigate, kubeOf, podOf, containerOf, silentLog } from "@/test/helpers/engine-providers";
 import { createKubernetesProvider } from "@/lib/investigate/providers/kubernetes";
 import { createMetricsProvider } from "@/lib/investigate/providers/prometheus";
 import type { Providers } from "@/lib/investigate/providers/types";

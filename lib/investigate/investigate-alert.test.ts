@@ -4,7 +4,7 @@ import { ServiceError } from "@/lib/errors";
 import { investigateAlert } from "./investigate-alert";
 import type { KubernetesProvider } from "./providers/types";
 import { reportSchema } from "./report";
-import { alertOf, failing, fixedNow, investigate, kubeOf, logsOf, metricsOf, podOf, silentLog } from "./testing/providers";
+import { alertOf, failing, fixedNow, investigate, kubeOf, logsOf, metricsFor, metricsOf, podOf, silentLog } from "@/test/helpers/engine-providers";
 
 const suffix = Math.random().toString(36).slice(2, 8);
 
@@ -98,7 +98,7 @@ describe("investigateAlert determinism", () => {
     const alert = alertOf({ alertname: `Same${suffix}`, namespace: "shop", pod: "checkout-7d9f8-abcde" });
     const providers = () => ({
       kubernetes: kubeOf({ pod: podOf(), logs: ["dial tcp 10.0.0.7:5432: connect: connection refused"] }),
-      metrics: metricsOf({ kube_pod_container_status_restarts_total: [0, 1, 2], container_memory_working_set_bytes: [1e8, 2e8] }),
+      metrics: metricsFor(alert, { restarts: [0, 1, 2], memory_working_set: [1e8, 2e8] }),
       logs: logsOf(["GET /healthz 200", "dial tcp db.shop:5432: connect: connection refused"]),
     });
     const a = await investigate(alert, providers());

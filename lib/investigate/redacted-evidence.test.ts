@@ -9,7 +9,7 @@ import { listenOnLoopback } from "@/test/helpers/listen";
 import { investigateAlert } from "./investigate-alert";
 import { createProviders } from "./providers/create-providers";
 import { renderMarkdown } from "./render-markdown";
-import { alertOf, fixedNow } from "./testing/providers";
+import { alertOf, fixedNow } from "@/test/helpers/engine-providers";
 
 const PASSWORD = "Hunter2-very-secret";
 // What an auth proxy in front of Prometheus may echo back in its error page.

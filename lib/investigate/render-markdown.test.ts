@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "./render-markdown";
-import { alertOf, failing, investigate, kubeOf, logsOf, metricsOf, podOf } from "./testing/providers";
+import { alertOf, failing, investigate, kubeOf, logsOf, metricsFor, podOf } from "@/test/helpers/engine-providers";
 
 describe("renderMarkdown", () => {
   it("has every section and puts commands in fenced blocks", async () => {
@@ -10,7 +10,7 @@ describe("renderMarkdown", () => {
     );
     const report = await investigate(alert, {
       kubernetes: kubeOf({ pod: podOf() }),
-      metrics: metricsOf({ orders_age_seconds: [100, 700, 900] }),
+      metrics: metricsFor(alert, { alert_expr: [100, 700, 900] }),
       logs: logsOf(["panic: runtime error: index out of range | `weird`"]),
     });
     const md = renderMarkdown(report);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "@/lib/env";
-import { alertOf, investigate, silentLog } from "@/lib/investigate/testing/providers";
+import { alertOf, investigate, silentLog } from "@/test/helpers/engine-providers";
 import { reportSchema, type Report } from "@/lib/investigate/report";
 import { renderMarkdown } from "@/lib/investigate/render-markdown";
 import { createMetrics } from "@/lib/metrics";

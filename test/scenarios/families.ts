@@ -54,11 +54,14 @@ function seriesName(name: string, labels: Labels): string {
   return `${name}{${inner}}`;
 }
 
-/** One sample every 30 s over the last 70 minutes, in Prometheus text format with ms timestamps. */
+/** One sample every 30 s over the last 70 minutes, in Prometheus text format with ms timestamps; NaN leaves a gap (the series is absent then). */
 function gauge(ctx: Ctx, name: string, labels: Labels, at: (minutesAgo: number) => number): string[] {
   const out: string[] = [];
   const id = seriesName(name, labels);
-  for (let s = SPAN_MIN * 60; s >= 0; s -= STEP_S) out.push(`${id} ${at(s / 60)} ${ctx.now.getTime() - s * 1000}`);
+  for (let s = SPAN_MIN * 60; s >= 0; s -= STEP_S) {
+    const v = at(s / 60);
+    if (!Number.isNaN(v)) out.push(`${id} ${v} ${ctx.now.getTime() - s * 1000}`);
+  }
   return out;
 }
 
@@ -243,6 +246,101 @@ function crashloop(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
     ),
     blocked: ["B", "C", "D"],
+    variants: [
+      crashWithLogs(ctx, "crashenv", "missing environment variable: a configuration error, not an app crash", ["starting api", "Error: environment variable DATABASE_URL is not set"], {
+        label: "suspected_config_or_permission_error",
+        top: "config_error",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["Configuration error: DATABASE_URL"],
+      }),
+      crashWithLogs(ctx, "crashspring", "Spring placeholder unresolved: a configuration error in Java wording", ["Application run failed", "java.lang.IllegalArgumentException: Could not resolve placeholder 'DB_URL' in value \"${DB_URL}\""], {
+        label: "suspected_config_or_permission_error",
+        top: "config_error",
+        classification: "actionable",
+        logs: "ok",
+      }),
+      crashWithLogs(ctx, "crashdep", "database refuses connections: the dependency, named with its address", ["booting", "dial tcp 10.3.0.9:5432: connect: connection refused", "dial tcp 10.3.0.9:5432: connect: connection refused"], {
+        label: "suspected_dependency_unavailable",
+        top: "dependency_unavailable",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["10.3.0.9:5432"],
+      }),
+      ...(
+        [
+          ["crashrust", "Rust", ["thread 'main' panicked at src/main.rs:12:5:", "SESSION_KEY: environment variable not found"]],
+          ["crashnode", "Node", ["Error: ENOENT: no such file or directory, open '/etc/app/settings.json'", "    at Object.openSync (node:fs:573:18)"]],
+          ["crashgo", "Go", ["flag provided but not defined: -listen-adress", "Usage of /app:"]],
+        ] as const
+      ).map(([key, language, lines]) =>
+        crashWithLogs(ctx, key, `a configuration error in ${language} wording`, [...lines], { label: "suspected_config_or_permission_error", top: "config_error", classification: "actionable", logs: "ok" }),
+      ),
+      crashloopMetricsOnly(ctx),
+      crashWithLogs(ctx, "crashpanic", "a panic with no configuration wording stays an application crash", ["serving on :8080", "panic: runtime error: index out of range [3] with length 3"], {
+        label: "suspected_app_runtime_failure",
+        top: "app_crash",
+        classification: "actionable",
+        logs: "ok",
+      }),
+    ],
+  };
+}
+
+/** The pod is gone from the API (replaced before anyone looked): memory at the limit while restarts rise is the evidence left. */
+function crashloopMetricsOnly(ctx: Ctx): Case & { name: string } {
+  const p = podScenario(ctx, "crashgone", "bad");
+  return {
+    name: "no pod left to read: an OOM kill inferred from metrics, said to be an inference",
+    ...mk(
+      ctx,
+      { alertname: "KubePodCrashLooping", severity: "critical", ...p.labels },
+      {
+        metrics: [
+          ...counter(ctx, "kube_pod_container_status_restarts_total", p.labels, () => 1 / 300),
+          ...gauge(ctx, "container_memory_working_set_bytes", p.labels, (m) => (m % 6 < 1 ? 300 : 505) * MiB),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "memory" }, () => 512 * MiB),
+        ],
+      },
+      { label: "suspected_oom_crash", top: "oom", classification: "actionable", logs: "empty", mentions: ["inferred from metrics only"] },
+    ),
+  };
+}
+
+/** A container in CrashLoopBackOff after exiting 1, whose previous instance logged `lines`. */
+function crashWithLogs(ctx: Ctx, key: string, name: string, lines: string[], expected: Expected): Case & { name: string } {
+  const p = podScenario(ctx, key, "bad");
+  return {
+    name,
+    ...mk(
+      ctx,
+      { alertname: "KubePodCrashLooping", severity: "critical", ...p.labels },
+      {
+        metrics: [
+          ...counter(ctx, "kube_pod_container_status_restarts_total", p.labels, () => 1 / 300),
+          ...gauge(ctx, "kube_pod_container_status_ready", p.labels, () => 0),
+          ...gauge(ctx, "container_memory_working_set_bytes", p.labels, () => 6e7),
+        ],
+        objects: [
+          podObject(ctx, {
+            ...p,
+            name: p.pod,
+            phase: "Running",
+            container: {
+              ready: false,
+              restartCount: 6,
+              state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 2m40s restarting failed container=app" } },
+              lastState: { terminated: { reason: "Error", exitCode: 1, startedAt: ago(ctx, 3).toISOString(), finishedAt: ago(ctx, 2).toISOString() } },
+            },
+          }),
+          nodeObject(p.node, healthyNode),
+          eventObject(ctx, p.namespace, { kind: "Pod", name: p.pod }, "BackOff", "Back-off restarting failed container app"),
+        ],
+        podLogs: [{ namespace: p.namespace, pod: p.pod, container: "app", previous: true, lines }],
+        streams: [stream(ctx, p.labels, lines)],
+      },
+      expected,
+    ),
   };
 }
 
@@ -288,7 +386,43 @@ function podNotHealthy(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "artifact", logs: "ok" },
     ),
     blocked: ["B", "C", "D"],
+    variants: [unschedulablePod(ctx), missingSecretPod(ctx), notReadyPod(ctx)],
   };
+}
+
+function pendingPod(ctx: Ctx, key: string, alertname: string, container: ContainerSpec, phase: string, event: [string, string] | null, withNode = true) {
+  const p = podScenario(ctx, key, "bad");
+  return mk(
+    ctx,
+    { alertname, severity: "warning", ...p.labels },
+    {
+      metrics: [...gauge(ctx, "kube_pod_container_status_ready", p.labels, () => 0), ...counter(ctx, "kube_pod_container_status_restarts_total", p.labels, () => 0)],
+      objects: [
+        podObject(ctx, { ...p, ...(withNode ? {} : { node: undefined }), name: p.pod, phase, container }),
+        ...(withNode ? [nodeObject(p.node, healthyNode)] : []),
+        ...(event ? [eventObject(ctx, p.namespace, { kind: "Pod", name: p.pod }, event[0], event[1])] : []),
+      ],
+    },
+    { label: "", top: "unknown", classification: "actionable", logs: "empty" },
+  );
+}
+
+/** KubePodNotReady, from its runbook: a Pending pod whose events say no node fits its requests. */
+function unschedulablePod(ctx: Ctx): Case & { name: string } {
+  const c = pendingPod(ctx, "sched", "KubePodNotReady", { ready: false, state: { waiting: { reason: "ContainerCreating" } } }, "Pending", ["FailedScheduling", "0/3 nodes are available: 3 Insufficient memory."], false);
+  return { name: "Pending on FailedScheduling", ...c, expected: { ...c.expected, label: "suspected_scheduling_or_node_pressure", top: "scheduling", mentions: ["Insufficient memory"] } };
+}
+
+/** The look-alike of a crash: the container never starts because a Secret it reads is missing. */
+function missingSecretPod(ctx: Ctx): Case & { name: string } {
+  const c = pendingPod(ctx, "secret", "KubernetesPodNotHealthy", { ready: false, state: { waiting: { reason: "CreateContainerConfigError", message: 'secret "checkout-db" not found' } } }, "Pending", null);
+  return { name: "CreateContainerConfigError on a missing Secret", ...c, expected: { ...c.expected, label: "suspected_config_error", top: "config_error", mentions: ['secret "checkout-db" not found'] } };
+}
+
+/** Running but not ready: the readiness probe fails, nothing crashes. */
+function notReadyPod(ctx: Ctx): Case & { name: string } {
+  const c = pendingPod(ctx, "ready", "KubePodNotReady", { ready: false }, "Running", ["Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503"]);
+  return { name: "Readiness probe failing", ...c, expected: { ...c.expected, label: "suspected_readiness_failure", top: "probe_failure", mentions: ["Readiness probe failed"] } };
 }
 
 function oomKilled(ctx: Ctx): FamilyScenario {
@@ -406,6 +540,63 @@ function cpuThrottling(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
     blocked: ["B", "D"],
+    variants: [
+      {
+        // The look-alike of a low limit: bursts use up the 100 ms quota while average usage stays low.
+        name: "throttled in bursts with usage far below the limit",
+        ...(() => {
+          const p = podScenario(ctx, "cpuburst", "bad");
+          return mk(
+            ctx,
+            { alertname: "CPUThrottlingHigh", severity: "info", ...p.labels },
+            {
+              metrics: series(p.labels, 0.11, 3),
+              objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+              streams: [stream(ctx, p.labels, neutralLines)],
+            },
+            { label: "suspected_cfs_throttle_but_usage_low", top: "cpu_limit", classification: "informational", logs: "ok", mentions: ["short bursts exhaust the 100 ms CFS quota"] },
+          );
+        })(),
+      },
+      (() => {
+        const p = podScenario(ctx, "cpuflap", "bad");
+        const labels = { alertname: "CPUThrottlingHigh", severity: "warning", ...p.labels };
+        return {
+          // ALERTS has a point only while the alert fires: it started firing again every ten minutes.
+          name: "the same burst throttling, alert flapping: noisy",
+          ...mk(
+            ctx,
+            labels,
+            {
+              metrics: [...series(p.labels, 0.12, 3), ...gauge(ctx, "ALERTS", { ...labels, alertstate: "firing" }, (m) => (Math.floor(m / 5) % 2 === 0 ? 1 : Number.NaN))],
+              objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+              streams: [stream(ctx, p.labels, neutralLines)],
+            },
+            { label: "suspected_cfs_throttle_but_usage_low", top: "cpu_limit", classification: "noisy", logs: "ok" },
+          ),
+        };
+      })(),
+      {
+        name: "no CPU limit in the container spec (a LimitRange default throttles it)",
+        ...(() => {
+          const p = podScenario(ctx, "cpunolimit", "bad");
+          return mk(
+            ctx,
+            { alertname: "CPUThrottlingHigh", severity: "warning", ...p.labels },
+            {
+              metrics: [
+                ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => 0.2),
+                ...counter(ctx, "container_cpu_cfs_periods_total", p.labels, () => 10),
+                ...counter(ctx, "container_cpu_cfs_throttled_periods_total", p.labels, () => 5),
+              ],
+              objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true, limits: { memory: "256Mi" } } }), nodeObject(p.node, healthyNode)],
+              streams: [stream(ctx, p.labels, neutralLines)],
+            },
+            { label: "suspected_missing_cpu_limit", top: "cpu_limit", classification: "actionable", logs: "ok", mentions: ["declares no CPU limit"] },
+          );
+        })(),
+      },
+    ],
   };
 }
 
@@ -507,6 +698,27 @@ function targetDown(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" },
     ),
     blocked: ["D"],
+    variants: [
+      {
+        // The look-alike of a scrape failure: one process is down, its five siblings answer.
+        name: "one endpoint of six down",
+        ...mk(
+          ctx,
+          { alertname: "TargetDown", severity: "warning", ...labelsOf("one") },
+          { metrics: ups(labelsOf("one"), 1) },
+          { label: "suspected_single_endpoint_down", top: "app_crash", classification: "actionable", logs: "empty", mentions: ["1 of 6 targets"] },
+        ),
+      },
+      {
+        name: "every endpoint of the job down (scrape config, network policy or TLS)",
+        ...mk(
+          ctx,
+          { alertname: "TargetDown", severity: "critical", ...labelsOf("all") },
+          { metrics: ups(labelsOf("all"), 6) },
+          { label: "suspected_job_wide_scrape_failure", top: "scrape_failure", classification: "actionable", logs: "empty", mentions: ["6 of 6 targets"] },
+        ),
+      },
+    ],
   };
 }
 
@@ -762,6 +974,57 @@ function memoryPressure(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
     blocked: ["B", "D"],
+    variants: [
+      (() => {
+        const p = podScenario(ctx, "memleak", "bad");
+        return {
+          name: "steady growth is a leak",
+          ...mk(ctx, { alertname: "PodMemoryUsageHigh", severity: "warning", ...p.labels }, seed(p, (m) => (100 + (SPAN_MIN - m) * 1.4) * MiB), {
+            label: "suspected_memory_leak_or_spike",
+            top: "memory_leak",
+            classification: "actionable",
+            logs: "ok",
+            mentions: ["steady growth", "reaches its limit in about"],
+          }),
+        };
+      })(),
+      (() => {
+        const p = podScenario(ctx, "memjump", "bad");
+        return {
+          // The look-alike of a leak: one step up, flat before and after.
+          name: "one jump is a spike",
+          ...mk(ctx, { alertname: "PodMemoryUsageHigh", severity: "warning", ...p.labels }, seed(p, (m) => (m > 35 ? 90 : 180) * MiB), {
+            label: "suspected_memory_leak_or_spike",
+            top: "memory_leak",
+            classification: "actionable",
+            logs: "ok",
+            mentions: ["one step accounts for", "not a slow leak"],
+          }),
+        };
+      })(),
+      (() => {
+        const p = podScenario(ctx, "memnode", "bad");
+        const pressure = [{ type: "Ready", status: "True", reason: "KubeletReady" }, { type: "MemoryPressure", status: "True", reason: "KubeletHasInsufficientMemory" }];
+        return {
+          // Not the container's fault: its node is short of memory and evicts pods.
+          name: "node under pressure evicts pods",
+          ...mk(
+            ctx,
+            { alertname: "PodMemoryUsageHigh", severity: "critical", ...p.labels },
+            {
+              metrics: gauge(ctx, "container_memory_working_set_bytes", p.labels, () => 200 * MiB),
+              objects: [
+                podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true, limits: { cpu: "500m", memory: "1Gi" } } }),
+                nodeObject(p.node, pressure),
+                eventObject(ctx, p.namespace, { kind: "Pod", name: p.pod }, "Evicted", "The node was low on resource: memory. Container app was using 240Mi, request is 128Mi."),
+              ],
+              streams: [stream(ctx, p.labels, neutralLines)],
+            },
+            { label: "suspected_node_pressure_or_eviction", top: "node_pressure", classification: "actionable", logs: "ok", mentions: [`node ${p.node} reports MemoryPressure=True`, "event Evicted"] },
+          ),
+        };
+      })(),
+    ],
   };
 }
 
@@ -828,6 +1091,46 @@ function cacheChurn(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "RedisCacheChurnHigh", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_cache_memory_eviction", top: "cache_eviction", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "RedisCacheChurnHigh", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
+    variants: [
+      (() => {
+        const e = make("bad", `10.9.${octet(2)}.9`);
+        return {
+          name: "hit ratio falls as evictions start, memory at maxmemory",
+          ...mk(ctx, { alertname: "CacheHitRateLow", severity: "warning", ...e.labels, namespace: `${ctx.prefix}-cache-hits` }, e.seed, {
+            label: "suspected_cache_memory_eviction",
+            top: "cache_eviction",
+            classification: "actionable",
+            logs: "empty",
+            mentions: ["keys/s evicted"],
+          }),
+        };
+      })(),
+      ttlTooShort(ctx, `10.9.${octet(3)}.10`),
+    ],
+  };
+}
+
+/** The look-alike of eviction churn: nothing is evicted, memory is roomy, keys simply expire before they are read again. */
+function ttlTooShort(ctx: Ctx, ip: string): Case & { name: string } {
+  const labels = { namespace: `${ctx.prefix}-cache-ttl`, service: "redis", instance: `${ip}:9121`, job: "redis-exporter" };
+  const i = { instance: labels.instance };
+  return {
+    name: "keys expire, memory roomy",
+    ...mk(
+      ctx,
+      { alertname: "CacheHitRateLow", severity: "warning", ...labels },
+      {
+        metrics: [
+          ...counter(ctx, "redis_evicted_keys_total", i, () => 0),
+          ...counter(ctx, "redis_expired_keys_total", i, (m) => (m < 40 ? 400 : 50)),
+          ...counter(ctx, "redis_keyspace_hits_total", i, () => 40),
+          ...counter(ctx, "redis_keyspace_misses_total", i, (m) => (m < 40 ? 60 : 10)),
+          ...gauge(ctx, "redis_memory_used_bytes", i, () => 190 * MiB),
+          ...gauge(ctx, "redis_memory_max_bytes", i, () => 1024 * MiB),
+        ],
+      },
+      { label: "suspected_ttl_too_short", top: "cache_eviction", classification: "actionable", logs: "empty", mentions: ["memory is not the constraint"] },
+    ),
   };
 }
 
@@ -849,7 +1152,29 @@ function volumeFilling(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_disk_filling", top: "disk_full", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubePersistentVolumeFillingUp", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [persistentVolumeErrors(ctx)],
+    variants: [persistentVolumeErrors(ctx), inodesFilling(ctx)],
+  };
+}
+
+/** KubePersistentVolumeInodesFillingUp, the look-alike of a full disk: space is roomy, many small files use up the inodes. */
+function inodesFilling(ctx: Ctx): Case & { name: string } {
+  const labels = { namespace: `${ctx.prefix}-data-inodes`, persistentvolumeclaim: "spool-0" };
+  const total = 1_000_000;
+  return {
+    name: "inodes run out while space is roomy",
+    ...mk(
+      ctx,
+      { alertname: "KubePersistentVolumeInodesFillingUp", severity: "warning", ...labels },
+      {
+        metrics: [
+          ...gauge(ctx, "kubelet_volume_stats_inodes_used", labels, (m) => total * (0.96 - (0.1 * m) / SPAN_MIN)),
+          ...gauge(ctx, "kubelet_volume_stats_inodes", labels, () => total),
+          ...gauge(ctx, "kubelet_volume_stats_used_bytes", labels, () => 2 * 2 ** 30),
+          ...gauge(ctx, "kubelet_volume_stats_capacity_bytes", labels, () => 10 * 2 ** 30),
+        ],
+      },
+      { label: "suspected_inodes_exhausted", top: "disk_full", classification: "actionable", logs: "empty", mentions: ["96% of inodes used"] },
+    ),
   };
 }
 
@@ -874,7 +1199,7 @@ function persistentVolumeErrors(ctx: Ctx): Case & { name: string } {
 }
 
 function certExpiry(ctx: Ctx): FamilyScenario {
-  const make = (state: "ok" | "bad", days: number) => {
+  const make = (state: "ok" | "bad" | "soon", days: number) => {
     const instance = `https://${ctx.prefix}-${state}.shop.example.com`;
     const expiresAt = ctx.now.getTime() / 1000 + days * 86_400;
     return {
@@ -889,6 +1214,51 @@ function certExpiry(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "CertificateExpiringIn7Days", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_cert_expiring", top: "cert_expiry", classification: "actionable", logs: "unavailable" }),
     healthy: mk(ctx, { alertname: "CertificateExpiringIn7Days", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "unavailable" }),
     blocked: ["D"],
+    variants: [
+      (() => {
+        const e = make("soon", 2.5);
+        return {
+          name: "probed certificate expires in two and a half days",
+          ...mk(ctx, { alertname: "CertificateExpiringIn7Days", severity: "critical", ...e.labels }, e.seed, {
+            label: "suspected_cert_expiring",
+            top: "cert_expiry",
+            classification: "actionable",
+            logs: "unavailable",
+            mentions: ["expires in 2.5 days"],
+          }),
+        };
+      })(),
+      certManagerRenewalStuck(ctx),
+    ],
+  };
+}
+
+/** The look-alike of an expiring certificate: cert-manager should have renewed it weeks ago and could not. */
+function certManagerRenewalStuck(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-tls`;
+  const labels = { namespace, name: "shop-tls", issuer_name: "letsencrypt", issuer_kind: "ClusterIssuer", issuer_group: "cert-manager.io" };
+  const at = (days: number) => () => ctx.now.getTime() / 1000 + days * 86_400;
+  return {
+    name: "cert-manager renewal time passed, Certificate not Ready",
+    ...mk(
+      ctx,
+      { alertname: "CertManagerCertExpirySoon", severity: "warning", namespace, name: "shop-tls", job: "cert-manager" },
+      {
+        metrics: [
+          ...gauge(ctx, "certmanager_certificate_expiration_timestamp_seconds", labels, at(6)),
+          ...gauge(ctx, "certmanager_certificate_renewal_timestamp_seconds", labels, at(-24)),
+          ...gauge(ctx, "certmanager_certificate_ready_status", { ...labels, condition: "False" }, () => 1),
+          ...gauge(ctx, "certmanager_certificate_ready_status", { ...labels, condition: "True" }, () => 0),
+        ],
+      },
+      {
+        label: "suspected_cert_rotation_failure",
+        top: "cert_expiry",
+        classification: "actionable",
+        logs: "empty",
+        mentions: [`cert-manager Certificate ${namespace}/shop-tls expires in 6.0 days`, "renewal time passed 24.0 days ago", "not Ready"],
+      },
+    ),
   };
 }
 
@@ -961,7 +1331,70 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
-    variants: [alertmanagerFailedToSend(ctx)],
+    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx)],
+  };
+}
+
+/** Ingestion failures of the monitoring stack itself: rows VictoriaMetrics drops, a Prometheus that stops appending, spans without parents. */
+function pipelineIngestion(ctx: Ctx): Array<Case & { name: string }> {
+  const vm = { job: `${ctx.prefix}-vminsert`, instance: "vminsert-0:8480" };
+  const prom = { job: `${ctx.prefix}-prometheus-stalled`, instance: "prometheus-k8s-0:9090" };
+  const spans = { namespace: `${ctx.prefix}-traces`, service: "checkout" };
+  return [
+    {
+      name: "rows ignored on ingestion",
+      ...mk(
+        ctx,
+        { alertname: "RowsRejectedOnIngestion", severity: "warning", namespace: `${ctx.prefix}-monitoring-vm`, ...vm },
+        { metrics: [...counter(ctx, "vm_rows_ignored_total", { ...vm, reason: "too_long_labels" }, (m) => (m < 30 ? 300 : 0)), ...gauge(ctx, "up", vm, () => 1)] },
+        { label: "suspected_ingestion_failure", top: "alerting_pipeline", classification: "actionable", logs: "empty", mentions: ["rows/s ignored by VictoriaMetrics"] },
+      ),
+    },
+    {
+      name: "ingestion stopped",
+      ...mk(
+        ctx,
+        { alertname: "PrometheusNotIngestingSamples", severity: "critical", namespace: `${ctx.prefix}-monitoring-stalled`, ...prom },
+        {
+          metrics: [
+            ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", prom, (m) => (m > 25 ? 52_000 : 0)),
+            ...gauge(ctx, "prometheus_tsdb_head_series", prom, () => 1e6),
+            ...gauge(ctx, "up", prom, () => 1),
+          ],
+        },
+        { label: "suspected_prometheus_or_vm_incident", top: "alerting_pipeline", classification: "actionable", logs: "empty", mentions: ["ingestion collapsed"] },
+      ),
+    },
+    {
+      name: "orphaned spans",
+      ...mk(
+        ctx,
+        { alertname: "OrphanedSpansHigh", severity: "warning", ...spans },
+        { metrics: [...counter(ctx, "traces_orphaned_spans_total", spans, () => 35), ...counter(ctx, "traces_spans_total", spans, () => 100)] },
+        { label: "suspected_trace_context_loss", top: "config_error", classification: "actionable", logs: "empty", mentions: ["35% of spans are orphaned"] },
+      ),
+    },
+  ];
+}
+
+/** The look-alike of broken rules: rules fail because the server drowns in new series, and that is the cause to name. */
+function cardinalityBehindRuleErrors(ctx: Ctx): Case & { name: string } {
+  const self = { job: `${ctx.prefix}-prometheus-series`, instance: "prometheus-k8s-1:9090" };
+  return {
+    name: "rule errors on a server whose head series explode",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusRuleFailures", severity: "warning", namespace: `${ctx.prefix}-monitoring-series`, ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_rule_evaluation_failures_total", { ...self, rule_group: "/etc/prometheus/rules/shop.yaml;shop" }, (m) => (m < 20 ? 0.004 : 0)),
+          ...gauge(ctx, "prometheus_tsdb_head_series", self, (m) => 1e6 + 25_000 * (SPAN_MIN - m)),
+          ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 50_000),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+      },
+      { label: "suspected_high_cardinality", top: "high_cardinality", classification: "actionable", logs: "empty", mentions: ["head series"] },
+    ),
   };
 }
 
@@ -1212,23 +1645,29 @@ function etcdSpace(ctx: Ctx): Case & { name: string } {
 function meta(ctx: Ctx): FamilyScenario {
   const firing = (labels: Labels) => gauge(ctx, "ALERTS", { ...labels, alertstate: "firing" }, () => 1);
   const watchdog = { alertname: "Watchdog", severity: "none" };
+  const deadMan = { alertname: "DeadMansSwitch", severity: "none", prometheus: `${ctx.prefix}/k8s` };
   // InfoInhibitor fires per namespace that has info alerts and no warning or critical one.
   const inhibitor = { alertname: "InfoInhibitor", severity: "none", namespace: `${ctx.prefix}-meta` };
+  const infoOnly = { ...inhibitor, namespace: `${ctx.prefix}-meta-info` };
   return {
     family: "meta",
     // Both always fire by design: Prometheus's ALERTS series shows it, and the verdict says it is not a page.
     firing: mk(ctx, watchdog, { metrics: firing(watchdog) }, { label: "heartbeat", top: "noise", classification: "informational", logs: "unavailable" }),
     healthy: mk(ctx, inhibitor, { metrics: firing(inhibitor) }, { label: "expected_inhibitor", top: "noise", classification: "informational", logs: "empty" }),
     blocked: [],
+    variants: [
+      { name: "InfoInhibitor in a namespace with info alerts only", ...mk(ctx, infoOnly, { metrics: firing(infoOnly) }, { label: "expected_inhibitor", top: "noise", classification: "informational", logs: "empty" }) },
+      { name: "DeadMansSwitch, the older name of the heartbeat", ...mk(ctx, deadMan, { metrics: firing(deadMan) }, { label: "heartbeat", top: "noise", classification: "informational", logs: "unavailable" }) },
+    ],
   };
 }
 
 function generic(ctx: Ctx): FamilyScenario {
-  const make = (state: "ok" | "bad") => {
-    const p = podScenario(ctx, "generic", state);
+  const make = (state: "ok" | "bad", key = "generic", said?: string[]) => {
+    const p = podScenario(ctx, key, state);
     const crashing = state === "bad";
     const refused = `FATAL: cannot start: dial tcp ledger.${p.namespace}.svc:5432: connect: connection refused`;
-    const lines = crashing ? ["starting checkout v1.2.3", refused, refused] : neutralLines;
+    const lines = crashing ? (said ?? ["starting checkout v1.2.3", refused, refused]) : neutralLines;
     const expr = `${seriesName("checkout_health_check_ok", { namespace: p.namespace, pod: p.pod })} == 0`;
     return {
       labels: p.labels,
@@ -1287,6 +1726,23 @@ function generic(ctx: Ctx): FamilyScenario {
       ok.expr,
     ),
     blocked: ["B", "C", "D"],
+    variants: [
+      (() => {
+        const v = make("bad", "genpanic", ["starting checkout v1.2.3", "panic: runtime error: invalid memory address or nil pointer dereference", "goroutine 1 [running]:"]);
+        return {
+          name: "the same crash-looping pod, logging a panic",
+          ...withExpr(mk(ctx, { alertname: "CheckoutHealthCheckFailing", severity: "critical", ...v.labels }, v.seed, { label: "unknown_needs_human", top: "app_crash", classification: "actionable", logs: "ok", mentions: ["waiting: CrashLoopBackOff"] }), v.expr),
+        };
+      })(),
+      (() => {
+        // The look-alike of a dependency failure: the same symptom, but the process cannot read its configuration.
+        const v = make("bad", "genconfig", ["starting checkout v1.2.3", "Error: environment variable LEDGER_URL is not set"]);
+        return {
+          name: "the same crash-looping pod, missing an environment variable",
+          ...withExpr(mk(ctx, { alertname: "CheckoutHealthCheckFailing", severity: "critical", ...v.labels }, v.seed, { label: "unknown_needs_human", top: "config_error", classification: "actionable", logs: "ok", mentions: ["LEDGER_URL"] }), v.expr),
+        };
+      })(),
+    ],
   };
 }
 

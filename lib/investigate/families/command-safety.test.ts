@@ -3,7 +3,7 @@ import { familyRegistry, families, type Family } from "@/lib/alerts/family";
 import { shellSandbox } from "@/test/helpers/shell";
 import type { MetricsProvider, Providers } from "../providers/types";
 import type { Report } from "../report";
-import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, logsOf, nodeOf, podOf, workloadOf } from "../testing/providers";
+import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, logsOf, nodeOf, podOf, workloadOf } from "@/test/helpers/engine-providers";
 
 /**
  * Every family, with hostile text in every label and Kubernetes name, must only ever produce

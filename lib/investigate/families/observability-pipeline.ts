@@ -18,8 +18,8 @@ function selfSelector(alert: NormalizedAlert): string {
 function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
   const self = selfSelector(alert);
   const spans = selector({ namespace: t.namespace, service: t.service });
-  const out: MetricQuery[] = [
-    ...alertExprQuery(alert),
+  // Without a job or instance the server is unknown: its own counters summed over every server would blame the wrong one.
+  const server: MetricQuery[] = !alert.labels.job && !alert.labels.instance ? [] : [
     { id: "rule_failures", title: "Prometheus rule evaluation failures (10m)", unit: "failures", query: `sum(increase(prometheus_rule_evaluation_failures_total${self}[10m]))` },
     {
       id: "vmalert_errors",
@@ -32,6 +32,10 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
     { id: "out_of_order", title: "Out-of-order samples rejected at scrape", unit: "samples/s", query: `sum(rate(prometheus_target_scrapes_sample_out_of_order_total${self}[5m]))` },
     { id: "head_series", title: "TSDB head series", unit: "series", query: `sum(prometheus_tsdb_head_series${self})` },
     { id: "samples_appended", title: "Samples ingested", unit: "samples/s", query: `sum(rate(prometheus_tsdb_head_samples_appended_total${self}[5m]))` },
+  ];
+  const out: MetricQuery[] = [
+    ...alertExprQuery(alert),
+    ...server,
     {
       id: "orphaned_spans",
       title: "Share of spans whose parent never arrived (assumed metrics)",

@@ -105,6 +105,17 @@ describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernete
   });
 });
 
+describe.each(scenarios)("family $family with no provider configured", (s) => {
+  it("says what is missing and what to run, and claims no cause", async () => {
+    const report = await investigate(s.firing.alert, { timeoutMs: TIMEOUT_MS });
+    expect(report.family).toBe(s.family);
+    expect(report.analysis.blockers).toEqual(s.blocked);
+    expect(report.queries).toEqual([]);
+    expect(report.analysis.decision.next.length).toBeGreaterThan(0);
+    if (s.family !== "meta") expect(report.analysis.enrichment.label).toBe(UNKNOWN_NEEDS_HUMAN);
+  });
+});
+
 const variants = scenarios.flatMap((s) => (s.variants ?? []).map((v) => ({ ...v, family: s.family })));
 
 describe.each(variants)("$family: $name", (v) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ServiceError } from "@/lib/errors";
 import { createMetricsProvider } from "../providers/prometheus";
 import type { KubernetesProvider } from "../providers/types";
-import { alertOf, containerOf, kubeOf, logsOf, metricsOf, NOW, podOf, silentLog } from "../testing/providers";
+import { alertOf, containerOf, kubeOf, logsOf, metricsFor, NOW, podOf, silentLog } from "@/test/helpers/engine-providers";
 import { investigateAlert } from "../investigate-alert";
 import { recordProviders } from "./record-providers";
 import { parseRecording, type Recording } from "./recording";
@@ -33,7 +33,7 @@ describe("recordProviders", () => {
         pod: podOf({ namespace: alert.labels.namespace, name: "api-1", containers: [containerOf({ ready: false, restartCount: 3, state: "waiting", waitingReason: "CrashLoopBackOff", lastTerminatedReason: "Error", lastTerminatedExitCode: 1 })] }),
         previousLogs: ["Error: environment variable DATABASE_URL is not set"],
       }),
-      metrics: metricsOf({ container_memory_working_set_bytes: [1, 2, 3] }),
+      metrics: metricsFor(alert, { memory_working_set: [1, 2, 3] }),
       logs: logsOf([]),
     });
     const input = investigationInput({ alert, timeWindow: "1h" });

@@ -1,8 +1,11 @@
 import { type Family, familyOf } from "@/lib/alerts/family";
 import { identityOf } from "@/lib/alerts/identity";
+import { alertsQuery } from "@/lib/investigate/collect-evidence";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { familyModule } from "@/lib/investigate/families";
+import { investigateAlert } from "@/lib/investigate/investigate-alert";
+import { targetOf } from "@/lib/investigate/target";
 import { createLogger } from "@/lib/log";
-import { investigateAlert } from "../investigate-alert";
 import type {
   AlertmanagerProvider,
   ContainerState,
@@ -18,12 +21,13 @@ import type {
   Providers,
   ResourceQuotaFacts,
   WorkloadStatus,
-} from "../providers/types";
-import { type Report, reportSchema } from "../report";
+} from "@/lib/investigate/providers/types";
+import { type Report, reportSchema } from "@/lib/investigate/report";
 
 /**
- * Small in-memory providers with fixed answers, implementing the provider contracts, so the engine
- * can be tested while the real providers are tested against their own wire-protocol fakes.
+ * Small in-memory providers with fixed answers, implementing the provider contracts, for tests of
+ * what is built on a report (rendering, chat, case memory, enrichment, replay). Diagnoses are tested
+ * against the real peers in test/scenarios/; the real providers against their wire-protocol fakes.
  */
 
 export const NOW = new Date("2026-11-23T12:00:00.000Z");
@@ -140,7 +144,28 @@ export function kubeOf(facts: {
   };
 }
 
-/** Answers a range query with the first entry whose key occurs in the PromQL text. */
+/** The exact PromQL the engine runs for `alert`, by query id: its family's queries and the ALERTS query. */
+export function queriesOf(alert: NormalizedAlert): Record<string, string> {
+  const family = familyOf(alert.alertname, alert.labels);
+  const identity = identityOf(alert, family);
+  const target = targetOf(alert, family, identity.cluster ?? undefined, identity.subject);
+  const all = [...familyModule(family).queries(target, alert), alertsQuery(alert)];
+  return Object.fromEntries(all.map((q) => [q.id, q.query]));
+}
+
+/** Series for `alert`'s queries, named by query id; an id the engine does not run for this alert is an error. */
+export function answersFor(alert: NormalizedAlert, byId: Record<string, number[]>): Record<string, number[]> {
+  const queries = queriesOf(alert);
+  return Object.fromEntries(
+    Object.entries(byId).map(([id, values]) => {
+      const query = queries[id];
+      if (!query) throw new Error(`${alert.alertname} runs no query "${id}" (it runs: ${Object.keys(queries).join(", ") || "none"})`);
+      return [query, values];
+    }),
+  );
+}
+
+/** Answers a range query whose PromQL is exactly one of the keys; any other query gets no series. */
 export function metricsOf(answers: Record<string, number[]>): MetricsProvider & { seen: string[] } {
   const seen: string[] = [];
   return {
@@ -150,12 +175,17 @@ export function metricsOf(answers: Record<string, number[]>): MetricsProvider & 
     instant: async () => [],
     range: async (query, start, _end, step) => {
       seen.push(query);
-      const key = Object.keys(answers).find((k) => query.includes(k));
-      if (!key) return [];
+      const values = answers[query];
+      if (!values) return [];
       const t0 = Math.floor(start.getTime() / 1000);
-      return [{ metric: {}, values: (answers[key] as number[]).map((v, i) => [t0 + i * step, v] as [number, number]) }];
+      return [{ metric: {}, values: values.map((v, i) => [t0 + i * step, v] as [number, number]) }];
     },
   };
+}
+
+/** `metricsOf` for one alert, its series named by query id (see `answersFor`). */
+export function metricsFor(alert: NormalizedAlert, byId: Record<string, number[]>): MetricsProvider & { seen: string[] } {
+  return metricsOf(answersFor(alert, byId));
 }
 
 export function logsOf(lines: string[]): LogsProvider {
