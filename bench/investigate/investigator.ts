@@ -1,13 +1,17 @@
 // The investigating side of bench/investigate, one process per configuration (source under tsx, or the
-// shipped bundle under the worker's node flags). Runs the rows it is given against the peers' URLs and
-// prints one JSON line with the figures; run.ts prints the tables.
+// shipped bundle under the worker's node flags). Runs the rows against the peers' URLs, the engine alone
+// on a recording of one of those investigations, and each family's scenario once to count its provider
+// calls; prints one JSON line with the figures; run.ts prints the tables.
 import { readFileSync } from "node:fs";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { investigateAt, providersFor } from "@/test/scenarios/run-investigation";
 import type { Providers } from "@/lib/investigate/providers/types";
+import { recordProviders } from "@/lib/investigate/replay/record-providers";
+import { parseRecording } from "@/lib/investigate/replay/recording";
+import { replayProviders } from "@/lib/investigate/replay/replay-providers";
 import type { Report } from "@/lib/investigate/report";
 import { createLogger } from "@/lib/log";
-import { crashloopScenario } from "./scenario";
+import { investigateAt, providersFor } from "@/test/scenarios/run-investigation";
+import { allScenarios, crashloopScenario } from "./scenario";
 
 // Re-exported so that this process loads (and the bundle keeps) everything the worker loads: the queue,
 // database, storage, metrics and tracing clients, not only the engine.
@@ -17,6 +21,8 @@ export type InvestigatorInput = {
   now: string;
   prefix: string;
   investigations: number;
+  /** The fakes' answer delay, for the row titles. */
+  latencyMs: number;
   peers: { metricsUrl: string; logsUrl: string; kubeconfigPath: string };
 };
 
@@ -32,6 +38,16 @@ export type Row = {
   wrong: number;
 };
 
+/** One investigation of a family's firing scenario against the peers: what it asked, how long it took. */
+export type FamilyCalls = {
+  family: string;
+  alertname: string;
+  calls: Record<"kubernetes" | "prometheus" | "logs", number>;
+  ms: number;
+  /** Whether the scenario's expected diagnosis came out. */
+  right: boolean;
+};
+
 export type InvestigatorOutput = {
   node: string;
   idleRssMb: number;
@@ -40,6 +56,7 @@ export type InvestigatorOutput = {
   calls: Record<"kubernetes" | "prometheus" | "logs", number>;
   label: string;
   rows: Row[];
+  families: FamilyCalls[];
 };
 
 const WARMUP = 10;
@@ -61,9 +78,9 @@ function peakRssMb(): number | null {
 
 async function measure(
   name: string,
-  input: { alert: NormalizedAlert; providers: Providers; now: Date; concurrency: number; investigations: number; isRight: (r: Report) => boolean },
+  input: { alert: NormalizedAlert; providers: () => Providers; now: Date; concurrency: number; investigations: number; isRight: (r: Report) => boolean },
 ): Promise<Row> {
-  const run = () => investigateAt({ ctx: { providers: input.providers, log, now: input.now }, input: { alert: input.alert } });
+  const run = () => investigateAt({ ctx: { providers: input.providers(), log, now: input.now }, input: { alert: input.alert } });
   for (let i = 0; i < WARMUP; i++) await run();
   const latencies: number[] = [];
   let wrong = 0;
@@ -106,36 +123,41 @@ async function measure(
   };
 }
 
+function callsOf(report: Report): FamilyCalls["calls"] {
+  const count = (provider: string) => report.queries.filter((q) => q.provider === provider).length;
+  return { kubernetes: count("kubernetes"), prometheus: count("prometheus"), logs: count("logs") };
+}
+
 async function main(input: InvestigatorInput): Promise<InvestigatorOutput> {
   const idleRssMb = process.memoryUsage.rss() / 2 ** 20;
   const now = new Date(input.now);
   const { alert, expected } = crashloopScenario({ now, prefix: input.prefix }).firing;
   const withPeers = providersFor({ ...input.peers, timeoutMs: 5_000 });
-  const none: Providers = { timeoutMs: 5_000 };
-  const sample = await investigateAt({ ctx: { providers: withPeers, log, now }, input: { alert } });
+  // The engine alone, on real evidence: one investigation against the peers, recorded, then answered from the recording.
+  const recorder = recordProviders(withPeers);
+  const sample = await investigateAt({ ctx: { providers: recorder.providers, log, now }, input: { alert } });
+  const recording = parseRecording(JSON.stringify(recorder.recording({ now, alert, timeWindow: "1h" })), "bench");
   const common = { alert, now, investigations: input.investigations };
+  const isDiagnosed = (r: Report) => r.analysis.enrichment.label === expected.label && r.evidence.logs.status === expected.logs;
 
   const rows: Row[] = [];
   for (const concurrency of [1, 8]) {
     rows.push(
-      await measure("baseline: no providers (engine only)", {
+      await measure("engine only: replay of a recorded investigation", {
         ...common,
-        providers: none,
+        providers: () => replayProviders(recording).providers,
         concurrency,
-        isRight: (r) => r.family === "crashloop" && r.analysis.blockers.join() === "B,C,D",
+        isRight: isDiagnosed,
       }),
     );
   }
   for (const concurrency of [1, 8]) {
     rows.push(
-      await measure("VictoriaMetrics + fake Kubernetes + fake Loki", {
+      await measure(`VictoriaMetrics + fake Kubernetes + fake Loki (${input.latencyMs} ms)`, {
         ...common,
-        providers: withPeers,
+        providers: () => withPeers,
         concurrency,
-        isRight: (r) =>
-          r.analysis.enrichment.label === expected.label &&
-          r.evidence.logs.status === expected.logs &&
-          r.queries.every((q) => q.outcome === "ok" || q.outcome === "empty"),
+        isRight: (r) => isDiagnosed(r) && r.queries.every((q) => q.outcome === "ok" || q.outcome === "empty"),
       }),
     );
   }
@@ -144,21 +166,25 @@ async function main(input: InvestigatorInput): Promise<InvestigatorOutput> {
     rows.push(
       await measure(`only ${only}`, {
         ...common,
-        providers: { timeoutMs: withPeers.timeoutMs, [only]: withPeers[only] },
+        providers: () => ({ timeoutMs: withPeers.timeoutMs, [only]: withPeers[only] }),
         concurrency: 1,
         isRight: (r) => r.queries.every((q) => q.outcome === "ok" || q.outcome === "empty"),
       }),
     );
   }
-  const count = (provider: string) => sample.queries.filter((q) => q.provider === provider).length;
-  return {
-    node: process.version,
-    idleRssMb,
-    peakRssMb: peakRssMb(),
-    calls: { kubernetes: count("kubernetes"), prometheus: count("prometheus"), logs: count("logs") },
-    label: sample.analysis.enrichment.label,
-    rows,
-  };
+  const families: FamilyCalls[] = [];
+  for (const s of allScenarios({ now, prefix: input.prefix })) {
+    const t0 = performance.now();
+    const report = await investigateAt({ ctx: { providers: withPeers, log, now }, input: { alert: s.firing.alert } });
+    families.push({
+      family: s.family,
+      alertname: s.firing.alert.alertname,
+      calls: callsOf(report),
+      ms: performance.now() - t0,
+      right: report.analysis.enrichment.label === s.firing.expected.label,
+    });
+  }
+  return { node: process.version, idleRssMb, peakRssMb: peakRssMb(), calls: callsOf(sample), label: sample.analysis.enrichment.label, rows, families };
 }
 
 const arg = process.argv[2];

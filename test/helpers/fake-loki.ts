@@ -128,7 +128,14 @@ function parseTime(value: string | null, fallback: bigint): bigint {
   return BigInt(ms) * 1_000_000n;
 }
 
-export async function startFakeLoki(options: { streams?: LokiStream[]; basicAuth?: BasicAuth } = {}): Promise<FakeLoki> {
+export async function startFakeLoki(
+  options: {
+    streams?: LokiStream[];
+    basicAuth?: BasicAuth;
+    /** Delay before every answer, as a real Loki's query latency. */
+    delayMs?: number;
+  } = {},
+): Promise<FakeLoki> {
   const streams: LokiStream[] = [...(options.streams ?? [])];
   const queries: FakeLoki["queries"] = [];
   let down = false;
@@ -190,6 +197,11 @@ export async function startFakeLoki(options: { streams?: LokiStream[]; basicAuth
   }
 
   const server = http.createServer((req, res) => {
+    if (options.delayMs) setTimeout(() => handle(req, res), options.delayMs);
+    else handle(req, res);
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", "http://fake");
     req.resume();
     if (!checkBasicAuth(req, res, options.basicAuth)) return;
@@ -217,7 +229,7 @@ export async function startFakeLoki(options: { streams?: LokiStream[]; basicAuth
       if (e instanceof ParseError) res.writeHead(400, { "content-type": "text/plain" }).end(e.message);
       else res.writeHead(500, { "content-type": "text/plain" }).end(String(e));
     }
-  });
+  }
   const { url, close } = await listenOnLoopback(server);
   return {
     url,
