@@ -1,4 +1,4 @@
-import { scraperNamed, scraperOf } from "@/lib/alerts/scrapers";
+import { isScraperPod, scraperNamed, scraperOf } from "@/lib/alerts/scrapers";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { isDns1123Label, isDns1123Subdomain } from "../kubernetes-names";
 import type { KubernetesProvider, PodFacts } from "../providers/types";
@@ -111,7 +111,8 @@ function queuePlan(namespace: string, label: string, queue: string): Plan {
 }
 
 function planFor(alert: NormalizedAlert, target: Target): Plan | null {
-  if (target.pod || target.workload) return null;
+  // A scraper's own pod is the subject only when nothing else is named (subjectOf); its scraped server is the better one.
+  if ((target.pod && !isScraperPod(target.pod)) || target.workload) return null;
   const l = alert.labels;
   const ns = target.namespace;
   const queue = queueNameOf(l);
