@@ -55,6 +55,8 @@ function seriesOf(f: Features, id: string): MetricSeries[] {
 
 /** The newest ReplicaSet's pods against the older ones, from a `by (pod)` series: what only new pods do is the rollout's. */
 function newVersusOld(f: Features, byPodId: string): { newValue: number; oldValue: number; newPods: string[]; oldPods: string[] } | null {
+  // An alert scoped to one pod has no other pods to compare with.
+  if (f.target.pod && !f.target.service) return null;
   const rs = [...(f.evidence.k8s.workload?.revisions ?? [])].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0]?.replicaSet;
   if (!rs) return null;
   const series = seriesOf(f, byPodId).filter((s) => s.labels.pod && s.stats);
