@@ -55,9 +55,11 @@ export function stepSecondsFor(windowMs: number): number {
 function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
   return result.map((r, i) => {
     const points = r.values.map(([t, v]) => [t, Number(v)] as [number, number]);
+    // A `by (pod)` query answers one series per pod: each line must say whose it is.
+    const pod = result.length > 1 ? r.metric.pod : undefined;
     return {
       id: i === 0 ? q.id : `${q.id}#${i + 1}`,
-      title: q.title,
+      title: pod ? `${q.title} (pod ${pod})` : q.title,
       unit: q.unit,
       query: q.query,
       labels: r.metric,
