@@ -164,7 +164,7 @@ describe("derived proposals", () => {
     expect(rollback.map((p) => [p.spec.kind, p.risk, actionCommand(p.spec)])).toEqual([
       ["rollback", "high", "kubectl -n shop rollout undo deployment/checkout --to-revision=4"],
     ]);
-    expect(rollback[0]?.evidence[0]).toMatch(/bad_rollout, 70%/);
+    expect(rollback[0]?.evidence[0]).toMatch(/bad_rollout, 65%/);
 
     const oom = deriveActionProposals({ input: { report: golden("crashloop-oom") } });
     expect(oom.map((p) => actionCommand(p.spec))).toEqual(["kubectl -n shop set resources deployment/checkout -c app --limits=memory=384Mi"]);
