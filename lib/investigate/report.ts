@@ -177,7 +177,7 @@ export const k8sObjectsSchema = z.object({
  */
 export const resolutionSchema = z.object({
   status: z.enum(["resolved", "unresolved"]),
-  strategy: z.enum(["service", "exporter", "queue"]),
+  strategy: z.enum(["service", "exporter", "queue", "hpa"]),
   /** What the labels named: `Service shop/checkout`, `exporter address orders-db.orders.svc:5432`, `queue orders`. */
   from: z.string(),
   via: z.array(z.string()),

@@ -801,7 +801,7 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike")],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled")],
   };
 }
 
@@ -1023,11 +1023,24 @@ function capacity(ctx: Ctx): FamilyScenario {
       },
     };
     const ksm = { namespace, horizontalpodautoscaler: "checkout" };
+    // The scale target the HPA names: resolveWorkload follows scaleTargetRef to it and its pods' CPU.
+    const deployment: KubeObject = {
+      kind: "Deployment",
+      metadata: { name: "checkout", namespace, uid: `${namespace}-checkout`, generation: 1, labels: { app: "checkout" } },
+      spec: { replicas: current, selector: { matchLabels: { app: "checkout" } }, template: { metadata: { labels: { app: "checkout" } }, spec: { containers: [{ name: "app", image: "registry.example/checkout:3.1" }] } } },
+      status: { observedGeneration: 1, replicas: current, updatedReplicas: current, readyReplicas: current, availableReplicas: current },
+    };
+    const podLabels = { namespace, pod: "checkout-7c9d8f6b5-q2w3e", container: "app" };
     return {
       labels,
       seed: {
-        objects: [hpa],
+        objects: [hpa, deployment],
         metrics: [
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (state === "bad" ? 0.48 : 0.1)),
+          // No requests series: KubeCPUOvercommit's scenario sums every pod's requests in the shared VictoriaMetrics.
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 1),
+          ...counter(ctx, "container_cpu_cfs_periods_total", podLabels, () => 10),
+          ...counter(ctx, "container_cpu_cfs_throttled_periods_total", podLabels, () => (state === "bad" ? 3 : 0)),
           ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", ksm, () => current),
           ...gauge(ctx, "kube_horizontalpodautoscaler_status_desired_replicas", ksm, () => current),
           ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", ksm, () => 10),
@@ -1044,7 +1057,7 @@ function capacity(ctx: Ctx): FamilyScenario {
       top: "autoscaling",
       classification: "actionable",
       logs: "empty",
-      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas"],
+      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas", "scale target Deployment checkout: pods use 48% of CPU limits at peak, 30% of CPU periods throttled at peak"],
     }),
     healthy: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
@@ -1595,11 +1608,13 @@ function cronJobFailed(ctx: Ctx): Case & { name: string } {
   };
 }
 
-function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: string } {
+function queueConsumers(ctx: Ctx, kind: "saturated" | "spike" | "throttled"): Case & { name: string } {
   const namespace = `${ctx.prefix}-q-${kind}`;
   const queue = `${ctx.prefix}-${kind}-invoices`;
   const q = { queue };
-  const saturated = kind === "saturated";
+  // Throttled: CPU well under the limit on average, yet the CFS quota holds the workers back in bursts.
+  const throttled = kind === "throttled";
+  const saturated = kind === "saturated" || throttled;
   const rs = "invoice-worker-5d6f7c8b9";
   const pod = `${rs}-m4n7p`;
   const podLabels = { namespace, pod, container: "app" };
@@ -1611,7 +1626,9 @@ function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: s
   };
   const web: KubeObject = { ...worker, metadata: { name: "web-frontend", namespace, uid: `${namespace}-web`, labels: { app: "web-frontend" } } };
   return {
-    name: saturated
+    name: throttled
+      ? "Queue backlog, consumer found by name: workers at 60% of their CPU limit on average but throttled in half their CPU periods, processing flat"
+      : saturated
       ? "Queue backlog, consumer found by name (no deployment label): workers at their CPU limit, processing flat below publishing"
       : "Queue backlog, consumer found by name: producers publish 4× more while the workers keep their pace",
     ...mk(
@@ -1623,12 +1640,17 @@ function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: s
           ...gauge(ctx, "rabbitmq_queue_consumers", q, () => 4),
           ...counter(ctx, "rabbitmq_queue_messages_published_total", q, (m) => (saturated ? 20 : m < 20 ? 80 : 20)),
           ...counter(ctx, "rabbitmq_queue_messages_delivered_total", q, () => (saturated ? 15 : 21)),
-          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (saturated ? 0.49 : 0.2)),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (throttled ? 0.3 : saturated ? 0.49 : 0.2)),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+          ...(throttled
+            ? [...counter(ctx, "container_cpu_cfs_periods_total", podLabels, () => 10), ...counter(ctx, "container_cpu_cfs_throttled_periods_total", podLabels, () => 5)]
+            : []),
         ],
         objects: [worker, web],
       },
-      saturated
+      throttled
+        ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["50% of the workers' CPU periods throttled at peak"] }
+        : saturated
         ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "workers use 98% of their CPU limit at peak"] }
         : { label: "suspected_producer_spike", top: "saturation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "consumers work at their usual pace"] },
     ),

@@ -110,11 +110,32 @@ function queuePlan(namespace: string, label: string, queue: string): Plan {
   };
 }
 
+const scalable = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
+
+function hpaPlan(namespace: string, name: string): Plan {
+  return {
+    strategy: "hpa",
+    from: `HorizontalPodAutoscaler ${namespace}/${name}`,
+    async run(kube, reads) {
+      if (!isDns1123Label(namespace) || !isDns1123Subdomain(name)) return { via: [], reason: `${JSON.stringify(`${namespace}/${name}`.slice(0, 100))} is not a valid HPA name; not looked up` };
+      const hpa = await reads.read(`GET horizontalpodautoscalers/${namespace}/${name}`, () => kube.getHorizontalPodAutoscaler(namespace, name), (v) => v === null);
+      if (!hpa) return { via: [], reason: `no HorizontalPodAutoscaler ${namespace}/${name}` };
+      const { kind, name: target } = hpa.scaleTarget;
+      if (!scalable.has(kind) || !isDns1123Subdomain(target)) {
+        return { via: [], reason: `HPA ${name} scales ${JSON.stringify(`${kind}/${target}`.slice(0, 100))}, not a Deployment, StatefulSet or ReplicaSet` };
+      }
+      const via = [`HPA ${namespace}/${name} scales ${kind} ${target} (${hpa.currentReplicas} of ${hpa.minReplicas}–${hpa.maxReplicas} replicas)`];
+      return { via, target: { workload: { kind, name: target } } };
+    },
+  };
+}
+
 function planFor(alert: NormalizedAlert, target: Target): Plan | null {
   // A scraper's own pod is the subject only when nothing else is named (subjectOf); its scraped server is the better one.
   if ((target.pod && !isScraperPod(target.pod)) || target.workload) return null;
   const l = alert.labels;
   const ns = target.namespace;
+  if (l.horizontalpodautoscaler && ns) return hpaPlan(ns, l.horizontalpodautoscaler);
   const queue = queueNameOf(l);
   if (queue && ns) return queuePlan(ns, queue.label, queue.name);
   if (scraperOf(l)?.kind === "exporter") {
@@ -127,7 +148,7 @@ function planFor(alert: NormalizedAlert, target: Target): Plan | null {
 }
 
 /**
- * Finds the workload behind an alert whose labels name a Service, an exporter, a queue or nothing
+ * Finds the workload behind an alert whose labels name a Service, an exporter, a queue, an HPA or nothing
  * runnable (docs/architecture.md, "Finding the workload"). Every name is validated before it reaches
  * the API; every call is recorded. Alerts that name their pod or workload are returned as they are.
  */
