@@ -260,6 +260,8 @@ export const logMatchSchema = z.object({
   count: z.number().int().positive(),
   sample: z.string(),
   detail: z.string().nullable(),
+  /** The pods the matching lines came from, when the lines carry a pod (several pods read behind a Service). */
+  pods: z.array(z.string()).optional(),
 });
 
 export const logsEvidenceSchema = z.object({

@@ -439,7 +439,7 @@ function http5xx(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
     blocked: ["B", "C", "D"],
-    variants: [serviceRolloutRegression(ctx), dependencyDown(ctx)],
+    variants: [serviceRolloutRegression(ctx), serviceRolloutLogs(ctx), dependencyDown(ctx)],
   };
 }
 
@@ -1429,6 +1429,52 @@ function serviceRolloutRegression(ctx: Ctx): Case & { name: string } {
         classification: "actionable",
         logs: "ok",
         mentions: ["Service " + namespace + "/checkout selects app=checkout: 2 pod(s)", "owned by Deployment checkout", "comes from the new revision's pods", `${fresh}-qx7lm`],
+      },
+    ),
+  };
+}
+
+function serviceRolloutLogs(ctx: Ctx): Case & { name: string } {
+  // No per-pod metric and no logs backend: the pods' own logs, read from three of them, tell the revisions apart.
+  const namespace = `${ctx.prefix}-svc-rollout-logs`;
+  const fresh = "cart-6b7c8d9f5";
+  const old = "cart-8f9a7b6c5";
+  const labels = { namespace, service: "cart" };
+  const pods = [`${fresh}-r2d2x`, `${old}-a1b2c`, `${old}-d3e4f`];
+  const objects = [
+    serviceObject(namespace, "cart", { app: "cart" }),
+    ...deploymentWithRevisions(ctx, namespace, "cart", [
+      { rs: fresh, revision: "4", minutesAgo: 25, image: "registry.example/cart:1.9.0" },
+      { rs: old, revision: "3", minutesAgo: 60 * 24 * 3, image: "registry.example/cart:1.8.2" },
+    ]),
+    ownedPod(ctx, { namespace, name: pods[0] as string, owner: { kind: "ReplicaSet", name: fresh }, labels: { app: "cart" }, startedMinutesAgo: 24 }),
+    ownedPod(ctx, { namespace, name: pods[1] as string, owner: { kind: "ReplicaSet", name: old }, labels: { app: "cart" }, startedMinutesAgo: 900 }),
+    ownedPod(ctx, { namespace, name: pods[2] as string, owner: { kind: "ReplicaSet", name: old }, labels: { app: "cart" }, startedMinutesAgo: 800 }),
+  ];
+  const panic = "panic: runtime error: invalid memory address or nil pointer dereference";
+  return {
+    name: "Service-level 5xx without per-pod metrics: logs of three pods read, the panics come only from the new ReplicaSet's pod",
+    ...mk(
+      ctx,
+      { alertname: "Http5xxRateHigh", severity: "critical", ...labels },
+      {
+        metrics: [
+          ...counter(ctx, "http_requests_total", { ...labels, code: "200" }, () => 10),
+          ...counter(ctx, "http_requests_total", { ...labels, code: "500" }, (m) => (m < 24 ? 3 : 0)),
+        ],
+        objects,
+        podLogs: [
+          { namespace, pod: pods[0] as string, container: "app", lines: ["GET /cart 200 4ms", panic, "GET /cart 500 1ms", panic] },
+          { namespace, pod: pods[1] as string, container: "app", lines: ["GET /cart 200 5ms", "GET /cart 200 6ms"] },
+          { namespace, pod: pods[2] as string, container: "app", lines: ["GET /cart 200 3ms"] },
+        ],
+      },
+      {
+        label: "suspected_rollout_regression",
+        top: "bad_rollout",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [`come only from the new revision's pods (${pods[0]})`],
       },
     ),
   };
