@@ -801,7 +801,7 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled")],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx)],
   };
 }
 
@@ -1699,6 +1699,42 @@ function queueConsumers(ctx: Ctx, kind: "saturated" | "spike" | "throttled"): Ca
         : saturated
         ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "workers use 98% of their CPU limit at peak"] }
         : { label: "suspected_producer_spike", top: "saturation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "consumers work at their usual pace"] },
+    ),
+  };
+}
+
+function kafkaConsumerFromMetrics(ctx: Ctx): Case & { name: string } {
+  // The consumer is named after nothing the group says; kafka-lag-exporter's client_id (pod name plus the client's `-1`) leads to it.
+  const namespace = `${ctx.prefix}-kafka-cg`;
+  const consumergroup = `${ctx.prefix}-billing-v2`;
+  const topic = `${ctx.prefix}-payments`;
+  const rs = "ledger-sync-6d5c4b3a2";
+  const pod = `${rs}-k8j7h`;
+  const podLabels = { namespace, pod, container: "app" };
+  const cg = { consumergroup, topic };
+  const objects = [
+    ...deploymentWithRevisions(ctx, namespace, "ledger-sync", [{ rs, revision: "2", minutesAgo: 60 * 24 * 2, image: "registry.example/ledger:5.0" }]),
+    ownedPod(ctx, { namespace, name: pod, owner: { kind: "ReplicaSet", name: rs }, labels: { app: "ledger-sync" }, startedMinutesAgo: 600 }),
+    { ...deploymentWithRevisions(ctx, namespace, "web-frontend", [{ rs: "web-frontend-5b4c3d2e1", revision: "1", minutesAgo: 9000, image: "registry.example/web:1.0" }])[0] } as KubeObject,
+  ];
+  return {
+    name: "Kafka consumer-group lag, consumer not named after the group: kafka-lag-exporter's client_id names its pod, whose workers are at their CPU limit",
+    ...mk(
+      ctx,
+      { alertname: "KafkaConsumerLagHigh", severity: "warning", namespace, consumergroup, topic },
+      {
+        metrics: [
+          ...gauge(ctx, "kafka_consumergroup_lag", cg, (m) => (m < 20 ? 500 + 40 * (20 - m) : 500)),
+          ...gauge(ctx, "kafka_consumergroup_members", { consumergroup }, () => 1),
+          ...counter(ctx, "kafka_topic_partition_current_offset", { topic }, () => 20),
+          ...counter(ctx, "kafka_consumergroup_current_offset", cg, () => 15),
+          ...gauge(ctx, "kafka_consumergroup_group_lag", { group: consumergroup, topic, partition: "0", client_id: `${pod}-1`, member_host: "/10.244.9.9", job: "kafka-lag-exporter" }, () => 500),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.49),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects,
+      },
+      { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["workers use 98% of their CPU limit at peak"] },
     ),
   };
 }
