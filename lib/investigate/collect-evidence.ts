@@ -7,6 +7,7 @@ import { selector } from "./promql";
 import { type ProviderCall, type Recorder, recorder } from "./recorder";
 import { checkDependencies } from "./workload/dependencies";
 import { readCronJob } from "./workload/job-runs";
+import { podsToRead } from "./workload/service-pods";
 import { kubeReads } from "./workload/kube-reads";
 import type { ResolvedWorkload } from "./workload/resolve-workload";
 import type { KubeEvent, KubernetesProvider, PodFacts, Providers, QueryRecord, RangeSeries } from "./providers/types";
@@ -25,6 +26,8 @@ import type {
 export type CollectContext = { providers: Providers; log: Logger; now: () => Date; recorder?: Recorder };
 
 const LOG_LIMIT = 200;
+/** Pods whose logs are read behind a Service alert, each up to LOG_LIMIT lines. */
+const SERVICE_LOG_PODS = 3;
 const POINTS_PER_SERIES = 240;
 
 export type Evidence = {
@@ -281,8 +284,11 @@ export async function collectEvidence({
   const [metrics, podLevelK8s, providerLogs, alertmanager, objects] = await Promise.all([metricsTask, k8sTask, logsProviderTask, alertmanagerTask, objectsTask]);
   const k8s = withObjects(podLevelK8s, objects, !!input.objects?.length && !providers.kubernetes);
 
-  const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs);
-  logs.matches = matchLogPatterns(logs.entries.map((e) => e.line));
+  const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs, target.pod ? [] : (input.resolved?.pods ?? []));
+  logs.matches = matchLogPatterns(
+    logs.entries.map((e) => e.line),
+    (i) => logs.entries[i]?.labels.pod ?? null,
+  );
   if (input.readDependencies && logs.matches.length) {
     const dependencies = await checkDependencies({
       ctx: { kube: providers.kubernetes, metrics: providers.metrics, call: rec.call },
@@ -390,6 +396,7 @@ async function withKubernetesLogs(
   target: Target,
   k8s: K8sEvidence,
   providerLogs: LogsEvidence | null,
+  servicePods: PodFacts[],
 ): Promise<LogsEvidence> {
   const fallback: LogsEvidence = providerLogs ?? {
     status: "unavailable",
@@ -400,22 +407,29 @@ async function withKubernetesLogs(
     matches: [],
   };
   const kube = providers.kubernetes;
-  const pod = k8s.pod;
-  if (!kube || !pod) return fallback;
-  const container = target.container ?? pod.containers.find((c) => !c.ready)?.name ?? pod.containers[0]?.name;
-  const restarted = isRestarted(pod, container ?? null);
-  if (!restarted && fallback.status === "ok") return fallback;
-  const opts = { ...(container ? { container } : {}), previous: restarted, tailLines: LOG_LIMIT };
-  const cmd = `GET pods/${pod.namespace}/${pod.name}/log?${container ? `container=${container}&` : ""}previous=${restarted}&tailLines=${LOG_LIMIT}`;
-  const res = await call("kubernetes", cmd, () => kube.getPodLogs(pod.namespace, pod.name, opts), (v) => v.length === 0);
-  if (!res.ok || res.value.length === 0) return fallback;
-  const labels = { source: "kubernetes", pod: pod.name, ...(container ? { container } : {}), previous: String(restarted) };
-  const extra = res.value.map((line) => ({ timestamp: "", line, labels }));
+  const focus = k8s.pod;
+  if (!kube || !focus) return fallback;
+  // Behind a Service, the failing or newest few pods: one pod's lines cannot show which revision errs.
+  const others = podsToRead(servicePods.filter((p) => p.name !== focus.name), SERVICE_LOG_PODS - 1);
+  const reads = [focus, ...others].flatMap((pod) => {
+    const container = target.container ?? pod.containers.find((c) => !c.ready)?.name ?? pod.containers[0]?.name;
+    const restarted = isRestarted(pod, container ?? null);
+    // The logs backend already holds the current lines; only a restarted container's previous run is missing.
+    if (!restarted && fallback.status === "ok") return [];
+    const opts = { ...(container ? { container } : {}), previous: restarted, tailLines: LOG_LIMIT };
+    const cmd = `GET pods/${pod.namespace}/${pod.name}/log?${container ? `container=${container}&` : ""}previous=${restarted}&tailLines=${LOG_LIMIT}`;
+    const labels = { source: "kubernetes", pod: pod.name, ...(container ? { container } : {}), previous: String(restarted) };
+    return [{ cmd, labels, run: () => call("kubernetes", cmd, () => kube.getPodLogs(pod.namespace, pod.name, opts), (v) => v.length === 0) }];
+  });
+  const results = await Promise.all(reads.map(async (r) => ({ ...r, res: await r.run() })));
+  const read = results.filter((r) => r.res.ok && r.res.value.length > 0);
+  if (!read.length) return fallback;
+  const extra = read.flatMap((r) => (r.res.ok ? r.res.value.map((line) => ({ timestamp: "", line, labels: r.labels })) : []));
   if (fallback.status === "ok") return { ...fallback, entries: [...fallback.entries, ...extra] };
   return {
     status: "ok",
     backend: "kubernetes",
-    query: cmd,
+    query: read.map((r) => r.cmd).join("; "),
     reason: fallback.reason ? `${fallback.reason}; using pod logs from the Kubernetes API` : null,
     entries: extra,
     matches: [],

@@ -70,7 +70,7 @@ export async function investigateAlert({
   const labelled = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined, input.identity.subject);
   const rec = recorder({ timeoutMs: ctx.providers.timeoutMs, log: ctx.log, now });
   const resolved = module.needs.resolve
-    ? await resolveWorkload({ ctx: { kube: ctx.providers.kubernetes, call: rec.call }, input: { alert, target: labelled } })
+    ? await resolveWorkload({ ctx: { kube: ctx.providers.kubernetes, metrics: ctx.providers.metrics, call: rec.call }, input: { alert, target: labelled } })
     : null;
   const target = resolved?.target ?? labelled;
   const queries = module.queries(target, alert);

@@ -177,7 +177,7 @@ export const k8sObjectsSchema = z.object({
  */
 export const resolutionSchema = z.object({
   status: z.enum(["resolved", "unresolved"]),
-  strategy: z.enum(["service", "exporter", "queue"]),
+  strategy: z.enum(["service", "exporter", "queue", "hpa"]),
   /** What the labels named: `Service shop/checkout`, `exporter address orders-db.orders.svc:5432`, `queue orders`. */
   from: z.string(),
   via: z.array(z.string()),
@@ -260,6 +260,8 @@ export const logMatchSchema = z.object({
   count: z.number().int().positive(),
   sample: z.string(),
   detail: z.string().nullable(),
+  /** The pods the matching lines came from, when the lines carry a pod (several pods read behind a Service). */
+  pods: z.array(z.string()).optional(),
 });
 
 export const logsEvidenceSchema = z.object({

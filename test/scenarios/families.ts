@@ -630,7 +630,7 @@ function http5xx(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
     blocked: ["B", "C", "D"],
-    variants: [serviceRolloutRegression(ctx), dependencyDown(ctx)],
+    variants: [serviceRolloutRegression(ctx), serviceRolloutLogs(ctx), dependencyDown(ctx)],
   };
 }
 
@@ -1094,7 +1094,7 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike")],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx)],
   };
 }
 
@@ -1514,11 +1514,24 @@ function capacity(ctx: Ctx): FamilyScenario {
       },
     };
     const ksm = { namespace, horizontalpodautoscaler: "checkout" };
+    // The scale target the HPA names: resolveWorkload follows scaleTargetRef to it and its pods' CPU.
+    const deployment: KubeObject = {
+      kind: "Deployment",
+      metadata: { name: "checkout", namespace, uid: `${namespace}-checkout`, generation: 1, labels: { app: "checkout" } },
+      spec: { replicas: current, selector: { matchLabels: { app: "checkout" } }, template: { metadata: { labels: { app: "checkout" } }, spec: { containers: [{ name: "app", image: "registry.example/checkout:3.1" }] } } },
+      status: { observedGeneration: 1, replicas: current, updatedReplicas: current, readyReplicas: current, availableReplicas: current },
+    };
+    const podLabels = { namespace, pod: "checkout-7c9d8f6b5-q2w3e", container: "app" };
     return {
       labels,
       seed: {
-        objects: [hpa],
+        objects: [hpa, deployment],
         metrics: [
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (state === "bad" ? 0.48 : 0.1)),
+          // No requests series: KubeCPUOvercommit's scenario sums every pod's requests in the shared VictoriaMetrics.
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 1),
+          ...counter(ctx, "container_cpu_cfs_periods_total", podLabels, () => 10),
+          ...counter(ctx, "container_cpu_cfs_throttled_periods_total", podLabels, () => (state === "bad" ? 3 : 0)),
           ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", ksm, () => current),
           ...gauge(ctx, "kube_horizontalpodautoscaler_status_desired_replicas", ksm, () => current),
           ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", ksm, () => 10),
@@ -1535,7 +1548,7 @@ function capacity(ctx: Ctx): FamilyScenario {
       top: "autoscaling",
       classification: "actionable",
       logs: "empty",
-      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas"],
+      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas", "scale target Deployment checkout: pods use 48% of CPU limits at peak, 30% of CPU periods throttled at peak"],
     }),
     healthy: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
@@ -1935,6 +1948,52 @@ function serviceRolloutRegression(ctx: Ctx): Case & { name: string } {
   };
 }
 
+function serviceRolloutLogs(ctx: Ctx): Case & { name: string } {
+  // No per-pod metric and no logs backend: the pods' own logs, read from three of them, tell the revisions apart.
+  const namespace = `${ctx.prefix}-svc-rollout-logs`;
+  const fresh = "cart-6b7c8d9f5";
+  const old = "cart-8f9a7b6c5";
+  const labels = { namespace, service: "cart" };
+  const pods = [`${fresh}-r2d2x`, `${old}-a1b2c`, `${old}-d3e4f`];
+  const objects = [
+    serviceObject(namespace, "cart", { app: "cart" }),
+    ...deploymentWithRevisions(ctx, namespace, "cart", [
+      { rs: fresh, revision: "4", minutesAgo: 25, image: "registry.example/cart:1.9.0" },
+      { rs: old, revision: "3", minutesAgo: 60 * 24 * 3, image: "registry.example/cart:1.8.2" },
+    ]),
+    ownedPod(ctx, { namespace, name: pods[0] as string, owner: { kind: "ReplicaSet", name: fresh }, labels: { app: "cart" }, startedMinutesAgo: 24 }),
+    ownedPod(ctx, { namespace, name: pods[1] as string, owner: { kind: "ReplicaSet", name: old }, labels: { app: "cart" }, startedMinutesAgo: 900 }),
+    ownedPod(ctx, { namespace, name: pods[2] as string, owner: { kind: "ReplicaSet", name: old }, labels: { app: "cart" }, startedMinutesAgo: 800 }),
+  ];
+  const panic = "panic: runtime error: invalid memory address or nil pointer dereference";
+  return {
+    name: "Service-level 5xx without per-pod metrics: logs of three pods read, the panics come only from the new ReplicaSet's pod",
+    ...mk(
+      ctx,
+      { alertname: "Http5xxRateHigh", severity: "critical", ...labels },
+      {
+        metrics: [
+          ...counter(ctx, "http_requests_total", { ...labels, code: "200" }, () => 10),
+          ...counter(ctx, "http_requests_total", { ...labels, code: "500" }, (m) => (m < 24 ? 3 : 0)),
+        ],
+        objects,
+        podLogs: [
+          { namespace, pod: pods[0] as string, container: "app", lines: ["GET /cart 200 4ms", panic, "GET /cart 500 1ms", panic] },
+          { namespace, pod: pods[1] as string, container: "app", lines: ["GET /cart 200 5ms", "GET /cart 200 6ms"] },
+          { namespace, pod: pods[2] as string, container: "app", lines: ["GET /cart 200 3ms"] },
+        ],
+      },
+      {
+        label: "suspected_rollout_regression",
+        top: "bad_rollout",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [`come only from the new revision's pods (${pods[0]})`],
+      },
+    ),
+  };
+}
+
 function dependencyDown(ctx: Ctx): Case & { name: string } {
   const namespace = `${ctx.prefix}-svc-dep`;
   const labels = { namespace, service: "orders-api" };
@@ -2109,11 +2168,13 @@ function cronJobFailed(ctx: Ctx): Case & { name: string } {
   };
 }
 
-function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: string } {
+function queueConsumers(ctx: Ctx, kind: "saturated" | "spike" | "throttled"): Case & { name: string } {
   const namespace = `${ctx.prefix}-q-${kind}`;
   const queue = `${ctx.prefix}-${kind}-invoices`;
   const q = { queue };
-  const saturated = kind === "saturated";
+  // Throttled: CPU well under the limit on average, yet the CFS quota holds the workers back in bursts.
+  const throttled = kind === "throttled";
+  const saturated = kind === "saturated" || throttled;
   const rs = "invoice-worker-5d6f7c8b9";
   const pod = `${rs}-m4n7p`;
   const podLabels = { namespace, pod, container: "app" };
@@ -2125,7 +2186,9 @@ function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: s
   };
   const web: KubeObject = { ...worker, metadata: { name: "web-frontend", namespace, uid: `${namespace}-web`, labels: { app: "web-frontend" } } };
   return {
-    name: saturated
+    name: throttled
+      ? "Queue backlog, consumer found by name: workers at 60% of their CPU limit on average but throttled in half their CPU periods, processing flat"
+      : saturated
       ? "Queue backlog, consumer found by name (no deployment label): workers at their CPU limit, processing flat below publishing"
       : "Queue backlog, consumer found by name: producers publish 4× more while the workers keep their pace",
     ...mk(
@@ -2137,14 +2200,55 @@ function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: s
           ...gauge(ctx, "rabbitmq_queue_consumers", q, () => 4),
           ...counter(ctx, "rabbitmq_queue_messages_published_total", q, (m) => (saturated ? 20 : m < 20 ? 80 : 20)),
           ...counter(ctx, "rabbitmq_queue_messages_delivered_total", q, () => (saturated ? 15 : 21)),
-          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (saturated ? 0.49 : 0.2)),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (throttled ? 0.3 : saturated ? 0.49 : 0.2)),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+          ...(throttled
+            ? [...counter(ctx, "container_cpu_cfs_periods_total", podLabels, () => 10), ...counter(ctx, "container_cpu_cfs_throttled_periods_total", podLabels, () => 5)]
+            : []),
         ],
         objects: [worker, web],
       },
-      saturated
+      throttled
+        ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["50% of the workers' CPU periods throttled at peak"] }
+        : saturated
         ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "workers use 98% of their CPU limit at peak"] }
         : { label: "suspected_producer_spike", top: "saturation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "consumers work at their usual pace"] },
+    ),
+  };
+}
+
+function kafkaConsumerFromMetrics(ctx: Ctx): Case & { name: string } {
+  // The consumer is named after nothing the group says; kafka-lag-exporter's client_id (pod name plus the client's `-1`) leads to it.
+  const namespace = `${ctx.prefix}-kafka-cg`;
+  const consumergroup = `${ctx.prefix}-billing-v2`;
+  const topic = `${ctx.prefix}-payments`;
+  const rs = "ledger-sync-6d5c4b3a2";
+  const pod = `${rs}-k8j7h`;
+  const podLabels = { namespace, pod, container: "app" };
+  const cg = { consumergroup, topic };
+  const objects = [
+    ...deploymentWithRevisions(ctx, namespace, "ledger-sync", [{ rs, revision: "2", minutesAgo: 60 * 24 * 2, image: "registry.example/ledger:5.0" }]),
+    ownedPod(ctx, { namespace, name: pod, owner: { kind: "ReplicaSet", name: rs }, labels: { app: "ledger-sync" }, startedMinutesAgo: 600 }),
+    { ...deploymentWithRevisions(ctx, namespace, "web-frontend", [{ rs: "web-frontend-5b4c3d2e1", revision: "1", minutesAgo: 9000, image: "registry.example/web:1.0" }])[0] } as KubeObject,
+  ];
+  return {
+    name: "Kafka consumer-group lag, consumer not named after the group: kafka-lag-exporter's client_id names its pod, whose workers are at their CPU limit",
+    ...mk(
+      ctx,
+      { alertname: "KafkaConsumerLagHigh", severity: "warning", namespace, consumergroup, topic },
+      {
+        metrics: [
+          ...gauge(ctx, "kafka_consumergroup_lag", cg, (m) => (m < 20 ? 500 + 40 * (20 - m) : 500)),
+          ...gauge(ctx, "kafka_consumergroup_members", { consumergroup }, () => 1),
+          ...counter(ctx, "kafka_topic_partition_current_offset", { topic }, () => 20),
+          ...counter(ctx, "kafka_consumergroup_current_offset", cg, () => 15),
+          ...gauge(ctx, "kafka_consumergroup_group_lag", { group: consumergroup, topic, partition: "0", client_id: `${pod}-1`, member_host: "/10.244.9.9", job: "kafka-lag-exporter" }, () => 500),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.49),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects,
+      },
+      { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["workers use 98% of their CPU limit at peak"] },
     ),
   };
 }

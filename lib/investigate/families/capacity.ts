@@ -1,10 +1,11 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { kubectl, nsFlag, promql, sh, text, workloadRef } from "../commands";
 import { type Features, stat } from "../features";
-import { selector } from "../promql";
+import { podSelector, selector, withMatcher } from "../promql";
 import type { Target } from "../report";
 import { formatPercent, formatResource, parseQuantity } from "../units";
 import { type Finding, findingsModule } from "./findings";
+import { saturationQueries } from "./service-causes";
 import type { MetricQuery } from "./types";
 
 /**
@@ -28,6 +29,19 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
       { id: "hpa_desired", title: "HPA desired replicas", unit: "replicas", query: `max(kube_horizontalpodautoscaler_status_desired_replicas${sel})` },
       { id: "hpa_max", title: "HPA max replicas", unit: "replicas", query: `max(kube_horizontalpodautoscaler_spec_max_replicas${sel})` },
     );
+    // The scale target's pods (resolveWorkload followed scaleTargetRef): CPU against requests, which the utilisation target is computed from, and against limits.
+    if (t.workload) {
+      const pods = podSelector({ ...t, pod: null, container: null });
+      out.push(
+        {
+          id: "target_cpu_of_request",
+          title: "Scale target CPU used of requests",
+          unit: "ratio",
+          query: `sum(rate(container_cpu_usage_seconds_total${withMatcher(pods, 'container!=""')}[5m])) / sum(kube_pod_container_resource_requests${withMatcher(pods, 'resource="cpu"')})`,
+        },
+        ...saturationQueries({ ...t, pod: null }).filter((q) => q.id !== "hpa_at_max"),
+      );
+    }
   }
   if (/Quota(AlmostFull|FullyUsed|Exceeded)/.test(alert.alertname) && namespace) {
     const sel = (type: string) => selector({ namespace, resourcequota: l.resourcequota, resource: l.resource, type });
@@ -52,6 +66,22 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
   return out;
 }
 
+/** What the HPA's scale target does: its CPU against requests and limits, its throttling, and its rollout. */
+function scaleTargetLines(f: Features): string[] {
+  const w = f.target.workload;
+  if (!w) return [];
+  const parts: string[] = [];
+  const req = stat(f, "target_cpu_of_request");
+  const lim = stat(f, "cpu_of_limit");
+  const thr = stat(f, "cpu_throttled");
+  if (req) parts.push(`${formatPercent(req.last)} of CPU requests`);
+  if (lim) parts.push(`${formatPercent(lim.max)} of CPU limits at peak`);
+  if (thr) parts.push(`${formatPercent(thr.max)} of CPU periods throttled at peak`);
+  const out = parts.length ? [`scale target ${w.kind} ${w.name}: pods use ${parts.join(", ")}`] : [];
+  if (f.changes.rolloutInWindow) out.push(`scale target rollout: ${f.changes.summary}`);
+  return out;
+}
+
 function hpaFindings(f: Features): Finding[] {
   const h = f.evidence.k8s.objects?.hpa;
   const namespace = ns(f);
@@ -71,6 +101,7 @@ function hpaFindings(f: Features): Finding[] {
   });
   const conditionLines = (h?.conditions ?? []).filter((c) => (c.type === "ScalingLimited" ? c.status === "True" : c.status === "False")).map((c) => `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ""}${c.message ? `: ${c.message}` : ""}`);
   const quotaRefusals = f.events.filter((e) => /exceeded quota/i.test(e.message));
+  const targetLines = scaleTargetLines(f);
   const steps = [
     kubectl`${n}describe hpa ${name}`,
     ...(scaleTarget ? [kubectl`${n}get ${scaleTarget} -o jsonpath='{.spec.template.spec.containers[*].resources}'`, kubectl`${n}top pods`] : []),
@@ -99,7 +130,7 @@ function hpaFindings(f: Features): Finding[] {
       category: "autoscaling",
       title: "The HPA is pinned at maxReplicas: load exceeds what it may scale to",
       confidence: h ? (above.length || !h.metrics.length ? 80 : 60) : 65,
-      why: [`HPA ${name}: ${current}/${max} replicas (min ${h?.minReplicas ?? "?"})`, ...metricLines, ...conditionLines],
+      why: [`HPA ${name}: ${current}/${max} replicas (min ${h?.minReplicas ?? "?"})`, ...metricLines, ...conditionLines, ...targetLines],
       counter: h && h.metrics.length && !above.length ? ["no scaling metric is above its target now: the load may already be falling"] : [],
       steps: [...steps, text("Raise maxReplicas if the nodes have room, or fix the requests the utilisation target is computed from.")],
     });
@@ -174,7 +205,7 @@ function overcommitFindings(f: Features): Finding[] {
 
 export const capacity = findingsModule({
   family: "capacity",
-  needs: { k8s: "none", logs: false, objects: ["hpa", "quotas"] },
+  needs: { k8s: "none", logs: false, objects: ["hpa", "quotas"], resolve: true },
   queries,
   findings: (f) => [...hpaFindings(f), ...quotaFindings(f), ...overcommitFindings(f)],
   unknowns: (f) => [

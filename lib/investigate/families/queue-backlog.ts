@@ -67,6 +67,13 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
       query: `sum(rate(container_cpu_usage_seconds_total${withMatcher(sel, 'container!=""')}[5m])) / sum(kube_pod_container_resource_limits${withMatcher(sel, 'resource="cpu"')})`,
       threshold: 0.9,
     });
+    out.push({
+      id: "worker_throttled",
+      title: "Worker CPU periods throttled",
+      unit: "ratio",
+      query: `sum(rate(container_cpu_cfs_throttled_periods_total${withMatcher(sel, 'container!=""')}[5m])) / sum(rate(container_cpu_cfs_periods_total${withMatcher(sel, 'container!=""')}[5m]))`,
+      threshold: 0.25,
+    });
     if (t.workload) {
       const hpa = selector({ namespace: t.namespace, horizontalpodautoscaler: t.workload.name });
       out.push({ id: "hpa_at_max", title: "Worker replicas of the autoscaler's maximum", unit: "ratio", query: `max(kube_horizontalpodautoscaler_status_current_replicas${hpa}) / max(kube_horizontalpodautoscaler_spec_max_replicas${hpa})` });
@@ -108,6 +115,7 @@ function findings(f: Features): Finding[] {
   const enq = trendOf(f, "enqueue_rate");
   const consumers = consumersOf(f);
   const busy = stat(f, "worker_busy");
+  const throttled = stat(f, "worker_throttled");
   const hpa = stat(f, "hpa_at_max");
   const rateLine = (label: string, s: { first: number; last: number; max: number } | null) =>
     s ? `${label} ${round(s.first)} → ${round(s.last)} msg/s (peak ${round(s.max)})` : null;
@@ -139,12 +147,13 @@ function findings(f: Features): Finding[] {
     });
   }
   const noConsumers = consumers && consumers.count < 1;
-  const saturated = (busy && busy.max >= 0.9) || (hpa && hpa.last >= 1);
+  const saturated = (busy && busy.max >= 0.9) || (throttled && throttled.max >= 0.25) || (hpa && hpa.last >= 1);
   const flat = !deq || deq.last <= Math.max(deq.first, deq.min) * 1.25;
   if (noConsumers || (saturated && flat)) {
     const why = [line];
     if (noConsumers) why.push(`no consumer is attached (${consumers.source})`);
     if (busy && busy.max >= 0.9) why.push(`workers use ${Math.round(busy.max * 100)}% of their CPU limit at peak`);
+    if (throttled && throttled.max >= 0.25) why.push(`${Math.round(throttled.max * 100)}% of the workers' CPU periods throttled at peak: they are held back by their CPU limit`);
     if (hpa && hpa.last >= 1) why.push("the autoscaler is at its maximum replicas");
     const deqLine = rateLine("processing rate", deq);
     if (deqLine) why.push(`${deqLine}: throughput does not grow with the backlog`);
@@ -158,6 +167,7 @@ function findings(f: Features): Finding[] {
       steps: [
         ...workerSteps(t),
         ...(q("worker_busy") ? [promql(q("worker_busy") as string)] : []),
+        ...(q("worker_throttled") ? [promql(q("worker_throttled") as string)] : []),
         ...(t.namespace ? [kubectl`-n ${t.namespace} get hpa`] : []),
         text(`Add consumers if the downstream can take it: ${kubectl`${nsFlag(t.namespace)}scale ${ref} --replicas=<more>`.text}`),
       ],

@@ -53,11 +53,32 @@ function seriesOf(f: Features, id: string): MetricSeries[] {
   return f.evidence.metrics.series.filter((s) => s.id === id || s.id.startsWith(`${id}#`));
 }
 
+function newestReplicaSet(f: Features): string | null {
+  return [...(f.evidence.k8s.workload?.revisions ?? [])].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0]?.replicaSet ?? null;
+}
+
+const errorCategories = new Set<HypothesisCategory>(["dependency_unavailable", "dependency_latency", "database_slow", "config_error", "permission_error", "app_crash", "network", "bad_rollout"]);
+
+/** Which revision the error lines came from, when pods of both the newest ReplicaSet and older ones were read. */
+function logsByRevision(f: Features): { only: "new" | "both"; newPods: string[]; oldPods: string[]; title: string } | null {
+  const rs = newestReplicaSet(f);
+  if (!rs) return null;
+  const isNew = (pod: string) => pod.startsWith(`${rs}-`);
+  const read = new Set(f.evidence.logs.entries.flatMap((e) => (e.labels.pod ? [e.labels.pod] : [])));
+  if (![...read].some(isNew) || [...read].every(isNew)) return null;
+  const m = f.logMatches.find((x) => errorCategories.has(x.category) && x.pods?.length);
+  if (!m?.pods) return null;
+  const newPods = m.pods.filter(isNew);
+  const oldPods = m.pods.filter((p) => !isNew(p));
+  if (!newPods.length) return null;
+  return { only: oldPods.length ? "both" : "new", newPods, oldPods, title: m.title };
+}
+
 /** The newest ReplicaSet's pods against the older ones, from a `by (pod)` series: what only new pods do is the rollout's. */
 function newVersusOld(f: Features, byPodId: string): { newValue: number; oldValue: number; newPods: string[]; oldPods: string[] } | null {
   // An alert scoped to one pod has no other pods to compare with.
   if (f.target.pod && !f.target.service) return null;
-  const rs = [...(f.evidence.k8s.workload?.revisions ?? [])].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0]?.replicaSet;
+  const rs = newestReplicaSet(f);
   if (!rs) return null;
   const series = seriesOf(f, byPodId).filter((s) => s.labels.pod && s.stats);
   if (!series.length) return null;
@@ -91,6 +112,13 @@ export function rolloutRegression(
     confidence = 30;
     counter.push(`old pods are as affected as new ones: ${signal.format(split.oldValue)} per old pod against ${signal.format(split.newValue)} per new pod`);
   }
+  const logs = logsByRevision(f);
+  if (logs?.only === "new") {
+    confidence = Math.max(confidence, 80);
+    why.push(`log errors (${logs.title}) come only from the new revision's pods (${logs.newPods.join(", ")}); the old pods' logs read show none`);
+  } else if (logs) {
+    counter.push(`log errors (${logs.title}) come from old pods too (${logs.oldPods.join(", ")}), not only the new revision's`);
+  }
   return {
     label: "suspected_rollout_regression",
     category: "bad_rollout",
@@ -106,7 +134,8 @@ export function rolloutRegression(
 export function dependencyFailure(f: Features, opts: { label: string; category: HypothesisCategory; categories: HypothesisCategory[] }): Finding | null {
   const m = logMatch(f, ...opts.categories);
   if (!m) return null;
-  const why = [`logs: ${m.title}${m.detail ? ` (${m.detail})` : ""} ×${m.count}: "${m.sample.slice(0, 160)}"`];
+  const from = m.pods?.length ? ` from ${m.pods.length} pod(s): ${m.pods.join(", ")}` : "";
+  const why = [`logs: ${m.title}${m.detail ? ` (${m.detail})` : ""} ×${m.count}${from}: "${m.sample.slice(0, 160)}"`];
   const counter: string[] = [];
   const dep = (f.evidence.k8s.dependencies ?? []).find((d) => d.address === m.detail);
   let confidence = 70;

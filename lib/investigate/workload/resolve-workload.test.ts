@@ -43,6 +43,8 @@ describe("resolveWorkload against the fake Kubernetes API", () => {
         { kind: "Deployment", metadata: { name: "billing-consumer", namespace: ns } },
         { kind: "Service", metadata: { name: "payments", namespace: ns }, spec: { selector: { app: "payments" }, ports: [{ port: 8443 }] } },
         pod("payments-0", { app: "payments" }, { phase: "Pending" }),
+        { kind: "HorizontalPodAutoscaler", metadata: { name: "search", namespace: ns }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "search" }, minReplicas: 2, maxReplicas: 6 }, status: { currentReplicas: 6, desiredReplicas: 6 } },
+        { kind: "HorizontalPodAutoscaler", metadata: { name: "odd", namespace: ns }, spec: { scaleTargetRef: { apiVersion: "example.com/v1", kind: "Rollout", name: "odd" }, maxReplicas: 3 }, status: {} },
       ],
     });
     kube = createKubernetesProvider({ kubeconfigPath: writeKubeconfig(fake.url), timeoutMs: 5_000 });
@@ -91,6 +93,19 @@ describe("resolveWorkload against the fake Kubernetes API", () => {
     const r = await resolve({ alertname: "KafkaConsumerLag", namespace: ns, consumergroup: "billing" }, target({ type: "cluster" }));
     expect(r.resolution).toMatchObject({ status: "unresolved", strategy: "queue" });
     expect(r.resolution?.reason).toContain("both look like consumers of billing");
+  });
+
+  it("follows an HPA alert to the workload its scaleTargetRef names; a target it cannot read is said so", async () => {
+    const r = await resolve({ alertname: "KubeHpaMaxedOut", namespace: ns, horizontalpodautoscaler: "search", job: "kube-state-metrics" }, target({ type: "object", name: "search" }));
+    expect(r.resolution).toMatchObject({ status: "resolved", strategy: "hpa", workload: { kind: "Deployment", name: "search" } });
+    expect(r.resolution?.via).toEqual([`HPA ${ns}/search scales Deployment search (6 of 2–6 replicas)`]);
+    expect(r.target.workload).toEqual({ kind: "Deployment", name: "search" });
+    const odd = await resolve({ alertname: "KubeHpaMaxedOut", namespace: ns, horizontalpodautoscaler: "odd" }, target({ type: "object", name: "odd" }));
+    expect(odd.resolution).toMatchObject({ status: "unresolved", strategy: "hpa" });
+    expect(odd.resolution?.reason).toBe('HPA odd scales "Rollout/odd", not a Deployment, StatefulSet or ReplicaSet');
+    const missing = await resolve({ alertname: "KubeHpaReplicasMismatch", namespace: ns, horizontalpodautoscaler: "gone" }, target({ type: "object", name: "gone" }));
+    expect(missing.resolution?.reason).toBe(`no HorizontalPodAutoscaler ${ns}/gone`);
+    expect(missing.target.workload).toBeNull();
   });
 
   it("the provider refuses a pod IP that is not an IP address", async () => {

@@ -1,9 +1,10 @@
 import { isScraperPod, scraperNamed, scraperOf } from "@/lib/alerts/scrapers";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { isDns1123Label, isDns1123Subdomain } from "../kubernetes-names";
-import type { KubernetesProvider, PodFacts } from "../providers/types";
+import type { KubernetesProvider, MetricsProvider, PodFacts } from "../providers/types";
 import type { ProviderCall } from "../recorder";
 import type { Resolution, Target } from "../report";
+import { consumerHints, consumerMetricsQuery } from "./consumer-metrics";
 import { type KubeReads, kubeReads } from "./kube-reads";
 import { consumerCandidates, queueNameOf } from "./queue-consumer";
 import { type Address, scrapedAddress } from "./scraped-address";
@@ -21,7 +22,8 @@ export type ResolvedWorkload = {
 };
 
 type Strategy = Resolution["strategy"];
-type Plan = { strategy: Strategy; from: string; run: (kube: KubernetesProvider, reads: KubeReads) => Promise<Found> };
+type Env = { metrics: MetricsProvider | undefined; call: ProviderCall };
+type Plan = { strategy: Strategy; from: string; run: (kube: KubernetesProvider, reads: KubeReads, env: Env) => Promise<Found> };
 type Found = { via: string[]; target?: Partial<Target>; pods?: PodFacts[]; focus?: PodFacts | null; reason?: string };
 
 /** The name a service-level alert gives its service: `service`, else the scrape `job` (`namespace/name` for PodMonitors), else `app`. */
@@ -89,12 +91,42 @@ function exporterPlan(label: string, address: Address, namespace: string | null)
   };
 }
 
-function queuePlan(namespace: string, label: string, queue: string): Plan {
+/** The consumer's pods named by the broker's consumer metrics (a client address or pod-like client id), and their owner. */
+async function consumerFromMetrics(kube: KubernetesProvider, reads: KubeReads, env: Env, namespace: string, labels: Record<string, string>): Promise<Found | null> {
+  const query = consumerMetricsQuery(labels);
+  const metrics = env.metrics;
+  if (!query || !metrics) return null;
+  const r = await env.call("prometheus", query, () => metrics.instant(query), (v) => v.length === 0);
+  if (!r.ok) return null;
+  for (const hint of consumerHints(r.value)) {
+    let pod: PodFacts | null = null;
+    if (hint.kind === "ip") {
+      const pods = (await reads.read(`LIST pods?fieldSelector=status.podIP=${hint.value}`, () => kube.listPodsByIp(hint.value), (v) => v.length === 0)) ?? [];
+      pod = pods.find((p) => p.phase === "Running") ?? pods[0] ?? null;
+    } else {
+      // A client id is the pod's name, or the name with a suffix the client library added: try both.
+      const names = [hint.value, hint.value.replace(/-(\d+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/, "")].filter((n, i, a) => a.indexOf(n) === i && isDns1123Subdomain(n));
+      for (const name of names) {
+        pod = await reads.read(`GET pods/${namespace}/${name}`, () => kube.getPod(namespace, name), (v) => v === null);
+        if (pod) break;
+      }
+    }
+    if (!pod) continue;
+    const owner = await ownerOf(kube, reads, pod);
+    const via = [`consumer metrics (${query}) name ${hint.label}=${hint.value}: pod ${pod.namespace}/${pod.name}`, ...(owner ? [`owned by ${owner.kind} ${owner.name}`] : [])];
+    return { via, pods: [pod], focus: pod, target: owner ? { namespace: pod.namespace, workload: owner } : { type: "pod", name: pod.name, namespace: pod.namespace, pod: pod.name, container: null } };
+  }
+  return null;
+}
+
+function queuePlan(namespace: string, label: string, queue: string, labels: Record<string, string>): Plan {
   return {
     strategy: "queue",
     from: `${label} ${queue}`,
-    async run(kube, reads) {
+    async run(kube, reads, env) {
       if (!isDns1123Label(namespace)) return { via: [], reason: `namespace ${JSON.stringify(namespace.slice(0, 100))} is not a valid name; not looked up` };
+      const fromMetrics = await consumerFromMetrics(kube, reads, env, namespace, labels);
+      if (fromMetrics) return fromMetrics;
       const workloads = (await reads.read(`LIST deployments,statefulsets/${namespace}`, () => kube.listWorkloads(namespace), (v) => v.length === 0)) ?? [];
       const ranked = consumerCandidates(queue, workloads);
       const [best, second] = ranked;
@@ -110,13 +142,34 @@ function queuePlan(namespace: string, label: string, queue: string): Plan {
   };
 }
 
+const scalable = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
+
+function hpaPlan(namespace: string, name: string): Plan {
+  return {
+    strategy: "hpa",
+    from: `HorizontalPodAutoscaler ${namespace}/${name}`,
+    async run(kube, reads) {
+      if (!isDns1123Label(namespace) || !isDns1123Subdomain(name)) return { via: [], reason: `${JSON.stringify(`${namespace}/${name}`.slice(0, 100))} is not a valid HPA name; not looked up` };
+      const hpa = await reads.read(`GET horizontalpodautoscalers/${namespace}/${name}`, () => kube.getHorizontalPodAutoscaler(namespace, name), (v) => v === null);
+      if (!hpa) return { via: [], reason: `no HorizontalPodAutoscaler ${namespace}/${name}` };
+      const { kind, name: target } = hpa.scaleTarget;
+      if (!scalable.has(kind) || !isDns1123Subdomain(target)) {
+        return { via: [], reason: `HPA ${name} scales ${JSON.stringify(`${kind}/${target}`.slice(0, 100))}, not a Deployment, StatefulSet or ReplicaSet` };
+      }
+      const via = [`HPA ${namespace}/${name} scales ${kind} ${target} (${hpa.currentReplicas} of ${hpa.minReplicas}–${hpa.maxReplicas} replicas)`];
+      return { via, target: { workload: { kind, name: target } } };
+    },
+  };
+}
+
 function planFor(alert: NormalizedAlert, target: Target): Plan | null {
   // A scraper's own pod is the subject only when nothing else is named (subjectOf); its scraped server is the better one.
   if ((target.pod && !isScraperPod(target.pod)) || target.workload) return null;
   const l = alert.labels;
   const ns = target.namespace;
+  if (l.horizontalpodautoscaler && ns) return hpaPlan(ns, l.horizontalpodautoscaler);
   const queue = queueNameOf(l);
-  if (queue && ns) return queuePlan(ns, queue.label, queue.name);
+  if (queue && ns) return queuePlan(ns, queue.label, queue.name, l);
   if (scraperOf(l)?.kind === "exporter") {
     const scraped = scrapedAddress(l);
     if (scraped) return exporterPlan(scraped.label, scraped.address, ns);
@@ -127,7 +180,7 @@ function planFor(alert: NormalizedAlert, target: Target): Plan | null {
 }
 
 /**
- * Finds the workload behind an alert whose labels name a Service, an exporter, a queue or nothing
+ * Finds the workload behind an alert whose labels name a Service, an exporter, a queue, an HPA or nothing
  * runnable (docs/architecture.md, "Finding the workload"). Every name is validated before it reaches
  * the API; every call is recorded. Alerts that name their pod or workload are returned as they are.
  */
@@ -135,7 +188,7 @@ export async function resolveWorkload({
   ctx,
   input,
 }: {
-  ctx: { kube: KubernetesProvider | undefined; call: ProviderCall };
+  ctx: { kube: KubernetesProvider | undefined; metrics?: MetricsProvider; call: ProviderCall };
   input: { alert: NormalizedAlert; target: Target };
 }): Promise<ResolvedWorkload> {
   const { target } = input;
@@ -148,7 +201,7 @@ export async function resolveWorkload({
     return { ...none, resolution: { ...base, status: "unresolved", via: [], workload: null, pods: [], reason }, kubernetesUnavailable: reason };
   }
   const reads = kubeReads(ctx.call);
-  const found = await plan.run(ctx.kube, reads);
+  const found = await plan.run(ctx.kube, reads, { metrics: ctx.metrics, call: ctx.call });
   const refined: Target = { ...target, ...found.target };
   const pods = found.pods ?? [];
   const resolved = !found.reason && (!!refined.workload || !!refined.pod || pods.length > 0);

@@ -45,8 +45,13 @@ export async function servicePods(kube: KubernetesProvider, reads: KubeReads, na
   return { pods: [], via: [`no Service ${namespace}/${name} and no pod labelled ${nameLabels.map((l) => `${l}=${name}`).join(" or ")}`], serviceFound: false };
 }
 
-/** The pod to read first: one that is failing, else the newest (a fresh rollout's pod). */
-export function focusPod(pods: PodFacts[]): PodFacts | null {
+/** The pods to read first, at most `n`: the failing ones, then the newest (a fresh rollout's pods). */
+export function podsToRead(pods: PodFacts[], n: number): PodFacts[] {
   const failing = (p: PodFacts) => p.phase !== "Running" || p.containers.some((c) => !c.ready || c.restartCount > 0);
-  return [...pods].sort((a, b) => Number(failing(b)) - Number(failing(a)) || (b.startTime ?? "").localeCompare(a.startTime ?? "") || a.name.localeCompare(b.name))[0] ?? null;
+  return [...pods].sort((a, b) => Number(failing(b)) - Number(failing(a)) || (b.startTime ?? "").localeCompare(a.startTime ?? "") || a.name.localeCompare(b.name)).slice(0, n);
+}
+
+/** The pod to read first: one that is failing, else the newest. */
+export function focusPod(pods: PodFacts[]): PodFacts | null {
+  return podsToRead(pods, 1)[0] ?? null;
 }
