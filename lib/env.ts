@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidr } from "@/lib/http/client-address";
 import { redactText } from "@/lib/redact";
 
 const boolish = z
@@ -114,6 +115,18 @@ export const envSchema = z.object({
   /** First admin, created at start when missing (basic/both); never resets an existing password. */
   ADMIN_INITIAL_USERNAME: z.string().min(2).optional(),
   ADMIN_INITIAL_PASSWORD: z.string().min(12, { message: "expected at least 12 characters" }).optional(),
+  /** Proxies (CIDR ranges or addresses) whose X-Forwarded-For names the client; unset → the socket peer is the client. */
+  TRUSTED_PROXIES: csv
+    .superRefine((list, ctx) => {
+      for (const entry of list) {
+        try {
+          parseCidr(entry);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: `${(e as Error).message}; expected a list such as 10.0.0.0/8,fd00::/8` });
+        }
+      }
+    })
+    .default([]),
 
   // LLM
   LLM_ENABLED: boolish.default(false),
