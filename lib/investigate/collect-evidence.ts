@@ -93,11 +93,15 @@ function recorder(ctx: CollectContext) {
       }
     });
   }
+  /** A call that was not made, with the reason, so the report still says it was considered. */
+  function skip(provider: ProviderName, query: string, reason: string): void {
+    queries.push({ provider, query, startedAt: ctx.now().toISOString(), durationMs: 0, outcome: "not_run", reason });
+  }
   function sorted(): QueryRecord[] {
     // Stable sort by provider keeps each provider's own (deterministic) issue order.
     return [...queries].sort((a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider));
   }
-  return { call, sorted };
+  return { call, skip, sorted };
 }
 
 export function statsOf(points: Array<[number, number]>): SeriesStats | null {
@@ -118,7 +122,7 @@ export function stepSecondsFor(windowMs: number): number {
 }
 
 function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
-  return result.map((r, i) => {
+  return result.slice(0, q.maxSeries ?? result.length).map((r, i) => {
     const points = r.values.map(([t, v]) => [t, Number(v)] as [number, number]);
     return {
       id: i === 0 ? q.id : `${q.id}#${i + 1}`,
@@ -183,9 +187,11 @@ export async function collectEvidence({
     const base = { stepSeconds, series: [] as MetricSeries[] };
     const metrics = providers.metrics;
     if (!metrics) return { ...base, status: "unavailable", backend: null, reason: "no Prometheus configured (PROMETHEUS_URL unset)" };
-    if (input.queries.length === 0) return { ...base, status: "not_applicable", backend: metrics.kind };
+    for (const q of input.queries) if (q.notRun) rec.skip("prometheus", q.query, q.notRun);
+    const runnable = input.queries.filter((q) => !q.notRun);
+    if (runnable.length === 0) return { ...base, status: "not_applicable", backend: metrics.kind };
     const results = await Promise.all(
-      input.queries.map((q) =>
+      runnable.map((q) =>
         rec.call(
           "prometheus",
           q.query,
@@ -194,12 +200,16 @@ export async function collectEvidence({
         ),
       ),
     );
-    const series = results.flatMap((r, i) => (r.ok ? toSeries(input.queries[i] as MetricQuery, r.value) : []));
+    const series = results.flatMap((r, i) => (r.ok ? toSeries(runnable[i] as MetricQuery, r.value) : []));
+    const capped = results.flatMap((r, i) => {
+      const q = runnable[i] as MetricQuery;
+      return r.ok && q.maxSeries !== undefined && r.value.length > q.maxSeries ? [`${q.id} returned ${r.value.length} series, the first ${q.maxSeries} kept`] : [];
+    });
     const failed = results.filter((r) => !r.ok);
     if (failed.length === results.length) {
       return { ...base, status: "unavailable", backend: metrics.kind, reason: `every query failed: ${(failed[0] as { error: string }).error}` };
     }
-    const reason = failed.length ? `${failed.length} of ${results.length} queries failed` : undefined;
+    const reason = [failed.length ? `${failed.length} of ${results.length} queries failed` : null, ...capped].filter(Boolean).join("; ") || undefined;
     return { stepSeconds, series, status: series.length ? "ok" : "empty", backend: metrics.kind, ...(reason ? { reason } : {}) };
   })();
 

@@ -6,7 +6,7 @@ describe("renderMarkdown", () => {
   it("has every section and puts commands in fenced blocks", async () => {
     const alert = alertOf(
       { alertname: "OrdersStale", namespace: "shop", pod: "checkout-7d9f8-abcde", container: "app", severity: "critical" },
-      { generatorURL: "http://prom:9090/graph?g0.expr=orders_age_seconds+%3E+600" },
+      { generatorURL: "http://prom:9090/graph?g0.expr=orders_age_seconds%7Bnamespace%3D%22shop%22%7D+%3E+600" },
     );
     const report = await investigate(alert, {
       kubernetes: kubeOf({ pod: podOf() }),
@@ -17,9 +17,9 @@ describe("renderMarkdown", () => {
     for (const heading of ["# OrdersStale — shop/checkout-7d9f8-abcde (generic)", "## Triage:", "## Enrichment:", "## Likely causes", "## Verdict", "## Scores", "## Noise", "## Evidence", "### Kubernetes (ok)", "### Metrics (ok, prometheus)", "### Logs (ok, loki)", "### Queries"]) {
       expect(md).toContain(heading);
     }
-    expect(md).toContain("```promql\norders_age_seconds > 600");
+    expect(md).toContain("```promql\norders_age_seconds{namespace=\"shop\"} > 600");
     expect(md).toMatch(/```sh\nkubectl -n shop describe pod checkout-7d9f8-abcde\n/);
-    expect(md).toContain("| prometheus | ok | 0 | `orders_age_seconds > 600` |");
+    expect(md).toContain(`| prometheus | ok | 0 | \`orders_age_seconds{namespace="shop"} > 600\` |`);
     expect(md).toContain("panic or unhandled exception");
     expect(md).toContain("\\| `weird`");
     expect(md).toContain(`classification: \`${report.analysis.verdict.classification}\``);

@@ -1,12 +1,10 @@
-import { exprFromGeneratorUrl } from "../promql";
+import { alertExprQuery } from "../alert-expression";
 import type { Features } from "../features";
 import { logHypotheses, podQueries, unknownEnrichment, unknownHypothesis } from "./shared";
 import type { FamilyModule, MetricQuery } from "./types";
 
 function queries(target: Parameters<FamilyModule["queries"]>[0], alert: Parameters<FamilyModule["queries"]>[1]): MetricQuery[] {
-  const expr = exprFromGeneratorUrl(alert.generatorURL);
-  const own: MetricQuery[] = expr ? [{ id: "alert_expr", title: `${alert.alertname} rule expression`, unit: "value", query: expr }] : [];
-  return [...own, ...podQueries(target)];
+  return [...alertExprQuery(alert), ...podQueries(target)];
 }
 
 /** Anything without a dedicated family: the alert's own expression, pod basics and log patterns. */

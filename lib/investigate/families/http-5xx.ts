@@ -4,7 +4,8 @@ import { reason } from "../scores";
 import type { Target } from "../report";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { hypothesis, logHypotheses, unknownEnrichment, unknownHypothesis } from "./shared";
-import { alertExprQuery, dependencyFinding, requestRateQuery, rolloutFinding, rolloutHypothesis, seriesLine, serviceSelector } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
+import { dependencyFinding, requestRateQuery, rolloutFinding, rolloutHypothesis, seriesLine, serviceSelector } from "./service-signals";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
 
 function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {

@@ -5,7 +5,8 @@ import { selector, withMatcher } from "../promql";
 import type { Target } from "../report";
 import { reason } from "../scores";
 import { hypothesis, logHypotheses, unknownEnrichment, unknownHypothesis } from "./shared";
-import { alertExprQuery, dependencyFinding, requestRateQuery, rolloutFinding, rolloutHypothesis, serviceSelector } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
+import { dependencyFinding, requestRateQuery, rolloutFinding, rolloutHypothesis, serviceSelector } from "./service-signals";
 import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
 
 function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
