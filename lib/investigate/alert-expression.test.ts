@@ -48,7 +48,7 @@ describe("the rule expression from generatorURL", () => {
       baseUrl: "http://prometheus.test",
       instant: async () => [],
       range: async (query: string) =>
-        query === expr ? Array.from({ length: 50 }, (_, i) => ({ metric: { pod: `p-${i}` }, values: [[1, "1"]] as Array<[number, string]> })) : [],
+        query === expr ? Array.from({ length: 50 }, (_, i) => ({ metric: { pod: `p-${i}` }, values: [[1, 1]] as Array<[number, number]> })) : [],
     };
     const report = await investigate(alertOf(labels, { generatorURL: urlOf(expr) }), { metrics: many });
     expect(report.evidence.metrics.series.filter((s) => s.id.startsWith("alert_expr"))).toHaveLength(alertExpressionLimits.maxSeries);
