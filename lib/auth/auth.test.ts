@@ -62,6 +62,38 @@ describe("local users and sign-in", () => {
     expect(reset).toMatchObject({ id: u.id, role: "admin", created: false });
   });
 
+  it("refuses common, decorated-common, username-equal, patterned and keyboard-run passwords, naming the problem", async () => {
+    const refused = async (username: string, password: string) => {
+      const e = await createUser({ ctx: { db: t.db }, input: { username, password } }).catch((err: unknown) => err);
+      expect(e, password).toBeInstanceOf(ServiceError);
+      return JSON.stringify((e as ServiceError).details ?? (e as ServiceError).message);
+    };
+    expect(await refused(uniq("kim"), "password1234")).toContain("commonly used password");
+    expect(await refused(uniq("kim"), "P@ssw0rd2024!")).toContain("commonly used password");
+    expect(await refused(uniq("kim"), "iloveyou1234")).toContain("commonly used password");
+    expect(await refused("kimberly-ops", "kimberly-ops")).toContain("must not be the username");
+    expect(await refused("kimberly-ops", "Kimberly-Ops2024")).toContain("must not be the username");
+    expect(await refused(uniq("kim"), "abcabcabcabc")).toContain("repeats a short pattern");
+    expect(await refused(uniq("kim"), "qwertyuiopasdf")).toContain("run of keyboard");
+    expect(await refused(uniq("kim"), "eleven char")).toContain("at least 12 characters");
+    expect(await createUser({ ctx: { db: t.db }, input: { username: uniq("kim"), password: "plinth orbit saffron" } })).toMatchObject({ created: true });
+  });
+
+  it("a --reset ends the user's sessions and leaves a disabled user disabled", async () => {
+    const name = uniq("lou");
+    const u = await createUser({ ctx: { db: t.db }, input: { username: name, password: PASSWORD } });
+    const now = new Date();
+    const s = await createSession({ ctx: { db: t.db, now }, input: { userId: u.id } });
+    await t.db.update(users).set({ disabled: true }).where(eq(users.id, u.id));
+    const reset = await createUser({ ctx: { db: t.db, now }, input: { username: name, password: "a brand new phrase", role: "responder", update: true } });
+    expect(reset).toMatchObject({ created: false, disabled: true, sessionsEnded: 1 });
+    const [row] = await t.db.select().from(users).where(eq(users.id, u.id));
+    expect(row?.disabled).toBe(true);
+    await t.db.update(users).set({ disabled: false }).where(eq(users.id, u.id));
+    expect(await resolveSession({ ctx: { db: t.db, now }, input: { sessionId: s.id } })).toBeNull();
+    expect(await verifyCredentials({ ctx: { db: t.db, now }, input: { username: name, password: "a brand new phrase", address: "192.0.2.200" } })).toMatchObject({ role: "responder" });
+  });
+
   it("creates the initial admin once and never resets it", async () => {
     const username = uniq("admin");
     expect(await ensureInitialAdmin({ ctx: { db: t.db }, input: {} })).toBe("not_configured");
