@@ -6,6 +6,7 @@ import { SpanKind, failSpan, withSpan } from "@/lib/tracing/spans";
 import type { K8sObjectKind, MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
 import { selector } from "./promql";
+import { alertmanagerMatcher } from "./providers/alertmanager";
 import type { KubeEvent, KubernetesProvider, PodFacts, ProviderName, Providers, QueryRecord, RangeSeries } from "./providers/types";
 import type {
   AlertmanagerEvidence,
@@ -307,7 +308,7 @@ export async function collectEvidence({
   const alertmanagerTask = (async (): Promise<AlertmanagerEvidence> => {
     const am = providers.alertmanager;
     if (!am) return { status: "unavailable", reason: "no Alertmanager configured (ALERTMANAGER_URL unset)", similarActive: null, silenced: null, inhibited: null };
-    const filter = [`alertname="${alert.alertname.replace(/"/g, '\\"')}"`];
+    const filter = [alertmanagerMatcher("alertname", alert.alertname)];
     const res = await rec.call("alertmanager", `GET /api/v2/alerts?filter=${filter[0]}`, () => am.listAlerts({ active: true, silenced: true, inhibited: true, filter }), (v) => v.length === 0);
     if (!res.ok) return { status: "unavailable", reason: res.error, similarActive: null, silenced: null, inhibited: null };
     const mine = res.value.find((a) => a.fingerprint === alert.fingerprint);
