@@ -22,7 +22,7 @@ function addUser(args: string[], password: string) {
   );
 }
 
-// Seven CLI processes in a row (tsx start-up each): minutes on a busy 2-core machine, not seconds.
+// Nine CLI processes in a row (tsx start-up each): minutes on a busy 2-core machine, not seconds.
 describe("scripts/add-user.ts and scripts/set-role.ts", () => {
   it("creates a user who can sign in, refuses a duplicate, resets with --reset, and explains bad input", async () => {
     const created = await addUser(["Ops-Lead", "--role", "responder"], "a long enough password");
@@ -53,5 +53,5 @@ describe("scripts/add-user.ts and scripts/set-role.ts", () => {
     const usage = await addUser(["x", "--role", "root"], "a long enough password");
     expect(usage.code).toBe(2);
     expect(usage.err).toContain("usage:");
-  }, 180_000);
+  }, 360_000);
 });
