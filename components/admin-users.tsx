@@ -110,7 +110,7 @@ export function AdminUsers({ users }: { users: UserSummary[] }) {
           <input name="username" required autoComplete="off" className={adminInput} />
         </label>
         <label className="block">
-          <span className="block text-xs text-slate-500">Password (12+ characters)</span>
+          <span className="block text-xs text-slate-500">Password (12+ characters, not a common password or the username)</span>
           <input name="password" type="password" required minLength={12} autoComplete="new-password" className={adminInput} />
         </label>
         <label className="block">

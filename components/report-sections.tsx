@@ -221,7 +221,9 @@ export function ReportSections({ report }: { report: Report }) {
           {report.queries.map((q, i) => (
             <li key={i} className="flex items-start gap-2">
               <span className="w-20 shrink-0 text-slate-500">{q.provider}</span>
-              <span className={`w-14 shrink-0 ${q.outcome === "ok" ? "text-emerald-600" : "text-amber-600"}`}>{q.outcome}</span>
+              <span className={`w-14 shrink-0 ${q.outcome === "ok" ? "text-emerald-600" : "text-amber-600"}`} title={q.reason ?? q.error}>
+                {q.outcome === "not_run" ? "not run" : q.outcome}
+              </span>
               {q.link ? (
                 <a href={q.link} target="_blank" rel="noreferrer" className="min-w-0 flex-1 truncate font-mono text-sky-700 hover:underline dark:text-sky-300">
                   {q.query}

@@ -79,6 +79,7 @@ test("the case page shows the report sections and a metrics chart", async ({ pag
   await signIn(page, "viewer");
   await page.goto(`/cases/${payments.id}`);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("checkout-api-7d9f8b6c5-x2k4q");
+  await expect(page.getByTestId("case-source")).toHaveText("from alertmanager");
   for (const name of ["Triage", "Likely causes", "Enrichment", "Evidence — metrics", "Kubernetes", "Logs", "Queries", "Runs", "Audit trail"]) {
     await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
   }

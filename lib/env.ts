@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidr } from "@/lib/http/client-address";
 import { redactText } from "@/lib/redact";
 
 const boolish = z
@@ -114,6 +115,18 @@ export const envSchema = z.object({
   /** First admin, created at start when missing (basic/both); never resets an existing password. */
   ADMIN_INITIAL_USERNAME: z.string().min(2).optional(),
   ADMIN_INITIAL_PASSWORD: z.string().min(12, { message: "expected at least 12 characters" }).optional(),
+  /** Proxies (CIDR ranges or addresses) whose X-Forwarded-For names the client; unset → the socket peer is the client. */
+  TRUSTED_PROXIES: csv
+    .superRefine((list, ctx) => {
+      for (const entry of list) {
+        try {
+          parseCidr(entry);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: `${(e as Error).message}; expected a list such as 10.0.0.0/8,fd00::/8` });
+        }
+      }
+    })
+    .default([]),
 
   // LLM
   LLM_ENABLED: boolish.default(false),
@@ -149,8 +162,11 @@ export const envSchema = z.object({
 
   // Webhook
   WEBHOOK_BEARER_TOKEN: z.string().min(1).optional(),
-  /** `none` opens /alerts to anyone on purpose; without it a production web process needs a token. */
-  WEBHOOK_AUTH: z.enum(["bearer", "none"]).optional(),
+  /** HTTP basic credentials for /alerts (Alertmanager's http_config.basic_auth), accepted beside the bearer token. */
+  WEBHOOK_BASIC_USER: z.string().min(1).optional(),
+  WEBHOOK_BASIC_PASSWORD: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
+  /** `none` opens /alerts to anyone on purpose; without it a production web process needs a token or basic credentials. */
+  WEBHOOK_AUTH: z.enum(["bearer", "basic", "none"]).optional(),
   WEBHOOK_MAX_BYTES: positiveInt.default(1024 * 1024),
   /** Alerts accepted in one payload; more → 413 (Alertmanager's webhook_config max_alerts truncates instead). */
   WEBHOOK_MAX_ALERTS: positiveInt.default(1000),
@@ -190,8 +206,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (env.WEBHOOK_AUTH === "bearer" && !env.WEBHOOK_BEARER_TOKEN) {
     throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=bearer needs WEBHOOK_BEARER_TOKEN");
   }
-  if (env.WEBHOOK_AUTH === "none" && env.WEBHOOK_BEARER_TOKEN) {
-    throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=none contradicts WEBHOOK_BEARER_TOKEN: unset one of them");
+  if ((env.WEBHOOK_BASIC_USER === undefined) !== (env.WEBHOOK_BASIC_PASSWORD === undefined)) {
+    throw new EnvError("Invalid configuration:\n  WEBHOOK_BASIC_USER and WEBHOOK_BASIC_PASSWORD must be set together");
+  }
+  if (env.WEBHOOK_AUTH === "basic" && !env.WEBHOOK_BASIC_USER) {
+    throw new EnvError("Invalid configuration:\n  WEBHOOK_AUTH=basic needs WEBHOOK_BASIC_USER and WEBHOOK_BASIC_PASSWORD");
+  }
+  if (env.WEBHOOK_AUTH === "none" && (env.WEBHOOK_BEARER_TOKEN || env.WEBHOOK_BASIC_USER)) {
+    throw new EnvError(
+      `Invalid configuration:\n  WEBHOOK_AUTH=none contradicts ${env.WEBHOOK_BEARER_TOKEN ? "WEBHOOK_BEARER_TOKEN" : "WEBHOOK_BASIC_USER"}: unset one of them`,
+    );
   }
   const llmProblem = llmConfigurationProblem(env);
   if (llmProblem) throw new EnvError(`Invalid configuration:\n  ${llmProblem}`);

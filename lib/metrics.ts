@@ -42,6 +42,12 @@ export function createMetrics() {
       labelNames: ["source", "reason"],
       registers: r,
     }),
+    loginAttempts: new Counter({
+      name: "tarka_login_attempts_total",
+      help: "Local sign-in attempts by outcome (succeeded|failed|throttled)",
+      labelNames: ["outcome"],
+      registers: r,
+    }),
     enqueueDuration: new Histogram({
       name: "tarka_enqueue_duration_seconds",
       help: "Time to record and durably queue one webhook payload",

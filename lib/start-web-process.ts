@@ -1,14 +1,16 @@
 import { EnvError, env } from "@/lib/env";
+import { installPeerAddressStamp } from "@/lib/http/client-address";
 import { webhookAuthPolicy } from "@/lib/http/webhook-auth-policy";
 import { startEmbeddedWorker } from "@/lib/jobs/start-embedded-worker";
 import { SourcesConfigError } from "@/lib/sources/config";
 import { configuredSources } from "@/lib/sources/configured-sources";
 
 /**
- * Web start-up: a wrong configuration (environment or HTTP_SOURCES_FILE), or an open webhook in production, stops the process with the
+ * Web start-up: requests are stamped with their socket address (lib/http/client-address.ts); a wrong configuration (environment or HTTP_SOURCES_FILE), or an open webhook in production, stops the process with the
  * message; embedded mode starts its worker.
  */
 export async function startWebProcess(): Promise<void> {
+  installPeerAddressStamp();
   try {
     configuredSources(env());
     const policy = webhookAuthPolicy(env());

@@ -22,7 +22,7 @@ function addUser(args: string[], password: string) {
   );
 }
 
-// Seven CLI processes in a row (tsx start-up each): minutes on a busy 2-core machine, not seconds.
+// Nine CLI processes in a row (tsx start-up each): minutes on a busy 2-core machine, not seconds.
 describe("scripts/add-user.ts and scripts/set-role.ts", () => {
   it("creates a user who can sign in, refuses a duplicate, resets with --reset, and explains bad input", async () => {
     const created = await addUser(["Ops-Lead", "--role", "responder"], "a long enough password");
@@ -32,7 +32,7 @@ describe("scripts/add-user.ts and scripts/set-role.ts", () => {
     const dup = await addUser(["ops-lead", "--role", "admin"], "another long password");
     expect(dup.code).toBe(1);
     expect(dup.err).toContain("already exists");
-    expect((await addUser(["ops-lead", "--role", "admin", "--reset"], "another long password")).out).toBe("updated ops-lead (admin)\n");
+    expect((await addUser(["ops-lead", "--role", "admin", "--reset"], "another long password")).out).toBe("updated ops-lead (admin); 0 open session(s) ended\n");
     const weak = await addUser(["newbie"], "short");
     expect(weak.code).toBe(1);
     expect(weak.err).toContain("at least 12 characters");
@@ -44,8 +44,14 @@ describe("scripts/add-user.ts and scripts/set-role.ts", () => {
       env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: t.url },
     });
     expect(setRole.stdout).toBe("ops-lead: viewer (disabled)\n");
+    const reset = await addUser(["ops-lead", "--role", "admin", "--reset"], "a third long password");
+    expect(reset.out).toBe("updated ops-lead (admin); 0 open session(s) ended\nops-lead is still disabled: enable with npx tsx scripts/set-role.ts ops-lead --enable\n");
+    expect(await verifyCredentials({ ctx: { db: t.db, now: new Date() }, input: { username: "ops-lead", password: "a third long password", address: "t2" } })).toBeNull();
+    const common = await addUser(["newbie"], "Password1234!");
+    expect(common.code).toBe(1);
+    expect(common.err).toContain("commonly used password");
     const usage = await addUser(["x", "--role", "root"], "a long enough password");
     expect(usage.code).toBe(2);
     expect(usage.err).toContain("usage:");
-  }, 180_000);
+  }, 360_000);
 });

@@ -1,6 +1,7 @@
 // npx tsx scripts/add-user.ts <username> --role viewer|responder|admin [--reset]
-// Creates a local console account (or with --reset sets a new password and role). The password is
-// read from TARKA_NEW_PASSWORD or prompted on the terminal, never taken from argv (shell history).
+// Creates a local console account (or with --reset sets a new password and role, ends the user's
+// sessions and leaves a disabled account disabled). The password is read from TARKA_NEW_PASSWORD or
+// prompted on the terminal, never taken from argv (shell history).
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { createUser } from "@/lib/auth/create-user";
@@ -13,7 +14,7 @@ async function readPassword(): Promise<string> {
   if (process.env.TARKA_NEW_PASSWORD) return process.env.TARKA_NEW_PASSWORD;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return await rl.question("Password (≥ 12 characters): ");
+    return await rl.question("Password (≥ 12 characters, not a common password): ");
   } finally {
     rl.close();
   }
@@ -36,7 +37,11 @@ async function main(): Promise<number> {
       ctx: { db: database.db },
       input: { username, password: await readPassword(), role: values.role as Role, update: values.reset },
     });
-    console.log(`${user.created ? "created" : "updated"} ${user.username} (${user.role})`);
+    if (user.created) console.log(`created ${user.username} (${user.role})`);
+    else {
+      console.log(`updated ${user.username} (${user.role}); ${user.sessionsEnded} open session(s) ended`);
+      if (user.disabled) console.log(`${user.username} is still disabled: enable with npx tsx scripts/set-role.ts ${user.username} --enable`);
+    }
     return 0;
   } catch (e) {
     console.error(`add-user: ${errorMessage(e)}`);

@@ -4,7 +4,7 @@ import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
 import { intakeContext } from "@/lib/alerts/intake-context";
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import { errorBody, httpStatus } from "@/lib/errors";
-import { checkBearerToken } from "@/lib/http/check-bearer-token";
+import { checkWebhookAuth } from "@/lib/http/check-webhook-auth";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { SpanKind, failSpan, requestContext, withSpan } from "@/lib/tracing/spans";
 import { getWebRuntime } from "@/lib/web-runtime";
@@ -23,7 +23,11 @@ export async function POST(req: Request): Promise<Response> {
   };
   return withSpan("POST /alerts", spanOptions, async (span) => {
     try {
-      checkBearerToken(req.headers.get("authorization"), rt.env.WEBHOOK_BEARER_TOKEN);
+      checkWebhookAuth(req.headers.get("authorization"), {
+        bearerToken: rt.env.WEBHOOK_BEARER_TOKEN,
+        basicUser: rt.env.WEBHOOK_BASIC_USER,
+        basicPassword: rt.env.WEBHOOK_BASIC_PASSWORD,
+      });
       const payload = await parseWebhook(await readJsonBody(req, rt.env.WEBHOOK_MAX_BYTES), { maxAlerts: rt.env.WEBHOOK_MAX_ALERTS });
       const result = await ingestAlerts({ ctx: intakeContext(rt), input: { payload } });
       status = 202;

@@ -15,7 +15,7 @@ const messages: Record<string, string> = {
   account_disabled: "This account is disabled.",
   account_conflict: "This e-mail belongs to a local account; sign in with your username and password.",
   CredentialsSignin: "Wrong username or password.",
-  rate_limited: "Too many failed sign-in attempts. Try again in 15 minutes.",
+  rate_limited: "Too many failed sign-in attempts from here: wait a little before the next one (the wait doubles with each failure).",
   AccessDenied: "Access denied.",
 };
 

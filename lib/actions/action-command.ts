@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ActionKind, ActionRisk } from "@/lib/db/schema/constants";
 import { shellQuote } from "@/lib/investigate/commands";
+import { alertmanagerMatcher } from "@/lib/investigate/providers/alertmanager";
 import { isDns1123Label, isDns1123Subdomain } from "@/lib/investigate/kubernetes-names";
 
 /** Kubernetes object names (DNS-1123 subdomain); anything else is refused before a command is built. */
@@ -78,7 +79,7 @@ export function actionCommand(spec: ActionSpec): string {
     case "silence":
       return shellCommand([
         "amtool", "silence", "add", `--duration=${formatDuration(spec.durationMinutes)}`, `--comment=${spec.comment}`,
-        ...spec.matchers.map((m) => `${m.name}=${JSON.stringify(m.value)}`),
+        ...spec.matchers.map((m) => alertmanagerMatcher(m.name, m.value)),
       ]);
   }
 }

@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
 import { isServiceError, ServiceError } from "@/lib/errors";
 import { exportNextAuthUrl } from "@/lib/env";
+import { clientAddress, peerAddress, trustedProxies, type TrustedProxies } from "@/lib/http/client-address";
 import type { Runtime } from "@/lib/runtime";
 import { ensureInitialAdmin } from "./ensure-initial-admin";
 import { checkAllowedDomain, findUserId, upsertOidcUser, type OidcProfile } from "./oidc-user";
@@ -13,10 +14,10 @@ import { sameOriginPath } from "./same-origin-path";
 const ADMIN_KEY = Symbol.for("tarka.initial-admin");
 type Holder = { [ADMIN_KEY]?: Promise<unknown> };
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
+/** The sign-in's client address: the socket peer, or X-Forwarded-For read through TRUSTED_PROXIES only. */
+function signInAddress(headers: Record<string, unknown> | undefined, trusted: TrustedProxies): string {
   const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  return first || "direct";
+  return clientAddress({ peer: peerAddress(headers), forwardedFor: typeof forwarded === "string" ? forwarded : null, trusted });
 }
 
 /** next-auth configuration for AUTH_MODE basic, oidc or both; sessions are rows, the JWT holds only their id. */
@@ -41,6 +42,7 @@ export async function getAuthOptions(rt: Runtime): Promise<NextAuthOptions> {
       },
     );
     await holder[ADMIN_KEY];
+    const trusted = trustedProxies(env.TRUSTED_PROXIES);
     providers.push(
       CredentialsProvider({
         id: "credentials",
@@ -50,8 +52,8 @@ export async function getAuthOptions(rt: Runtime): Promise<NextAuthOptions> {
           if (!credentials?.username || !credentials.password) return null;
           try {
             const user = await verifyCredentials({
-              ctx: { db, now: new Date() },
-              input: { username: credentials.username, password: credentials.password, address: clientAddress(req.headers) },
+              ctx: { db, now: new Date(), log: rt.log, metrics: rt.metrics },
+              input: { username: credentials.username, password: credentials.password, address: signInAddress(req.headers, trusted) },
             });
             return user ? { id: user.id, name: user.name ?? user.username, email: user.username } : null;
           } catch (e) {

@@ -13,7 +13,9 @@ import { checkAllowedDomain, upsertOidcUser } from "./oidc-user";
 import { hashPassword, verifyPassword } from "./password";
 import { createSession, resolveSession, revokeSession, revokeUserSessions } from "./sessions";
 import { setUserRole } from "./set-user-role";
-import { loginLimits, verifyCredentials } from "./verify-credentials";
+import { loginLimits, throttleDelayMs, verifyCredentials } from "./verify-credentials";
+import { createLogger } from "@/lib/log";
+import { createMetrics } from "@/lib/metrics";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -60,6 +62,38 @@ describe("local users and sign-in", () => {
     expect(reset).toMatchObject({ id: u.id, role: "admin", created: false });
   });
 
+  it("refuses common, decorated-common, username-equal, patterned and keyboard-run passwords, naming the problem", async () => {
+    const refused = async (username: string, password: string) => {
+      const e = await createUser({ ctx: { db: t.db }, input: { username, password } }).catch((err: unknown) => err);
+      expect(e, password).toBeInstanceOf(ServiceError);
+      return JSON.stringify((e as ServiceError).details ?? (e as ServiceError).message);
+    };
+    expect(await refused(uniq("kim"), "password1234")).toContain("commonly used password");
+    expect(await refused(uniq("kim"), "P@ssw0rd2024!")).toContain("commonly used password");
+    expect(await refused(uniq("kim"), "iloveyou1234")).toContain("commonly used password");
+    expect(await refused("kimberly-ops", "kimberly-ops")).toContain("must not be the username");
+    expect(await refused("kimberly-ops", "Kimberly-Ops2024")).toContain("must not be the username");
+    expect(await refused(uniq("kim"), "abcabcabcabc")).toContain("repeats a short pattern");
+    expect(await refused(uniq("kim"), "qwertyuiopasdf")).toContain("run of keyboard");
+    expect(await refused(uniq("kim"), "eleven char")).toContain("at least 12 characters");
+    expect(await createUser({ ctx: { db: t.db }, input: { username: uniq("kim"), password: "plinth orbit saffron" } })).toMatchObject({ created: true });
+  });
+
+  it("a --reset ends the user's sessions and leaves a disabled user disabled", async () => {
+    const name = uniq("lou");
+    const u = await createUser({ ctx: { db: t.db }, input: { username: name, password: PASSWORD } });
+    const now = new Date();
+    const s = await createSession({ ctx: { db: t.db, now }, input: { userId: u.id } });
+    await t.db.update(users).set({ disabled: true }).where(eq(users.id, u.id));
+    const reset = await createUser({ ctx: { db: t.db, now }, input: { username: name, password: "a brand new phrase", role: "responder", update: true } });
+    expect(reset).toMatchObject({ created: false, disabled: true, sessionsEnded: 1 });
+    const [row] = await t.db.select().from(users).where(eq(users.id, u.id));
+    expect(row?.disabled).toBe(true);
+    await t.db.update(users).set({ disabled: false }).where(eq(users.id, u.id));
+    expect(await resolveSession({ ctx: { db: t.db, now }, input: { sessionId: s.id } })).toBeNull();
+    expect(await verifyCredentials({ ctx: { db: t.db, now }, input: { username: name, password: "a brand new phrase", address: "192.0.2.200" } })).toMatchObject({ role: "responder" });
+  });
+
   it("creates the initial admin once and never resets it", async () => {
     const username = uniq("admin");
     expect(await ensureInitialAdmin({ ctx: { db: t.db }, input: {} })).toBe("not_configured");
@@ -70,29 +104,91 @@ describe("local users and sign-in", () => {
     expect(ok).toMatchObject({ username, role: "admin" });
   });
 
-  it("rejects wrong passwords and disabled users, and rate-limits per username after repeated failures", async () => {
+  it("rejects wrong passwords, disabled and unknown users", async () => {
     const username = uniq("carol");
     await createUser({ ctx: { db: t.db }, input: { username, password: PASSWORD } });
     const now = new Date();
     const attempt = (password: string, address = uniq("ip")) => verifyCredentials({ ctx: { db: t.db, now }, input: { username, password, address } });
     expect(await attempt("wrong password!!")).toBeNull();
     expect(await attempt(PASSWORD)).toMatchObject({ username, role: "viewer" });
-    for (let i = 1; i < loginLimits.perUsername; i++) expect(await attempt("wrong password!!")).toBeNull();
-    expect(await codeOf(attempt(PASSWORD))).toBe("rate_limited");
-    const later = new Date(now.getTime() + loginLimits.windowMs + 1000);
-    expect(await verifyCredentials({ ctx: { db: t.db, now: later }, input: { username, password: PASSWORD, address: "x" } })).not.toBeNull();
     await t.db.update(users).set({ disabled: true }).where(eq(users.username, username));
-    expect(await verifyCredentials({ ctx: { db: t.db, now: later }, input: { username, password: PASSWORD, address: "x" } })).toBeNull();
+    expect(await attempt(PASSWORD)).toBeNull();
     expect(await verifyCredentials({ ctx: { db: t.db, now }, input: { username: uniq("nobody"), password: PASSWORD, address: "z" } })).toBeNull();
   });
 
-  it("rate-limits per client address across usernames", async () => {
-    const address = uniq("10.0.0");
+  it("guesses from one address do not lock the user out from another", async () => {
+    const username = uniq("admin");
+    await createUser({ ctx: { db: t.db }, input: { username, password: PASSWORD, role: "admin" } });
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const now = new Date(t0 + i * loginLimits.maxDelayMs);
+      expect(await verifyCredentials({ ctx: { db: t.db, now }, input: { username, password: `guess number ${i}`, address: "203.0.113.7" } })).toBeNull();
+    }
+    const now = new Date(t0 + 4 * loginLimits.maxDelayMs + 10);
+    expect(await codeOf(verifyCredentials({ ctx: { db: t.db, now }, input: { username, password: PASSWORD, address: "203.0.113.7" } }))).toBe("rate_limited");
+    expect(await verifyCredentials({ ctx: { db: t.db, now }, input: { username, password: PASSWORD, address: "198.51.100.9" } })).toMatchObject({ username, role: "admin" });
+  });
+
+  it("makes each further guess from one address wait twice as long, refuses early attempts without counting them, and a success resets it", async () => {
+    const username = uniq("hank");
+    await createUser({ ctx: { db: t.db }, input: { username, password: PASSWORD } });
+    const address = "192.0.2.44";
+    const t0 = Date.now();
+    const at = (ms: number, password = "wrong password!!") => verifyCredentials({ ctx: { db: t.db, now: new Date(t0 + ms) }, input: { username, password, address } });
+    for (let i = 0; i < loginLimits.freePerPair; i++) expect(await at(0)).toBeNull();
+    const refused = await at(500).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect((refused as ServiceError).details).toEqual({ retryAfterSeconds: 1 });
+    expect(await at(1_000)).toBeNull();
+    expect(await codeOf(at(2_500, PASSWORD))).toBe("rate_limited");
+    expect(await at(3_000)).toBeNull();
+    expect(await codeOf(at(6_999))).toBe("rate_limited");
+    expect(throttleDelayMs(loginLimits.freePerPair + 2, loginLimits.freePerPair)).toBe(4_000);
+    expect(throttleDelayMs(1_000, loginLimits.freePerPair)).toBe(loginLimits.maxDelayMs);
+    expect(await at(7_000, PASSWORD)).toMatchObject({ username });
+    expect(await at(7_001)).toBeNull();
+  });
+
+  it("counts concurrent guesses before any password is verified", async () => {
+    const username = uniq("ivy");
+    await createUser({ ctx: { db: t.db }, input: { username, password: PASSWORD } });
     const now = new Date();
-    for (let i = 0; i < loginLimits.perAddress; i++) {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => codeOf(verifyCredentials({ ctx: { db: t.db, now }, input: { username, password: "wrong password!!", address: "192.0.2.99" } }))),
+    );
+    const verified = results.filter((r) => r === "ok").length;
+    expect(verified).toBeLessThanOrEqual(loginLimits.freePerPair);
+    expect(results.filter((r) => r === "rate_limited").length).toBe(12 - verified);
+  });
+
+  it("throttles one address guessing across usernames", async () => {
+    const address = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const now = new Date();
+    for (let i = 0; i < loginLimits.freePerAddress; i++) {
       await verifyCredentials({ ctx: { db: t.db, now }, input: { username: uniq("ghost"), password: "nope nope nope", address } });
     }
     expect(await codeOf(verifyCredentials({ ctx: { db: t.db, now }, input: { username: uniq("ghost"), password: "x", address } }))).toBe("rate_limited");
+  });
+
+  it("logs failed and throttled sign-ins without the password, hashing unknown usernames, and counts them", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ level: "info", destination: { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) } });
+    const metrics = createMetrics();
+    const username = uniq("jill");
+    await createUser({ ctx: { db: t.db }, input: { username, password: PASSWORD } });
+    const now = new Date();
+    const ctx = { db: t.db, now, log, metrics };
+    const secret = "hunter2-not-my-password";
+    for (let i = 0; i <= loginLimits.freePerPair; i++) await codeOf(verifyCredentials({ ctx, input: { username, password: secret, address: "192.0.2.5" } }));
+    await verifyCredentials({ ctx, input: { username: secret, password: secret, address: "192.0.2.6" } });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(secret);
+    expect(lines.filter((l) => l.msg === "sign-in failed" && l.username === username)).toHaveLength(loginLimits.freePerPair);
+    expect(lines.some((l) => l.msg === "sign-in throttled" && l.username === username && l.address === "192.0.2.5")).toBe(true);
+    expect(lines.some((l) => l.msg === "sign-in failed" && typeof l.usernameHash === "string")).toBe(true);
+    const counts = await metrics.registry.getSingleMetricAsString("tarka_login_attempts_total");
+    expect(counts).toContain('tarka_login_attempts_total{outcome="failed"} 4');
+    expect(counts).toContain('tarka_login_attempts_total{outcome="throttled"} 1');
   });
 });
 

@@ -24,8 +24,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await derive(password, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p), keylen: expected.length });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
-
-export const passwordSchemaMessage = "at least 12 characters";
-export function isStrongEnough(password: string): boolean {
-  return password.length >= 12;
-}

@@ -1,45 +1,112 @@
-import { and, count, eq, gte } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, eq, gte, isNull, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { loginAttempts, users } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
+import type { Logger } from "@/lib/log";
+import type { Metrics } from "@/lib/metrics";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./roles";
 
-export const loginLimits = { windowMs: 15 * 60_000, perUsername: 5, perAddress: 30 } as const;
+/**
+ * Failures count per (username, client address) and per address across usernames, within the
+ * window and since the pair's last success. Past the free attempts each further attempt must wait a
+ * delay that doubles per failure, up to maxDelayMs: guessing from one place slows down, while the
+ * same user signing in from another address is not held back by it.
+ */
+export const loginLimits = {
+  windowMs: 60 * 60_000,
+  freePerPair: 3,
+  freePerAddress: 20,
+  baseDelayMs: 1_000,
+  maxDelayMs: 15 * 60_000,
+} as const;
+
+export function throttleDelayMs(failures: number, free: number): number {
+  if (failures < free) return 0;
+  return Math.min(loginLimits.maxDelayMs, loginLimits.baseDelayMs * 2 ** Math.min(failures - free, 30));
+}
 
 /** Hashed once so unknown usernames cost as much as known ones (no user enumeration by timing). */
 let dummyHash: Promise<string> | undefined;
 
+/** Typed usernames are sometimes passwords typed in the wrong field: logs get a short hash of unknown ones. */
+function logName(username: string, known: boolean): Record<string, string> {
+  return known ? { username } : { usernameHash: createHash("sha256").update(username).digest("hex").slice(0, 16) };
+}
+
+type Ctx = { db: DbOrTx; now: Date; log?: Logger; metrics?: Pick<Metrics, "loginAttempts"> };
+
+async function failuresSince(ctx: Ctx, where: ReturnType<typeof and>, attemptId: string, since: Date): Promise<{ failures: number; latest: Date | null }> {
+  const [row] = await ctx.db
+    .select({
+      failures: sql<number>`count(*) filter (where ${loginAttempts.succeeded} is not true)`.mapWith(Number),
+      latest: sql<Date | null>`max(${loginAttempts.attemptedAt}) filter (where ${loginAttempts.succeeded} is not true)`.mapWith(
+        (v: string | Date | null) => (v === null ? null : new Date(v)),
+      ),
+    })
+    .from(loginAttempts)
+    .where(and(where, ne(loginAttempts.id, attemptId), gte(loginAttempts.attemptedAt, since)));
+  return { failures: row?.failures ?? 0, latest: row?.latest ?? null };
+}
+
 /**
- * Check a local username/password. Failed attempts are counted in PostgreSQL per username and per
- * client address, so the limit holds across replicas and restarts; over the limit → rate_limited.
+ * Check a local username/password against the throttle kept in PostgreSQL (so it holds across
+ * replicas and restarts). The attempt is recorded as pending before anything is checked, so
+ * concurrent guesses see each other; a throttled attempt is refused with rate_limited (its retry
+ * delay in `details.retryAfterSeconds`) without verifying the password, and is not counted.
  */
 export async function verifyCredentials({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx; now: Date };
+  ctx: Ctx;
   input: { username: string; password: string; address: string };
 }): Promise<{ id: string; username: string; name: string | null; role: Role } | null> {
   const username = input.username.trim().toLowerCase().slice(0, 200);
-  const since = new Date(ctx.now.getTime() - loginLimits.windowMs);
-  const failures = (where: ReturnType<typeof eq>) =>
-    ctx.db
-      .select({ n: count() })
-      .from(loginAttempts)
-      .where(and(where, eq(loginAttempts.succeeded, false), gte(loginAttempts.attemptedAt, since)))
-      .then((r) => Number(r[0]?.n ?? 0));
-  const [byUser, byAddress] = await Promise.all([failures(eq(loginAttempts.username, username)), failures(eq(loginAttempts.address, input.address))]);
-  if (byUser >= loginLimits.perUsername || byAddress >= loginLimits.perAddress) {
-    throw new ServiceError("rate_limited", "too many failed sign-in attempts; try again in 15 minutes");
-  }
+  const address = input.address.slice(0, 100);
+  const [attempt] = await ctx.db
+    .insert(loginAttempts)
+    .values({ username, address, succeeded: null, attemptedAt: ctx.now })
+    .returning({ id: loginAttempts.id });
+  const attemptId = (attempt as { id: string }).id;
   const [user] = await ctx.db.select().from(users).where(eq(users.username, username));
+
+  const windowStart = new Date(ctx.now.getTime() - loginLimits.windowMs);
+  const [lastSuccess] = await ctx.db
+    .select({ at: sql<Date | null>`max(${loginAttempts.attemptedAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.username, username), eq(loginAttempts.address, address), eq(loginAttempts.succeeded, true)));
+  const pairSince = lastSuccess?.at && lastSuccess.at > windowStart ? new Date(lastSuccess.at.getTime() + 1) : windowStart;
+  const [pair, fromAddress] = await Promise.all([
+    failuresSince(ctx, and(eq(loginAttempts.username, username), eq(loginAttempts.address, address)), attemptId, pairSince),
+    failuresSince(ctx, eq(loginAttempts.address, address), attemptId, windowStart),
+  ]);
+  const waitMs = Math.max(
+    pair.latest ? throttleDelayMs(pair.failures, loginLimits.freePerPair) - (ctx.now.getTime() - pair.latest.getTime()) : 0,
+    fromAddress.latest ? throttleDelayMs(fromAddress.failures, loginLimits.freePerAddress) - (ctx.now.getTime() - fromAddress.latest.getTime()) : 0,
+  );
+  if (waitMs > 0) {
+    await ctx.db.delete(loginAttempts).where(eq(loginAttempts.id, attemptId));
+    const retryAfterSeconds = Math.ceil(waitMs / 1000);
+    ctx.metrics?.loginAttempts.inc({ outcome: "throttled" });
+    ctx.log?.warn(
+      { ...logName(username, !!user), address, failures: pair.failures, failuresFromAddress: fromAddress.failures, retryAfterSeconds },
+      "sign-in throttled",
+    );
+    throw new ServiceError("rate_limited", `too many failed sign-in attempts; try again in ${retryAfterSeconds} s`, { details: { retryAfterSeconds } });
+  }
+
   const ok =
     user && user.provider === "local" && user.passwordHash && !user.disabled
       ? await verifyPassword(input.password, user.passwordHash)
       : await verifyPassword(input.password, await (dummyHash ??= hashPassword("not-a-real-password"))).then(() => false);
-  await ctx.db.insert(loginAttempts).values({ username, address: input.address, succeeded: ok, attemptedAt: ctx.now });
-  if (!ok || !user) return null;
+  await ctx.db.update(loginAttempts).set({ succeeded: ok }).where(and(eq(loginAttempts.id, attemptId), isNull(loginAttempts.succeeded)));
+  ctx.metrics?.loginAttempts.inc({ outcome: ok ? "succeeded" : "failed" });
+  if (!ok || !user) {
+    ctx.log?.warn({ ...logName(username, !!user), address, failures: pair.failures + 1 }, "sign-in failed");
+    return null;
+  }
   await ctx.db.update(users).set({ lastLoginAt: ctx.now }).where(eq(users.id, user.id));
   return { id: user.id, username: user.username, name: user.name, role: user.role };
 }

@@ -43,6 +43,7 @@ describe("resolve, reopen, snooze, unsnooze, feedback", () => {
     expect(after.resolution).toEqual({ by: "rita", category: "fixed", summary: "raised the memory limit", postmortemUrl: "https://wiki.example/pm/1" });
     const detail = await getCase({ ctx: { db: t.db, actor: viewer, now: new Date() }, input: { caseId: c.id } });
     expect(detail.status).toBe("resolved");
+    expect(detail.source).toBe("alertmanager");
     expect(detail.audit).toHaveLength(1);
     expect(detail.audit[0]).toMatchObject({ actor: "rita", action: "resolve", before: { status: "open" }, after: { status: "resolved" } });
     expect(await codeOf(resolveCase({ ctx: { db: t.db, actor: responder }, input: { caseId: c.id, category: "fixed", summary: "again" } }))).toBe("conflict");

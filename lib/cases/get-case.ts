@@ -32,6 +32,8 @@ export type AuditEntry = {
 
 export type CaseDetail = CaseSummary & {
   identityKey: string;
+  /** Where the latest alert came from: "alertmanager" or a configured source id (HTTP_SOURCES_FILE). */
+  source: string;
   labels: Record<string, string>;
   resolution: Record<string, unknown> | null;
   runs: RunSummary[];
@@ -56,6 +58,7 @@ export async function getCase({
   return {
     ...toCaseSummary(row, ctx.now),
     identityKey: row.identityKey,
+    source: row.source,
     labels: row.labels,
     resolution: row.resolution ?? null,
     runs: runs.map((r) => ({

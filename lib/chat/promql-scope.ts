@@ -1,40 +1,7 @@
-import { parser } from "@prometheus-io/lezer-promql";
-import type { SyntaxNode } from "@lezer/common";
+import { parsePromql, type PromqlMatcher } from "@/lib/investigate/promql-parse";
 import { chatCaps, ScopeRefusal, type ChatScope } from "./scope";
 
-type Matcher = { label: string; op: string; value: string };
-
-/** A PromQL string literal's value ("…" and '…' with Go escapes, `…` raw). */
-function unquote(literal: string): string {
-  const quote = literal[0];
-  const body = literal.slice(1, -1);
-  if (quote === "`") return body;
-  if (quote === "'") return JSON.parse(`"${body.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string;
-  return JSON.parse(literal) as string;
-}
-
-function matchersOf(selector: SyntaxNode, text: string): Matcher[] {
-  const out: Matcher[] = [];
-  const list = selector.getChild("LabelMatchers");
-  if (!list) return out;
-  for (let m = list.firstChild; m; m = m.nextSibling) {
-    if (m.name !== "UnquotedLabelMatcher" && m.name !== "QuotedLabelMatcher") continue;
-    const nameNode = m.getChild("LabelName") ?? m.getChild("QuotedLabelName");
-    const op = m.getChild("MatchOp");
-    const values = m.getChildren("StringLiteral");
-    const valueNode = values[values.length - 1];
-    if (!nameNode || !op || !valueNode) continue;
-    const rawName = text.slice(nameNode.from, nameNode.to);
-    out.push({
-      label: nameNode.name === "QuotedLabelName" ? unquote(rawName) : rawName,
-      op: text.slice(op.from, op.to),
-      value: unquote(text.slice(valueNode.from, valueNode.to)),
-    });
-  }
-  return out;
-}
-
-function isScoped(matchers: Matcher[], scope: Extract<ChatScope, { kind: "case" }>): boolean {
+function isScoped(matchers: PromqlMatcher[], scope: Extract<ChatScope, { kind: "case" }>): boolean {
   const exact = matchers.filter((m) => m.op === "=");
   if (scope.namespace) return exact.some((m) => m.label === "namespace" && m.value === scope.namespace);
   if (scope.node) {
@@ -52,23 +19,15 @@ function isScoped(matchers: Matcher[], scope: Extract<ChatScope, { kind: "case" 
  */
 export function checkPromqlScope(query: string, scope: ChatScope): void {
   if (query.length > chatCaps.queryChars) throw new ScopeRefusal(`query longer than ${chatCaps.queryChars} characters`);
-  const tree = parser.parse(query);
-  let error: number | null = null;
-  const selectors: SyntaxNode[] = [];
-  tree.iterate({
-    enter(n) {
-      if (n.type.isError && error === null) error = n.from;
-      if (n.name === "VectorSelector") selectors.push(n.node);
-    },
-  });
-  if (error !== null) throw new ScopeRefusal(`PromQL does not parse (near character ${error + 1})`);
-  if (selectors.length === 0) throw new ScopeRefusal("the query selects no series");
+  const parsed = parsePromql(query);
+  if (!parsed.ok) throw new ScopeRefusal(`PromQL does not parse (near character ${parsed.at + 1})`);
+  if (parsed.selectors.length === 0) throw new ScopeRefusal("the query selects no series");
   if (scope.kind === "global") return;
   const need = scope.namespace ? `namespace="${scope.namespace}"` : scope.node ? `node="${scope.node}"` : null;
   if (!need) throw new ScopeRefusal("this case has neither a namespace nor a node, so metric queries are out of its scope");
-  for (const s of selectors) {
-    if (!isScoped(matchersOf(s, query), scope)) {
-      throw new ScopeRefusal(`every series selector must carry ${need}; ${query.slice(s.from, s.to)} does not`);
+  for (const s of parsed.selectors) {
+    if (!isScoped(s.matchers, scope)) {
+      throw new ScopeRefusal(`every series selector must carry ${need}; ${s.text} does not`);
     }
   }
 }

@@ -4,6 +4,7 @@ import { redactText } from "@/lib/redact";
 import type { K8sObjectKind, MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
 import { selector } from "./promql";
+import { alertmanagerMatcher } from "./providers/alertmanager";
 import { type ProviderCall, type Recorder, recorder } from "./recorder";
 import { checkDependencies } from "./workload/dependencies";
 import { readCronJob } from "./workload/job-runs";
@@ -55,7 +56,8 @@ export function stepSecondsFor(windowMs: number): number {
   return Math.max(15, Math.ceil(windowMs / 1000 / POINTS_PER_SERIES));
 }
 
-function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
+function toSeries(q: MetricQuery, all: RangeSeries[]): MetricSeries[] {
+  const result = all.slice(0, q.maxSeries ?? all.length);
   return result.map((r, i) => {
     const points = r.values.map(([t, v]) => [t, Number(v)] as [number, number]);
     // A `by (pod)` query answers one series per pod: each line must say whose it is.
@@ -139,9 +141,11 @@ export async function collectEvidence({
     const base = { stepSeconds, series: [] as MetricSeries[] };
     const metrics = providers.metrics;
     if (!metrics) return { ...base, status: "unavailable", backend: null, reason: "no Prometheus configured (PROMETHEUS_URL unset)" };
-    if (input.queries.length === 0) return { ...base, status: "not_applicable", backend: metrics.kind };
+    for (const q of input.queries) if (q.notRun) rec.skip("prometheus", q.query, q.notRun);
+    const runnable = input.queries.filter((q) => !q.notRun);
+    if (runnable.length === 0) return { ...base, status: "not_applicable", backend: metrics.kind };
     const results = await Promise.all(
-      input.queries.map((q) =>
+      runnable.map((q) =>
         rec.call(
           "prometheus",
           q.query,
@@ -150,12 +154,16 @@ export async function collectEvidence({
         ),
       ),
     );
-    const series = results.flatMap((r, i) => (r.ok ? toSeries(input.queries[i] as MetricQuery, r.value) : []));
+    const series = results.flatMap((r, i) => (r.ok ? toSeries(runnable[i] as MetricQuery, r.value) : []));
+    const capped = results.flatMap((r, i) => {
+      const q = runnable[i] as MetricQuery;
+      return r.ok && q.maxSeries !== undefined && r.value.length > q.maxSeries ? [`${q.id} returned ${r.value.length} series, the first ${q.maxSeries} kept`] : [];
+    });
     const failed = results.filter((r) => !r.ok);
     if (failed.length === results.length) {
       return { ...base, status: "unavailable", backend: metrics.kind, reason: `every query failed: ${(failed[0] as { error: string }).error}` };
     }
-    const reason = failed.length ? `${failed.length} of ${results.length} queries failed` : undefined;
+    const reason = [failed.length ? `${failed.length} of ${results.length} queries failed` : null, ...capped].filter(Boolean).join("; ") || undefined;
     return { stepSeconds, series, status: series.length ? "ok" : "empty", backend: metrics.kind, ...(reason ? { reason } : {}) };
   })();
 
@@ -265,7 +273,7 @@ export async function collectEvidence({
   const alertmanagerTask = (async (): Promise<AlertmanagerEvidence> => {
     const am = providers.alertmanager;
     if (!am) return { status: "unavailable", reason: "no Alertmanager configured (ALERTMANAGER_URL unset)", similarActive: null, silenced: null, inhibited: null };
-    const filter = [`alertname="${alert.alertname.replace(/"/g, '\\"')}"`];
+    const filter = [alertmanagerMatcher("alertname", alert.alertname)];
     const res = await rec.call("alertmanager", `GET /api/v2/alerts?filter=${filter[0]}`, () => am.listAlerts({ active: true, silenced: true, inhibited: true, filter }), (v) => v.length === 0);
     if (!res.ok) return { status: "unavailable", reason: res.error, similarActive: null, silenced: null, inhibited: null };
     const mine = res.value.find((a) => a.fingerprint === alert.fingerprint);

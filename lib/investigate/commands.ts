@@ -66,8 +66,9 @@ export function text(value: string): Step {
   return { kind: "text", text: value };
 }
 
+/** Copy-paste steps for the queries that may run (a query refused as `notRun` is not offered either). */
 export function promqlSteps(queries: MetricQuery[]): Step[] {
-  return queries.map((q) => promql(q.query));
+  return queries.filter((q) => !q.notRun).map((q) => promql(q.query));
 }
 
 /** `-n <namespace> ` (with its trailing space) when the target has a namespace, else nothing. */

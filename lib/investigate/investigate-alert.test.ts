@@ -16,7 +16,7 @@ describe("investigateAlert with no providers (embedded default)", () => {
       pod: "ledger-0",
       container: "ledger",
       severity: "warning",
-    }, { generatorURL: "http://prom:9090/graph?g0.expr=sum%28ledger_pending%29+%3E+100&g0.tab=1" });
+    }, { generatorURL: "http://prom:9090/graph?g0.expr=sum%28ledger_pending%7Bnamespace%3D%22payments%22%7D%29+%3E+100&g0.tab=1" });
     const report = await investigate(alert);
     expect(report.family).toBe("generic");
     expect(report.target).toMatchObject({ type: "pod", name: "ledger-0", namespace: "payments", container: "ledger" });
@@ -29,7 +29,7 @@ describe("investigateAlert with no providers (embedded default)", () => {
     const kinds = report.analysis.decision.steps.map((s) => s.kind);
     expect(kinds[0]).toBe("promql");
     expect(kinds.lastIndexOf("promql")).toBeLessThan(kinds.indexOf("kubectl"));
-    expect(report.analysis.decision.next[0]).toBe("sum(ledger_pending) > 100");
+    expect(report.analysis.decision.next[0]).toBe(`sum(ledger_pending{namespace="payments"}) > 100`);
     expect(report.analysis.decision.next).toContain("kubectl -n payments logs ledger-0 -c ledger --previous --tail=200");
     expect(report.analysis.decision.next).toContain("kubectl -n payments describe pod ledger-0");
     expect(report.analysis.enrichment.label).toBe("unknown_needs_human");

@@ -25,17 +25,6 @@ export function podSelector(target: Target, options: { container?: boolean } = {
   return base;
 }
 
-/** The PromQL expression in a Prometheus `generatorURL` (`/graph?g0.expr=…`), if there is one. */
-export function exprFromGeneratorUrl(generatorURL: string | null): string | null {
-  if (!generatorURL) return null;
-  try {
-    const expr = new URL(generatorURL).searchParams.get("g0.expr");
-    return expr && expr.trim() ? expr.trim() : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Adds one raw matcher (such as `container!=""`) to a `{…}` selector. */
 export function withMatcher(sel: string, matcher: string): string {
   return sel === "{}" ? `{${matcher}}` : `${sel.slice(0, -1)},${matcher}}`;

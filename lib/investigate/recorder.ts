@@ -15,7 +15,12 @@ export type ProviderCall = <T>(
   failureOf?: (value: T) => string | null,
 ) => Promise<CallResult<T>>;
 
-export type Recorder = { call: ProviderCall; sorted(): QueryRecord[] };
+export type Recorder = {
+  call: ProviderCall;
+  /** A call that was not made, with the reason, so the report still says it was considered. */
+  skip(provider: ProviderName, query: string, reason: string): void;
+  sorted(): QueryRecord[];
+};
 
 const providerOrder: ProviderName[] = ["kubernetes", "prometheus", "logs", "alertmanager"];
 
@@ -76,9 +81,12 @@ export function recorder(ctx: { timeoutMs: number; log: Logger; now: () => Date 
       }
     });
   }
+  function skip(provider: ProviderName, query: string, reason: string): void {
+    queries.push({ provider, query, startedAt: ctx.now().toISOString(), durationMs: 0, outcome: "not_run", reason });
+  }
   function sorted(): QueryRecord[] {
     // Stable sort by provider keeps each provider's own (deterministic) issue order.
     return [...queries].sort((a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider));
   }
-  return { call, sorted };
+  return { call, skip, sorted };
 }

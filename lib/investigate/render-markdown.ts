@@ -12,7 +12,31 @@ function fence(lang: string, body: string): string {
 }
 
 function inline(value: string): string {
-  return value.replace(/\r?\n/g, " ");
+  return value.replace(/[\r\n\u2028\u2029]+/g, " ");
+}
+
+/**
+ * Text from alerts, logs, Kubernetes and models (all attacker-controlled) as literal Markdown text:
+ * one line, the characters that open emphasis, code, links, HTML, entities or table cells escaped.
+ */
+function escapeInline(value: string): string {
+  return inline(value).replace(/[\\`*_[\]<>|#!~&]/g, "\\$&");
+}
+
+/** As escapeInline, and a leading list marker too: after `- ` or at a paragraph's start it would open a list. */
+function plain(value: string): string {
+  return escapeInline(value)
+    .replace(/^(\s*)(\d+)([.)])/, "$1$2\\$3")
+    .replace(/^(\s*)([-+=])/, "$1\\$2");
+}
+
+/** An inline code span that its content cannot close or leave; in a table cell `|` must be escaped too. */
+function code(value: string, options: { inTable?: boolean } = {}): string {
+  const body = options.inTable ? inline(value).replace(/\|/g, "\\|") : inline(value);
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((m) => m.length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || /^ .* $/.test(body) ? " " : "";
+  return `${ticks}${pad}${body}${pad}${ticks}`;
 }
 
 /** Consecutive commands of one kind share a block, so a whole group copies at once. */
@@ -22,7 +46,7 @@ function renderSteps(steps: Step[]): string[] {
   while (i < steps.length) {
     const step = steps[i] as Step;
     if (step.kind === "text") {
-      out.push(`- ${inline(step.text)}`);
+      out.push(`- ${plain(step.text)}`);
       i += 1;
       continue;
     }
@@ -38,9 +62,9 @@ function renderSteps(steps: Step[]): string[] {
 
 function renderFinding(title: string, finding: Finding): string[] {
   return [
-    `## ${title}: \`${finding.label}\``,
+    `## ${title}: ${code(finding.label)}`,
     "",
-    ...finding.why.map((w) => `- ${inline(w)}`),
+    ...finding.why.map((w) => `- ${plain(w)}`),
     "",
     "**Next**",
     ...renderSteps(finding.steps),
@@ -48,18 +72,22 @@ function renderFinding(title: string, finding: Finding): string[] {
   ];
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const cell = (v: string) => inline(v).replace(/\|/g, "\\|");
+/** Rows are raw text (escaped here) unless a cell is already Markdown, marked with `md()`. */
+type Cell = string | { md: string };
+const md = (value: string): Cell => ({ md: value });
+
+function table(header: string[], rows: Cell[][]): string[] {
+  const cell = (v: Cell) => (typeof v === "string" ? escapeInline(v) : v.md);
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`)];
 }
 
 function renderEvidence(r: Report): string[] {
   const { k8s, metrics, logs, alertmanager } = r.evidence;
   const out: string[] = ["## Evidence", "", `### Kubernetes (${k8s.status})`, ""];
-  if (k8s.reason) out.push(`_${k8s.reason}_`, "");
+  if (k8s.reason) out.push(`_${plain(k8s.reason)}_`, "");
   if (k8s.pod) {
     const p = k8s.pod;
-    out.push(`Pod \`${p.namespace}/${p.name}\`: phase ${p.phase}${p.nodeName ? `, node ${p.nodeName}` : ""}${p.owner ? `, owner ${p.owner.kind}/${p.owner.name}` : ""}`, "");
+    out.push(`Pod ${code(`${p.namespace}/${p.name}`)}: phase ${plain(p.phase)}${p.nodeName ? `, node ${plain(p.nodeName)}` : ""}${p.owner ? `, owner ${plain(`${p.owner.kind}/${p.owner.name}`)}` : ""}`, "");
     out.push(
       ...table(
         ["container", "ready", "restarts", "state", "last termination", "limits"],
@@ -77,17 +105,17 @@ function renderEvidence(r: Report): string[] {
   }
   if (k8s.workload) {
     const w = k8s.workload;
-    out.push(`${w.kind} \`${w.namespace}/${w.name}\`: desired ${w.desired}, ready ${w.ready}, updated ${w.updated}, available ${w.available}; images ${w.images.join(", ") || "?"}`, "");
+    out.push(`${plain(w.kind)} ${code(`${w.namespace}/${w.name}`)}: desired ${w.desired}, ready ${w.ready}, updated ${w.updated}, available ${w.available}; images ${plain(w.images.join(", ") || "?")}`, "");
   }
   if (k8s.node) {
     const n = k8s.node;
-    out.push(`Node \`${n.name}\`: ${n.conditions.map((c) => `${c.type}=${c.status}`).join(", ")}${n.unschedulable ? ", cordoned" : ""}`, "");
+    out.push(`Node ${code(n.name)}: ${plain(n.conditions.map((c) => `${c.type}=${c.status}`).join(", "))}${n.unschedulable ? ", cordoned" : ""}`, "");
   }
   if (k8s.events.length) {
     out.push(...table(["type", "reason", "count", "message"], k8s.events.slice(0, 15).map((e) => [e.type, e.reason, String(e.count), e.message.slice(0, 200)])), "");
   }
   out.push(`### Metrics (${metrics.status}${metrics.backend ? `, ${metrics.backend}` : ""})`, "");
-  if (metrics.reason) out.push(`_${metrics.reason}_`, "");
+  if (metrics.reason) out.push(`_${plain(metrics.reason)}_`, "");
   if (metrics.series.length) {
     out.push(
       ...table(
@@ -101,7 +129,7 @@ function renderEvidence(r: Report): string[] {
     );
   }
   out.push(`### Logs (${logs.status}${logs.backend ? `, ${logs.backend}` : ""})`, "");
-  if (logs.reason) out.push(`_${logs.reason}_`, "");
+  if (logs.reason) out.push(`_${plain(logs.reason)}_`, "");
   if (logs.query) out.push(fence("", logs.query), "");
   if (logs.matches.length) {
     out.push(...table(["pattern", "count", "detail", "sample"], logs.matches.map((m) => [m.title, String(m.count), m.detail ?? "-", m.sample.slice(0, 160)])), "");
@@ -111,7 +139,7 @@ function renderEvidence(r: Report): string[] {
     out.push(fence("text", excerpt.join("\n")), "");
   }
   out.push(`### Alertmanager (${alertmanager.status})`, "");
-  if (alertmanager.reason) out.push(`_${alertmanager.reason}_`, "");
+  if (alertmanager.reason) out.push(`_${plain(alertmanager.reason)}_`, "");
   else out.push(`other active alerts with this name: ${alertmanager.similarActive ?? "?"}; silenced: ${alertmanager.silenced ?? "?"}; inhibited: ${alertmanager.inhibited ?? "?"}`, "");
   out.push("### Queries", "");
   if (r.queries.length === 0) out.push("_no provider was called_", "");
@@ -119,17 +147,15 @@ function renderEvidence(r: Report): string[] {
     out.push(
       ...table(
         ["provider", "outcome", "ms", "query"],
-        r.queries.map((q) => [q.provider, q.error ? `${q.outcome}: ${q.error}` : q.outcome, String(q.durationMs), `\`${q.query}\``]),
+        r.queries.map((q) => {
+          const detail = q.error ?? q.reason;
+          return [q.provider, detail ? `${q.outcome}: ${detail}` : q.outcome, String(q.durationMs), md(code(q.query, { inTable: true }))];
+        }),
       ),
       "",
     );
   }
   return out;
-}
-
-/** Titles and summaries of past cases come from alerts and people: shown as text, never as Markdown. */
-function plain(value: string): string {
-  return inline(value).replace(/[\\`*_[\]<>|#!]/g, "\\$&");
 }
 
 function renderMemory(memory: CaseMemory): string[] {
@@ -141,7 +167,7 @@ function renderMemory(memory: CaseMemory): string[] {
     out.push(`- ${plain(s.title)} — ${s.match.replace("_", " ")}, last seen ${s.lastSeenAt}; ${plain(ended)}${plain(feedback)} (case ${s.caseId})`);
   }
   out.push("");
-  if (memory.adjustments.length) out.push("**Adjusted by past cases**", "", ...memory.adjustments.map((m) => `- \`${m.hypothesisId}\`: ${inline(m.reason)}`), "");
+  if (memory.adjustments.length) out.push("**Adjusted by past cases**", "", ...memory.adjustments.map((m) => `- ${code(m.hypothesisId)}: ${plain(m.reason)}`), "");
   return out;
 }
 
@@ -150,9 +176,9 @@ export function renderMarkdown(report: Report): string {
   const { analysis: a, target: t } = report;
   const where = t.name ? `${t.namespace ? `${t.namespace}/` : ""}${t.name}` : "unknown target";
   const lines: string[] = [
-    `# ${report.alert.alertname} — ${where} (${report.family})`,
+    `# ${plain(report.alert.alertname)} — ${plain(where)} (${report.family})`,
     "",
-    `> ${inline(a.verdict.oneLiner)}`,
+    `> ${plain(a.verdict.oneLiner)}`,
     "",
     `Window ${report.timeWindow.start} → ${report.timeWindow.end} (${report.timeWindow.duration}); generated ${report.generatedAt} in ${report.durationMs} ms.`,
     "",
@@ -163,22 +189,22 @@ export function renderMarkdown(report: Report): string {
   }
   lines.push(...renderFinding("Enrichment", a.enrichment));
   if (a.llm?.status === "ok") {
-    lines.push(`## Model's reading (${a.llm.model}, from the evidence below)`, "", inline(a.llm.narrative), "");
-    a.llm.nextSteps.forEach((s, i) => lines.push(`${i + 1}. ${inline(s.step)}${s.why ? ` — ${inline(s.why)}` : ""}`));
+    lines.push(`## Model's reading (${plain(a.llm.model)}, from the evidence below)`, "", plain(a.llm.narrative), "");
+    a.llm.nextSteps.forEach((s, i) => lines.push(`${i + 1}. ${plain(s.step)}${s.why ? ` — ${plain(s.why)}` : ""}`));
     lines.push("");
   } else if (a.llm?.status === "failed") {
-    lines.push(`_No model narrative: ${inline(a.llm.reason)}_`, "");
+    lines.push(`_No model narrative: ${plain(a.llm.reason)}_`, "");
   }
   lines.push("## Likely causes", "");
   a.hypotheses.forEach((h, i) => {
-    lines.push(`${i + 1}. **${inline(h.title)}** — \`${h.category}\`, ${h.confidence}%`);
-    for (const w of h.why) lines.push(`   - ${inline(w)}`);
-    for (const c of h.counter) lines.push(`   - against: ${inline(c)}`);
+    lines.push(`${i + 1}. **${plain(h.title)}** — ${code(h.category)}, ${h.confidence}%`);
+    for (const w of h.why) lines.push(`   - ${plain(w)}`);
+    for (const c of h.counter) lines.push(`   - against: ${plain(c)}`);
     if (h.nextTests.length) lines.push("", fence("", h.nextTests.join("\n")).replace(/^/gm, "   "), "");
   });
   if (a.memory) lines.push("", ...renderMemory(a.memory));
-  lines.push("", "## Verdict", "", `- classification: \`${a.verdict.classification}\``, `- primary driver: \`${a.verdict.primaryDriver}\``, `- ${inline(a.verdict.oneLiner)}`);
-  if (a.changes.status === "ok") lines.push(`- changes: ${inline(a.changes.summary)}`);
+  lines.push("", "## Verdict", "", `- classification: ${code(a.verdict.classification)}`, `- primary driver: ${code(a.verdict.primaryDriver)}`, `- ${plain(a.verdict.oneLiner)}`);
+  if (a.changes.status === "ok") lines.push(`- changes: ${plain(a.changes.summary)}`);
   lines.push("", "## Scores", "", `impact **${a.scores.impact}**, confidence **${a.scores.confidence}**, noise **${a.scores.noise}**`, "");
   lines.push(...table(["code", "dimension", "delta", "why"], a.scores.reasonCodes.map((c) => [c.code, c.dimension, c.delta > 0 ? `+${c.delta}` : String(c.delta), c.why])), "");
   lines.push("## Noise", "");
@@ -186,7 +212,7 @@ export function renderMarkdown(report: Report): string {
     `- flapping: ${a.noise.flapping === null ? "unknown" : a.noise.flapping ? `yes (${a.noise.flaps} re-fires)` : "no"}`,
     `- firing for ${a.noise.firingMinutes} min`,
     `- silenced or inhibited: ${a.noise.silencedOrInhibited ?? "unknown"}`,
-    ...a.noise.notes.map((n) => `- ${inline(n)}`),
+    ...a.noise.notes.map((n) => `- ${plain(n)}`),
     "",
   );
   lines.push(...renderEvidence(report));

@@ -20,7 +20,7 @@ export function blockersOf(f: Features, module: FamilyModule, queries: MetricQue
   const hasLogTarget = t.type === "pod" || t.type === "workload" || t.type === "service";
   if (module.needs.logs && hasLogTarget && f.evidence.logs.status !== "ok") out.push("C");
   const m = f.evidence.metrics.status;
-  if (queries.length > 0 && (m === "unavailable" || m === "empty")) out.push("D");
+  if (queries.some((q) => !q.notRun) && (m === "unavailable" || m === "empty")) out.push("D");
   return out;
 }
 

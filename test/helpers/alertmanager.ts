@@ -29,6 +29,8 @@ export type StartAlertmanagerOptions = {
   webhookUrl?: string;
   /** Sent as `Authorization: Bearer <token>` on webhook requests (our WEBHOOK_BEARER_TOKEN). */
   webhookBearerToken?: string;
+  /** Sent as HTTP basic auth on webhook requests (`http_config.basic_auth`, our WEBHOOK_BASIC_USER/PASSWORD). */
+  webhookBasicAuth?: { username: string; password: string };
   /** Route group_by; default ["alertname"]. `["..."]` sends every alert on its own. */
   groupBy?: string[];
   /** Protects the API with Basic auth (web config); `bcryptHash` must be the bcrypt of `password`. */
@@ -63,7 +65,9 @@ export async function startAlertmanager(options: StartAlertmanagerOptions = {}):
             max_alerts: 0,
             ...(options.webhookBearerToken
               ? { http_config: { authorization: { type: "Bearer", credentials: options.webhookBearerToken } } }
-              : {}),
+              : options.webhookBasicAuth
+                ? { http_config: { basic_auth: options.webhookBasicAuth } }
+                : {}),
           },
         ],
       }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { alertmanagerMatcher } from "@/lib/investigate/providers/alertmanager";
 import { chatCaps } from "../scope";
 import { defineTool, unavailable } from "./chat-tool";
 
@@ -12,9 +13,9 @@ export const listFiringAlertsTool = defineTool({
     const filter: string[] = [];
     if (ctx.scope.kind === "case") {
       if (!ctx.scope.namespace) return { outcome: "refused", summary: "refused: this case has no namespace to filter alerts by", view: null };
-      filter.push(`namespace="${ctx.scope.namespace.replace(/["\\]/g, "\\$&")}"`);
+      filter.push(alertmanagerMatcher("namespace", ctx.scope.namespace));
     }
-    if (input.alertname) filter.push(`alertname="${input.alertname.replace(/["\\]/g, "\\$&")}"`);
+    if (input.alertname) filter.push(alertmanagerMatcher("alertname", input.alertname));
     const alerts = await ctx.providers.alertmanager.listAlerts({ active: true, silenced: false, inhibited: false, filter });
     if (alerts.length === 0) return { outcome: "empty", summary: "nothing is firing", view: null };
     const rows = alerts.slice(0, chatCaps.tableRows).map((a) => [a.startsAt.slice(0, 16).replace("T", " "), a.labels.alertname ?? "", a.labels.severity ?? "", a.labels.namespace ?? "", a.labels.pod ?? a.labels.service ?? a.labels.instance ?? ""]);

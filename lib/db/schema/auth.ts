@@ -35,18 +35,21 @@ export const sessions = pgTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Failed and successful sign-ins, for the login rate limit (per username and per client address). */
+/**
+ * Sign-in attempts, for the login throttle (lib/auth/verify-credentials.ts): `succeeded` is null while
+ * the password is being checked, so concurrent guesses count before any of them is verified.
+ */
 export const loginAttempts = pgTable(
   "login_attempts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     username: text("username").notNull(),
     address: text("address").notNull(),
-    succeeded: boolean("succeeded").notNull(),
+    succeeded: boolean("succeeded"),
     attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("login_attempts_username_idx").on(t.username, t.attemptedAt),
+    index("login_attempts_username_idx").on(t.username, t.address, t.attemptedAt),
     index("login_attempts_address_idx").on(t.address, t.attemptedAt),
   ],
 );

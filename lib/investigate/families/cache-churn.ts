@@ -6,7 +6,7 @@ import type { Step, Target } from "../report";
 import { reason } from "../scores";
 import { round } from "../triage";
 import { type Finding, findingsModule } from "./findings";
-import { alertExprQuery } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
 import type { MetricQuery } from "./types";
 
 /** redis_exporter series: the exporter's `instance` is the most specific handle; else namespace plus pod or service. */

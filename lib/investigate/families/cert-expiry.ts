@@ -4,7 +4,7 @@ import { type Features, stat } from "../features";
 import { selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
 import { type Finding, findingsModule } from "./findings";
-import { alertExprQuery } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
 import { formatSeconds } from "./trend";
 import type { MetricQuery } from "./types";
 

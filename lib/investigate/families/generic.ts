@@ -1,8 +1,8 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { alertExprQuery } from "../alert-expression";
 import type { Features } from "../features";
 import type { Target } from "../report";
 import { findingsModule } from "./findings";
-import { alertExprQuery } from "./service-signals";
 import { podQueries } from "./shared";
 import type { MetricQuery } from "./types";
 

@@ -4,7 +4,8 @@ import type { Target } from "../report";
 import { reason } from "../scores";
 import { type Finding, findingsModule } from "./findings";
 import { databaseQuery, dependencyFailure, rolloutRegression, saturation, saturationQueries, slowDatabase } from "./service-causes";
-import { alertExprQuery, requestRateQuery, seriesLine, serviceSelector } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
+import { requestRateQuery, seriesLine, serviceSelector } from "./service-signals";
 import { noPatternInLogs } from "./shared";
 import type { MetricQuery } from "./types";
 

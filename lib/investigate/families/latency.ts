@@ -4,7 +4,8 @@ import type { Target } from "../report";
 import { reason } from "../scores";
 import { type Finding, findingsModule } from "./findings";
 import { databaseQuery, dependencyFailure, rolloutRegression, saturation, saturationQueries, slowDatabase } from "./service-causes";
-import { alertExprQuery, requestRateQuery, serviceSelector } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
+import { requestRateQuery, serviceSelector } from "./service-signals";
 import { formatSeconds } from "./trend";
 import type { MetricQuery } from "./types";
 

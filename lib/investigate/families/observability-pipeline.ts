@@ -6,7 +6,7 @@ import type { Step, Target } from "../report";
 import { round } from "../triage";
 import { formatDuration, formatPercent } from "../units";
 import { type Finding, findingsModule } from "./findings";
-import { alertExprQuery } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
 import { trendOf } from "./trend";
 import type { MetricQuery } from "./types";
 

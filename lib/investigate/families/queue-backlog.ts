@@ -5,7 +5,7 @@ import { podSelector, selector, withMatcher } from "../promql";
 import type { Step, Target } from "../report";
 import { round } from "../triage";
 import { type Finding, findingsModule } from "./findings";
-import { alertExprQuery } from "./service-signals";
+import { alertExprQuery } from "../alert-expression";
 import { trendOf } from "./trend";
 import type { MetricQuery } from "./types";
 

@@ -1,17 +1,12 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { type Features, stat } from "../features";
-import { exprFromGeneratorUrl, selector } from "../promql";
+import { selector } from "../promql";
 import type { Target } from "../report";
 import type { MetricQuery } from "./types";
 
 /** Labels that scope request metrics to the alert's service. */
 export function serviceSelector(t: Target): string {
   return selector({ namespace: t.namespace, service: t.service, job: t.service ? null : t.job, pod: t.service ? null : t.pod });
-}
-
-export function alertExprQuery(alert: NormalizedAlert): MetricQuery[] {
-  const expr = exprFromGeneratorUrl(alert.generatorURL);
-  return expr ? [{ id: "alert_expr", title: `${alert.alertname} rule expression`, unit: "value", query: expr }] : [];
 }
 
 export function requestRateQuery(t: Target): MetricQuery {

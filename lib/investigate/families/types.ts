@@ -6,7 +6,17 @@ import type { Hypothesis, ReasonCodeEntry, Step, Target } from "../report";
 /** One PromQL range query a family runs, with the alert's labels already substituted. */
 export type K8sObjectKind = "hpa" | "quotas" | "volume";
 
-export type MetricQuery = { id: string; title: string; unit: string; query: string; threshold?: number };
+export type MetricQuery = {
+  id: string;
+  title: string;
+  unit: string;
+  query: string;
+  threshold?: number;
+  /** Series kept from the answer (queries whose text comes from the alert). */
+  maxSeries?: number;
+  /** Set when the query must not run: recorded in `queries[]` as `not_run` with this reason. */
+  notRun?: string;
+};
 
 export type EnrichmentDraft = { label: string; why: string[]; steps: Step[] };
 

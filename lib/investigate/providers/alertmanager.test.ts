@@ -4,7 +4,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAlertmanager, type AlertmanagerServer } from "@/test/helpers/alertmanager";
 import { freePort } from "@/test/helpers/free-port";
-import { createAlertmanagerProvider } from "./alertmanager";
+import { alertmanagerMatcher, createAlertmanagerProvider } from "./alertmanager";
 import type { AlertmanagerAlertView, AlertmanagerProvider } from "./types";
 import { rejection } from "@/test/helpers/rejection";
 
@@ -81,6 +81,16 @@ describe("createAlertmanagerProvider", () => {
     expect(await instances([`alertname="${alertname}"`, `instance=~"web-.*"`])).toEqual(["web-1", "web-2"]);
     expect(await instances([`alertname="${alertname}"`, `instance!="web-1"`])).toEqual(["db-1", "web-2"]);
     expect(await instances([`alertname="${unique("Nothing")}"`])).toEqual([]);
+  });
+
+  it("alertmanagerMatcher escapes backslashes, quotes and newlines so a label value matches exactly itself", async () => {
+    const base = unique("Odd");
+    const odd = `${base}\\"} or {x=~".*`;
+    const twins = [odd, `${base}\\\\"} or {x=~".*`, `${base}\\`, `${base}\nline`];
+    await am.postAlerts(twins.map((alertname, i) => ({ labels: { alertname, n: String(i) } })));
+    const names = async (value: string) => (await provider.listAlerts({ filter: [alertmanagerMatcher("alertname", value)] })).map((a) => a.labels.n);
+    for (const [i, value] of twins.entries()) expect(await eventually(() => names(value), (l) => l.length > 0), JSON.stringify(value)).toEqual([String(i)]);
+    expect(alertmanagerMatcher("alertname", 'a\\b"c\nd')).toBe('alertname="a\\\\b\\"c\\nd"');
   });
 
   it("lists silences and honours the silenced flag", async () => {

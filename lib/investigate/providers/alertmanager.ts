@@ -46,6 +46,15 @@ function endpointOf(baseUrl: string): { root: URL; headers: Record<string, strin
   return { root, headers: endpoint.headers };
 }
 
+/**
+ * An equality matcher `name="value"` in Alertmanager's matcher syntax (API `filter`, amtool):
+ * backslash, double quote and newline escaped, so a label value cannot end the string or change the
+ * matcher.
+ */
+export function alertmanagerMatcher(name: string, value: string): string {
+  return `${name}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}
+
 export type SilenceToCreate = { matchers: { name: string; value: string }[]; startsAt: Date; endsAt: Date; createdBy: string; comment: string };
 
 /**

@@ -15,8 +15,10 @@ export type QueryRecord = {
   query: string;
   startedAt: string;
   durationMs: number;
-  outcome: "ok" | "empty" | "error" | "timeout";
+  outcome: "ok" | "empty" | "error" | "timeout" | "not_run";
   error?: string;
+  /** Why a `not_run` query was not run. */
+  reason?: string;
   /** Link that opens this query in its own UI (Prometheus graph page), when there is one. */
   link?: string;
 };

@@ -81,6 +81,9 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             <Badge value={detail.severity} />
             <span className="font-mono text-slate-500">{detail.family}</span>
             <span className="font-mono text-slate-500">{detail.alertname}</span>
+            <span className="text-slate-500" data-testid="case-source">
+              from {detail.source}
+            </span>
             {detail.cluster && <span className="text-slate-500">cluster {detail.cluster}</span>}
             {detail.team && <span className="text-slate-500">team {detail.team}</span>}
             <span className="text-slate-500">first seen {formatTime(detail.firstSeenAt)}</span>
