@@ -2,6 +2,7 @@ import { desc, eq } from "drizzle-orm";
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditEvents, cases, investigationRuns } from "@/lib/db/schema";
+import type { RunTrigger } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
 import { assertCaseId } from "./case-state";
 import { toCaseSummary, type CaseSummary } from "./list-cases";
@@ -19,6 +20,9 @@ export type RunSummary = {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  trigger: RunTrigger;
+  timeWindow: string | null;
+  requestedBy: string | null;
 };
 
 export type AuditEntry = {
@@ -71,6 +75,9 @@ export async function getCase({
       startedAt: r.startedAt.toISOString(),
       finishedAt: r.finishedAt.toISOString(),
       durationMs: r.durationMs,
+      trigger: r.trigger,
+      timeWindow: r.timeWindow,
+      requestedBy: r.requestedBy,
     })),
     audit: audit.map((a) => ({
       id: a.id,

@@ -13,6 +13,7 @@ import { createMetricsProvider } from "@/lib/investigate/providers/prometheus";
 import type { Providers } from "@/lib/investigate/providers/types";
 import { createChatModel, type ChatModel } from "@/lib/llm/model";
 import { createMetrics } from "@/lib/metrics";
+import { createMemoryQueue } from "@/lib/queue/memory";
 import { createFsStore } from "@/lib/storage/fs";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startFakeKubernetes, writeKubeconfig, type FakeKubernetes } from "@/test/helpers/fake-kubernetes";
@@ -39,6 +40,7 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
   let storeDir: string;
   let caseId: string;
   const metrics = createMetrics();
+  const queue = createMemoryQueue({ maxDeliver: 1, backoffSeconds: [], log: silentLog });
   const responder = testActor("responder", "rory");
 
   beforeAll(async () => {
@@ -87,7 +89,7 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
   });
 
   afterAll(async () => {
-    await Promise.all([t?.drop(), kube?.stop(), vm?.stop(), llm?.stop()]);
+    await Promise.all([t?.drop(), kube?.stop(), vm?.stop(), llm?.stop(), queue.close()]);
     fs.rmSync(storeDir, { recursive: true, force: true });
   });
 
@@ -103,6 +105,7 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
       ctx: {
         db: t.db,
         store: createFsStore({ root: storeDir }),
+        queue,
         providers,
         metrics,
         log: silentLog,

@@ -11,6 +11,7 @@ import { recordLlmUsage } from "@/lib/llm/cost";
 import type { ChatModel } from "@/lib/llm/model";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
+import type { JobQueue } from "@/lib/queue/types";
 import { redactText } from "@/lib/redact";
 import type { ReportStore } from "@/lib/storage/types";
 import { loadChatSubject } from "./chat-subject";
@@ -19,6 +20,7 @@ import { answerWithModel } from "./model-answer";
 import { buildSystemPrompt } from "./system-prompt";
 import { asksForAction } from "./tools/case-memory";
 import type { ToolContext } from "./tools/chat-tool";
+import { asksForRerun } from "./tools/run";
 import { TurnTranscript } from "./turn-transcript";
 
 export const sendChatMessageInputSchema = z.object({
@@ -33,6 +35,7 @@ export type ChatLimits = { ratePerMinute: number; caseTokenBudget: number; maxTo
 export type ChatContext = {
   db: DbOrTx;
   store: ReportStore;
+  queue: JobQueue;
   providers: Providers;
   metrics: Metrics;
   log: Logger;
@@ -104,7 +107,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
     mode = "deterministic";
     notice = `This case has used its model budget of ${ctx.limits.caseTokenBudget} tokens (CHAT_CASE_TOKEN_BUDGET), so this answer comes from the deterministic layer.\n\n`;
   }
-  const toolCtx: ToolContext = { db: ctx.db, actor, providers: ctx.providers, scope: subject.scope, report: subject.report, now: ctx.now };
+  const toolCtx: ToolContext = { db: ctx.db, queue: ctx.queue, actor, providers: ctx.providers, scope: subject.scope, report: subject.report, now: ctx.now };
   const started = performance.now();
 
   const stream = createUIMessageStream({
@@ -129,6 +132,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
           toolCtx,
           maxToolCalls: ctx.limits.maxToolCalls,
           mayPropose: asksForAction(input.message),
+          mayRerun: asksForRerun(input.message),
           transcript,
         });
         usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
