@@ -4,6 +4,7 @@ import path from "node:path";
 import type { UIMessageChunk } from "ai";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getCase } from "@/lib/cases/get-case";
 import { seedCase, testActor } from "@/lib/cases/testing";
 import { actionProposals, caseReruns, cases, chatMessages, chatThreads, chatToolCalls, receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
@@ -149,6 +150,8 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
     expect(detail.messages[1].toolCalls[0].durationMs).toBeGreaterThanOrEqual(0);
     const after = (await metrics.llmTokens.get()).values.reduce((n, v) => n + v.value, 0);
     expect(after - before).toBe(240);
+    const usage = (await getCase({ ctx: { db: t.db, actor: testActor("viewer"), now: new Date() }, input: { caseId } })).chatUsage;
+    expect(usage).toEqual({ tokens: 240, costUsd: (200 * 1 + 40 * 2) / 1e6 });
 
     llm.script([{ text: "Still OOM." }]);
     await turn("and now?", { threadId: r.threadId });

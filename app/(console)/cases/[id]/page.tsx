@@ -87,6 +87,11 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             {detail.team && <span className="text-slate-500">team {detail.team}</span>}
             <span className="text-slate-500">first seen {formatTime(detail.firstSeenAt)}</span>
             {detail.snoozedUntil && detail.status === "snoozed" && <span className="text-slate-500">snoozed until {formatTime(detail.snoozedUntil)}</span>}
+            {detail.chatUsage.tokens > 0 && (
+              <span className="text-slate-500" title="Model tokens and estimated cost of the chat about this case">
+                chat {detail.chatUsage.tokens} tokens · ${detail.chatUsage.costUsd.toFixed(4)}
+              </span>
+            )}
           </div>
           {detail.resolution && detail.status === "resolved" && (
             <p className="mt-2 text-sm" data-testid="resolution">
