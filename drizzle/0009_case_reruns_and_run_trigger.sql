@@ -17,4 +17,5 @@ ALTER TABLE "investigation_runs" ADD COLUMN "time_window" text;--> statement-bre
 ALTER TABLE "investigation_runs" ADD COLUMN "requested_by" text;--> statement-breakpoint
 ALTER TABLE "case_reruns" ADD CONSTRAINT "case_reruns_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_reruns" ADD CONSTRAINT "case_reruns_run_id_investigation_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."investigation_runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "case_reruns_case_idx" ON "case_reruns" USING btree ("case_id","requested_at");
+CREATE INDEX "case_reruns_case_idx" ON "case_reruns" USING btree ("case_id","requested_at");--> statement-breakpoint
+CREATE INDEX "received_alerts_case_idx" ON "received_alerts" USING btree ("case_id","received_at");

@@ -84,7 +84,7 @@ export async function requestRerun({
   const { windowMinutes } = parsed.data;
   const rerun = await ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, input.caseId);
-    const [alert] = await tx.select({ id: receivedAlerts.id }).from(receivedAlerts).where(eq(receivedAlerts.caseId, row.id)).limit(1);
+    const [alert] = await tx.select({ id: receivedAlerts.id }).from(receivedAlerts).where(eq(receivedAlerts.caseId, row.id)).orderBy(desc(receivedAlerts.receivedAt)).limit(1);
     if (!alert) throw new ServiceError("conflict", "this case has no received alert to investigate again");
     await tx
       .update(caseReruns)
