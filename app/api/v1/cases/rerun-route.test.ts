@@ -52,12 +52,18 @@ describe("POST /api/v1/cases/:id/rerun on the production build (PostgreSQL, embe
     expect(report.timeWindow.duration).toBe("2h");
     expect(Date.parse(report.timeWindow.end) - Date.parse(report.timeWindow.start)).toBe(2 * 3_600_000);
 
-    await postExampleAlert(server.url);
+    // The alert notified again with a new start (so not dropped by the queue's duplicate window) reaches
+    // the worker, whose dedupe claim still finds the alert's own run.
+    const payload = JSON.parse(fs.readFileSync("docs/examples/alertmanager-firing.json", "utf8"));
+    const alert = payload.alerts[0];
+    alert.startsAt = new Date(Date.parse(alert.startsAt) + 60_000).toISOString();
+    const sent = await fetch(`${server.url}/alerts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+    expect(sent.status).toBe(202);
     const receipts = await eventually(async () => {
-      const rows = await db.db.select().from(receivedAlerts).where(eq(receivedAlerts.caseId, caseId));
+      const rows = await db.db.select().from(receivedAlerts).where(eq(receivedAlerts.fingerprint, alert.fingerprint));
       return rows.length === 2 && rows.every((r) => r.disposition !== "queued") ? rows : undefined;
     }, 30_000, "the re-sent alert to be settled");
-    expect(receipts.map((r) => r.disposition).sort()).toEqual(["investigated", "skipped_duplicate"]);
+    expect(receipts.map((r) => [r.disposition, r.caseId]).sort()).toEqual([["investigated", caseId], ["skipped_duplicate", caseId]]);
     expect((await (await fetch(`${server.url}/api/v1/cases/${caseId}`)).json()).runCount).toBe(2);
   });
 
