@@ -97,7 +97,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
     input.threadId ? ownThread(ctx.db, actor, { ...input, threadId: input.threadId }) : null,
   ]);
   const caseId = input.caseId ?? existing?.caseId ?? null;
-  const [subject, history] = await Promise.all([
+  const [subject, history, tokensUsed] = await Promise.all([
     loadChatSubject({ ctx, input: { caseId } }),
     existing
       ? ctx.db
@@ -106,6 +106,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
           .where(eq(chatMessages.threadId, existing.id))
           .orderBy(asc(chatMessages.createdAt))
       : [],
+    ctx.chatModel && caseId ? caseTokensUsed(ctx.db, caseId) : 0,
   ]);
   const thread = existing ?? (await createThread(ctx.db, actor, input.message, caseId));
   const question = redactText(input.message);
@@ -113,7 +114,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
 
   let mode: ChatMode = ctx.chatModel ? "model" : "deterministic";
   let notice: string | null = null;
-  if (ctx.chatModel && caseId && (await caseTokensUsed(ctx.db, caseId)) >= ctx.limits.caseTokenBudget) {
+  if (ctx.chatModel && caseId && tokensUsed >= ctx.limits.caseTokenBudget) {
     mode = "deterministic";
     notice = `This case has used its model budget of ${ctx.limits.caseTokenBudget} tokens (CHAT_CASE_TOKEN_BUDGET), so this answer comes from the deterministic layer.\n\n`;
   }
