@@ -1,6 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { CaseDetail } from "@/lib/cases/get-case";
 import type { CaseSummary } from "@/lib/cases/list-cases";
+import type { RerunView } from "@/lib/cases/request-rerun";
 import { CSRF_HEADER_NAME } from "./csrf-header";
 
 export class ApiError extends Error {
@@ -27,6 +28,7 @@ export const caseKeys = {
   all: ["cases"] as const,
   list: (filters: string) => [...caseKeys.all, "list", filters] as const,
   detail: (id: string) => [...caseKeys.all, "detail", id] as const,
+  reruns: (id: string) => [...caseKeys.all, "reruns", id] as const,
 };
 
 export function fetchCaseList(filters: string): Promise<CaseList> {
@@ -45,3 +47,6 @@ export function postCaseAction<T>(csrfToken: string, caseId: string, action: str
     body: JSON.stringify(body),
   });
 }
+
+export const caseRerunsOptions = (id: string) =>
+  queryOptions({ queryKey: caseKeys.reruns(id), queryFn: async () => (await request<{ items: RerunView[] }>(`/api/v1/cases/${id}/reruns`)).items });

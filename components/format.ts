@@ -22,6 +22,8 @@ const tones: Record<string, string> = {
   resolved: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
   critical: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200",
   warning: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
+  failed: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200",
+  succeeded: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
 };
 
 export function toneOf(value: string | null | undefined): string {

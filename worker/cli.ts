@@ -7,7 +7,7 @@ import { EnvError, databaseUrl, durationSchema, loadEnv, type Env } from "@/lib/
 import { openDatabase } from "@/lib/db/client";
 import { createLogger, type Logger } from "@/lib/log";
 import { createQueue } from "@/lib/queue/create-queue";
-import { alertJobSchema } from "@/lib/queue/job";
+import { safeParseJob } from "@/lib/queue/job";
 import { replayDeadLetters } from "@/lib/jobs/replay-dead-letters";
 import { rekeyCases } from "@/lib/cases/rekey-cases";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
@@ -162,8 +162,12 @@ async function deadLetterCommand(env: Env, log: Logger, options: { replay: boole
       const entries = await queue.listDeadLetters(options.limit);
       if (entries.length === 0) console.log("the dead-letter queue is empty");
       for (const e of entries) {
-        const job = alertJobSchema.safeParse(e.job);
-        const what = job.success ? `${job.data.alert.alertname} ${job.data.alert.fingerprint.slice(0, 12)}` : "(invalid payload)";
+        const job = safeParseJob(e.job);
+        const what = !job.success
+          ? "(invalid payload)"
+          : job.data.kind === "rerun"
+            ? `re-run ${job.data.rerunId} of case ${job.data.caseId}`
+            : `${job.data.alert.alertname} ${job.data.alert.fingerprint.slice(0, 12)}`;
         console.log(`${String(e.id).padStart(6)}  ${e.at}  ${e.kind}  deliveries=${e.deliveries}  ${what}  ${e.reason}`);
       }
       return 0;

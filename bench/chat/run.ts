@@ -1,11 +1,16 @@
 // npm run bench:chat — POST /api/v1/chat on the production build (PostgreSQL, embedded worker): time to
 // first token and whole-turn time, deterministic and against the fake model with scripted latency, at 1
-// and 20 concurrent users, beside GET /healthz and GET /api/v1/chat/threads as baselines of the same
-// server's route handling; PostgreSQL rows written per turn. Needs `npx next build`. Prints figures only.
+// and 20 concurrent users, beside a baseline: the same kind of route handler streaming fixed text as a UI
+// message stream (bench/chat/fixed-stream-app: no session, database or tools), at once and with the fake
+// model's script. Tarka's overhead = turn time − the scripted model time, p95. Also GET
+// /api/v1/chat/threads (auth + one query) and PostgreSQL rows written per turn. Needs `npx next build`;
+// builds the baseline app on first use. Prints figures only.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { freePort } from "@/test/helpers/free-port";
 import { createTestDatabase } from "@/test/helpers/database";
 import { postExampleAlert } from "@/test/helpers/example-case";
 import { startFakeLlm, type FakeLlm } from "@/test/helpers/fake-llm";
@@ -17,6 +22,9 @@ const USERS = [1, 20];
 const DELAY_MS = 100;
 const CHUNK_MS = 10;
 const SCRIPTED_MS = 2 * DELAY_MS + 8 * CHUNK_MS;
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+const BASELINE_APP = path.join(ROOT, "bench/chat/fixed-stream-app");
 
 type Sample = { ttftMs: number; totalMs: number };
 
@@ -39,12 +47,12 @@ async function pool(total: number, concurrency: number, fn: () => Promise<Sample
   return out;
 }
 
-async function turn(url: string, csrf: string, caseId: string, message: string): Promise<Sample> {
+async function turn(url: string, csrf: string, body: Record<string, unknown>): Promise<Sample> {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/v1/chat`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-tarka-csrf": csrf },
-    body: JSON.stringify({ message, caseId }),
+    body: JSON.stringify(body),
   });
   if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${await res.text()}`);
   const reader = res.body!.getReader();
@@ -80,6 +88,11 @@ async function rowsWritten(dbUrl: string): Promise<number> {
   }
 }
 
+/** Tarka's own time in a turn against the fake model: the turn minus what the model was scripted to take. */
+function overhead(samples: Sample[]): string {
+  return `overhead p95 ${pct(samples.map((s) => s.totalMs - SCRIPTED_MS), 95).toFixed(0)} ms (scripted ${SCRIPTED_MS} ms)`;
+}
+
 const rows: string[] = [];
 function report(label: string, users: number, samples: Sample[], extra = "") {
   const ttft = samples.map((s) => s.ttftMs);
@@ -100,20 +113,57 @@ async function scenario(mode: "deterministic" | "model", llm: FakeLlm) {
     const { caseId } = await postExampleAlert(server.url, 60_000);
     const csrf = ((await (await fetch(`${server.url}/api/v1/me`)).json()) as { csrfToken: string }).csrfToken;
     const message = mode === "model" ? "why does it crash?" : "summary";
-    for (let i = 0; i < 10; i++) await turn(server.url, csrf, caseId, message);
+    for (let i = 0; i < 10; i++) await turn(server.url, csrf, { message, caseId });
     for (const users of USERS) {
       const before = await rowsWritten(db.url);
-      const samples = await pool(TURNS, users, () => turn(server.url, csrf, caseId, message));
+      const samples = await pool(TURNS, users, () => turn(server.url, csrf, { message, caseId }));
       const perTurn = ((await rowsWritten(db.url)) - before) / samples.length;
-      const overhead = mode === "model" ? `overhead p95 ${(pct(samples.map((s) => s.totalMs), 95) - SCRIPTED_MS).toFixed(0)} ms (scripted ${SCRIPTED_MS} ms); ` : "";
-      report(`chat, ${mode}`, users, samples, `${overhead}${perTurn.toFixed(1)} chat rows written per turn`);
-      report("GET /api/v1/chat/threads (baseline)", users, await pool(TURNS, users, () => get(`${server.url}/api/v1/chat/threads?caseId=${caseId}`)));
-      report("GET /healthz (baseline)", users, await pool(TURNS, users, () => get(`${server.url}/healthz`)));
+      report(`chat, ${mode}`, users, samples, `${mode === "model" ? `${overhead(samples)}; ` : ""}${perTurn.toFixed(1)} chat rows written per turn`);
+      report("GET /api/v1/chat/threads (auth + one query)", users, await pool(TURNS, users, () => get(`${server.url}/api/v1/chat/threads?caseId=${caseId}`)));
     }
   } finally {
     await server.stop();
     await db.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The baseline app, built with webpack from its own folder as bench/ingest's (Turbopack would take this repo as its root). */
+async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!fs.existsSync(path.join(BASELINE_APP, ".next/BUILD_ID"))) {
+    const r = spawnSync(process.execPath, [NEXT_BIN, "build", "--webpack"], { cwd: BASELINE_APP, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: "inherit" });
+    if (r.status !== 0) throw new Error("next build bench/chat/fixed-stream-app failed");
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: BASELINE_APP,
+    env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(url).then(() => true, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("the baseline app did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))),
+  };
+}
+
+async function baseline() {
+  const app = await startBaseline();
+  try {
+    const scripted = { message: "x", scripted: true, delayMs: DELAY_MS, chunkDelayMs: CHUNK_MS };
+    for (let i = 0; i < 10; i++) await turn(app.url, "", { message: "x" });
+    for (const users of USERS) {
+      report("baseline: fixed UI message stream", users, await pool(TURNS, users, () => turn(app.url, "", { message: "x" })));
+      const samples = await pool(TURNS, users, () => turn(app.url, "", scripted));
+      report("baseline: fixed stream, the fake model's timing", users, samples, overhead(samples));
+    }
+  } finally {
+    await app.stop();
   }
 }
 
@@ -126,6 +176,7 @@ llm.script((req) =>
 );
 console.log(`| what | users | turns | first token p50 ms | p95 | turn p50 ms | p95 | notes |\n| --- | --- | --- | --- | --- | --- | --- | --- |`);
 try {
+  await baseline();
   await scenario("deterministic", llm);
   await scenario("model", llm);
 } finally {

@@ -1,7 +1,8 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, sql, sum } from "drizzle-orm";
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
-import { auditEvents, cases, investigationRuns } from "@/lib/db/schema";
+import { auditEvents, cases, chatMessages, chatThreads, investigationRuns } from "@/lib/db/schema";
+import type { RunTrigger } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
 import { assertCaseId } from "./case-state";
 import { toCaseSummary, type CaseSummary } from "./list-cases";
@@ -19,6 +20,9 @@ export type RunSummary = {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  trigger: RunTrigger;
+  timeWindow: string | null;
+  requestedBy: string | null;
 };
 
 export type AuditEntry = {
@@ -38,6 +42,8 @@ export type CaseDetail = CaseSummary & {
   resolution: Record<string, unknown> | null;
   runs: RunSummary[];
   audit: AuditEntry[];
+  /** Model tokens and estimated cost of every chat turn about this case (CHAT_CASE_TOKEN_BUDGET counts the tokens). */
+  chatUsage: { tokens: number; costUsd: number };
 };
 
 /** A case with its runs (newest first) and its audit trail (newest first). */
@@ -51,9 +57,14 @@ export async function getCase({
   requireRole(ctx.actor, "viewer");
   const [row] = await ctx.db.select().from(cases).where(eq(cases.id, assertCaseId(input.caseId)));
   if (!row) throw new ServiceError("not_found", `no case ${input.caseId}`);
-  const [runs, audit] = await Promise.all([
+  const [runs, audit, [usage]] = await Promise.all([
     ctx.db.select().from(investigationRuns).where(eq(investigationRuns.caseId, row.id)).orderBy(desc(investigationRuns.finishedAt)).limit(200),
     ctx.db.select().from(auditEvents).where(eq(auditEvents.caseId, row.id)).orderBy(desc(auditEvents.createdAt)).limit(500),
+    ctx.db
+      .select({ tokens: sum(sql`${chatMessages.inputTokens} + ${chatMessages.outputTokens}`), costUsd: sum(chatMessages.costUsd) })
+      .from(chatMessages)
+      .innerJoin(chatThreads, eq(chatThreads.id, chatMessages.threadId))
+      .where(eq(chatThreads.caseId, row.id)),
   ]);
   return {
     ...toCaseSummary(row, ctx.now),
@@ -74,6 +85,9 @@ export async function getCase({
       startedAt: r.startedAt.toISOString(),
       finishedAt: r.finishedAt.toISOString(),
       durationMs: r.durationMs,
+      trigger: r.trigger,
+      timeWindow: r.timeWindow,
+      requestedBy: r.requestedBy,
     })),
     audit: audit.map((a) => ({
       id: a.id,
@@ -83,5 +97,6 @@ export async function getCase({
       after: a.after ?? null,
       at: a.createdAt.toISOString(),
     })),
+    chatUsage: { tokens: Number(usage?.tokens ?? 0), costUsd: Number(usage?.costUsd ?? 0) },
   };
 }

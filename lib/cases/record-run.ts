@@ -1,10 +1,9 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { cases, investigationRuns, receivedAlerts, type RunHypothesis } from "@/lib/db/schema";
 import type { Classification } from "@/lib/db/schema/constants";
 import type { Identity, Subject } from "@/lib/alerts/identity";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { eq } from "drizzle-orm";
 
 export type RunSummary = {
   title: string;
@@ -42,6 +41,7 @@ export async function recordRun({
     worker: string;
     startedAt: Date;
     durationMs: number;
+    timeWindow: string;
     summary: RunSummary;
   };
 }): Promise<{ caseId: string; runId: string }> {
@@ -115,6 +115,7 @@ export async function recordRun({
       alertStartsAt: new Date(alert.startsAt),
       startedAt: input.startedAt,
       durationMs: input.durationMs,
+      timeWindow: input.timeWindow,
     })
     .returning({ id: investigationRuns.id });
   await ctx.db.update(cases).set({ latestRunId: run.id }).where(eq(cases.id, row.id));
@@ -123,4 +124,66 @@ export async function recordRun({
     .set({ disposition: "investigated", caseId: row.id, runId: run.id, updatedAt: sql`now()` })
     .where(eq(receivedAlerts.id, input.receiptId));
   return { caseId: row.id, runId: run.id };
+}
+
+/**
+ * Index a re-run a person asked for: the run is appended to the case it was asked on, with who asked
+ * and the window, and becomes the case's latest. Unlike an alert's run it neither reopens the case
+ * nor counts as the alert being seen again.
+ */
+export async function recordRerunRun({
+  ctx,
+  input,
+}: {
+  ctx: { db: DbOrTx };
+  input: {
+    caseId: string;
+    alert: NormalizedAlert;
+    dedupeKey: string;
+    reportKey: string;
+    worker: string;
+    startedAt: Date;
+    durationMs: number;
+    timeWindow: string;
+    requestedBy: string;
+    summary: RunSummary;
+  };
+}): Promise<{ caseId: string; runId: string }> {
+  const { alert, summary } = input;
+  const [run] = await ctx.db
+    .insert(investigationRuns)
+    .values({
+      caseId: input.caseId,
+      dedupeKey: input.dedupeKey,
+      alertFingerprint: alert.fingerprint,
+      alertname: alert.alertname,
+      family: summary.family,
+      status: "succeeded",
+      classification: summary.classification,
+      oneLiner: summary.oneLiner,
+      topHypotheses: summary.topHypotheses,
+      reportKey: input.reportKey,
+      worker: input.worker,
+      alertStartsAt: new Date(alert.startsAt),
+      startedAt: input.startedAt,
+      durationMs: input.durationMs,
+      trigger: "rerun",
+      timeWindow: input.timeWindow,
+      requestedBy: input.requestedBy,
+    })
+    .returning({ id: investigationRuns.id });
+  await ctx.db
+    .update(cases)
+    .set({
+      latestRunId: run.id,
+      runCount: sql`${cases.runCount} + 1`,
+      classification: summary.classification,
+      oneLiner: summary.oneLiner,
+      impact: summary.impact,
+      confidence: summary.confidence,
+      noise: summary.noise,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(cases.id, input.caseId));
+  return { caseId: input.caseId, runId: run.id };
 }

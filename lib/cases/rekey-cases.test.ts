@@ -52,6 +52,7 @@ async function oldRun(identity: Identity, labels: Record<string, string>) {
       worker: "old",
       startedAt: new Date(),
       durationMs: 10,
+      timeWindow: "1h",
       summary: {
         title: `${labels.alertname} · ${ksmPod}`,
         family,

@@ -1,9 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { Actor } from "@/lib/auth/actor";
 import { assertCaseId, type CaseRow } from "@/lib/cases/case-state";
-import { getRunReport } from "@/lib/cases/get-run-report";
 import type { DbOrTx } from "@/lib/db/client";
-import { cases } from "@/lib/db/schema";
+import { cases, investigationRuns } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import type { Report } from "@/lib/investigate/report";
 import type { ReportStore } from "@/lib/storage/types";
@@ -16,18 +14,25 @@ export async function loadChatSubject({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx; store: ReportStore; actor: Actor };
+  ctx: { db: DbOrTx; store: ReportStore };
   input: { caseId: string | null };
 }): Promise<ChatSubject> {
   if (!input.caseId) return { case: null, report: null, reportError: null, scope: { kind: "global" } };
-  const [row] = await ctx.db.select().from(cases).where(eq(cases.id, assertCaseId(input.caseId)));
-  if (!row) throw new ServiceError("not_found", `no case ${input.caseId}`);
+  // The case and its latest run's report key in one round trip (a turn pays for each one).
+  const [found] = await ctx.db
+    .select({ row: cases, reportKey: investigationRuns.reportKey })
+    .from(cases)
+    .leftJoin(investigationRuns, eq(investigationRuns.id, cases.latestRunId))
+    .where(eq(cases.id, assertCaseId(input.caseId)));
+  if (!found) throw new ServiceError("not_found", `no case ${input.caseId}`);
+  const { row, reportKey } = found;
   let report: Report | null = null;
   let reportError: string | null = null;
-  if (row.latestRunId) {
+  if (reportKey) {
     try {
-      const out = await getRunReport({ ctx, input: { runId: row.latestRunId, format: "json" } });
-      if (out.format === "json") report = out.report;
+      const text = await ctx.store.get(`${reportKey}.json`);
+      if (text === null) reportError = `report ${reportKey}.json is missing from storage`;
+      else report = JSON.parse(text) as Report;
     } catch (e) {
       reportError = e instanceof Error ? e.message : String(e);
     }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { ChatSubject } from "./chat-subject";
 import { findTool } from "./tools";
+import { asksForRerun } from "./tools/run";
+import { RERUN_MAX_WINDOW_MINUTES, RERUN_MIN_WINDOW_MINUTES } from "@/lib/cases/request-rerun";
 import { runTool, type ToolContext, type ToolResult } from "./tools/chat-tool";
 import { describeReportSection } from "@/lib/investigate/describe-report";
 import type { TurnTranscript } from "./turn-transcript";
@@ -16,6 +18,7 @@ export type Intent =
   | { kind: "similar" }
   | { kind: "firing" }
   | { kind: "search"; text: string }
+  | { kind: "rerun"; windowMinutes: number | null }
   | { kind: "help" };
 
 /** Common words for the metrics an SRE asks about, as PromQL over one pod's containers. */
@@ -26,9 +29,19 @@ const metricWords: Record<string, (sel: string) => string> = {
   throttling: (sel) => `rate(container_cpu_cfs_throttled_periods_total{${sel}}[5m])`,
 };
 
+/** "2h", "90 minutes", "1 day" in minutes; null when the message names no window. */
+export function windowMinutesIn(message: string): number | null {
+  const match = /(\d+(?:\.\d+)?)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)\b/i.exec(message);
+  if (!match) return null;
+  const unit = match[2].toLowerCase();
+  const perUnit = unit.startsWith("d") ? 1440 : unit.startsWith("h") ? 60 : 1;
+  return Math.round(Number(match[1]) * perUnit);
+}
+
 export function detectIntent(message: string): Intent {
   const m = message.trim();
   const lower = m.toLowerCase();
+  if (asksForRerun(m)) return { kind: "rerun", windowMinutes: windowMinutesIn(m) };
   const show = /^(?:show|plot|graph|chart|query)\s+(?:me\s+)?(?:the\s+)?(.+)$/i.exec(m);
   if (/\blogs?\b/.test(lower)) {
     const container = /\bcontainer\s+([a-z0-9][-a-z0-9]*)/i.exec(m)?.[1] ?? null;
@@ -47,7 +60,7 @@ export function detectIntent(message: string): Intent {
 }
 
 const NEEDS_MODEL =
-  "Free-form questions need a model: an operator can enable one with LLM_ENABLED=true (see the deployment guide). Without it I answer: summary, status, show logs [previous] [container NAME], show <metric or PromQL>, what changed, similar cases, what is firing, what should I run next.";
+  "Free-form questions need a model: an operator can enable one with LLM_ENABLED=true (see the deployment guide). Without it I answer: summary, status, show logs [previous] [container NAME], show <metric or PromQL>, what changed, similar cases, what is firing, what should I run next, re-run with <window> (e.g. re-run with 2h window).";
 
 function podSelector(subject: ChatSubject): string | null {
   const s = subject.scope;
@@ -150,6 +163,15 @@ export async function answerWithoutModel(message: string, subject: ChatSubject, 
     case "search": {
       const result = await step("search_cases", { text: intent.text, days: 30 });
       return say(result.outcome === "ok" ? "Matching cases are above." : `No case matches "${intent.text}" in the last 30 days.`);
+    }
+    case "rerun": {
+      if (!subject.case) return say("Open the case to re-run: a re-run investigates one case again with another window.");
+      if (intent.windowMinutes === null) return say("Which window? For example: re-run with 2h window (5 minutes to 24 hours).");
+      if (intent.windowMinutes < RERUN_MIN_WINDOW_MINUTES || intent.windowMinutes > RERUN_MAX_WINDOW_MINUTES) {
+        return say(`A re-run's window is ${RERUN_MIN_WINDOW_MINUTES} minutes to 24 hours; ${intent.windowMinutes} minutes is outside that.`);
+      }
+      const result = await step("rerun_investigation", { windowMinutes: intent.windowMinutes });
+      return say(result.outcome === "ok" ? "Re-run queued: the new run and its report will appear on this case when it finishes." : `No re-run: ${result.summary}`);
     }
     case "help":
       return say(NEEDS_MODEL);

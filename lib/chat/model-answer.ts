@@ -10,9 +10,9 @@ import type { TurnTranscript } from "./turn-transcript";
 
 export type ModelAnswer = { inputTokens: number; outputTokens: number; error: string | null };
 
-function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number, mayPropose: boolean): ToolSet {
+function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number, offer: { mayPropose: boolean; mayRerun: boolean }): ToolSet {
   let calls = 0;
-  const entries = toolsFor(scope, { mayPropose }).map((t) => [
+  const entries = toolsFor(scope, offer).map((t) => [
     t.name,
     tool({
       description: t.description,
@@ -40,6 +40,8 @@ export async function answerWithModel(args: {
   maxToolCalls: number;
   /** The user's message asked for an action (see asksForAction). */
   mayPropose: boolean;
+  /** The user's message asked for a re-run (see asksForRerun). */
+  mayRerun: boolean;
   transcript: TurnTranscript;
 }): Promise<ModelAnswer> {
   const { chatModel, transcript } = args;
@@ -51,7 +53,7 @@ export async function answerWithModel(args: {
       model: chatModel.model,
       system: args.system,
       messages: args.messages,
-      tools: modelTools(args.scope, args.toolCtx, args.maxToolCalls, args.mayPropose),
+      tools: modelTools(args.scope, args.toolCtx, args.maxToolCalls, { mayPropose: args.mayPropose, mayRerun: args.mayRerun }),
       stopWhen: stepCountIs(args.maxToolCalls + 1),
       maxRetries: 0,
       abortSignal: limit.signal,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, gt, sql, sum } from "drizzle-orm";
 import { createUIMessageStream, type ModelMessage, type UIMessageChunk } from "ai";
 import { z } from "zod";
@@ -11,6 +12,7 @@ import { recordLlmUsage } from "@/lib/llm/cost";
 import type { ChatModel } from "@/lib/llm/model";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
+import type { JobQueue } from "@/lib/queue/types";
 import { redactText } from "@/lib/redact";
 import type { ReportStore } from "@/lib/storage/types";
 import { loadChatSubject } from "./chat-subject";
@@ -19,6 +21,7 @@ import { answerWithModel } from "./model-answer";
 import { buildSystemPrompt } from "./system-prompt";
 import { asksForAction } from "./tools/case-memory";
 import type { ToolContext } from "./tools/chat-tool";
+import { asksForRerun } from "./tools/run";
 import { TurnTranscript } from "./turn-transcript";
 
 export const sendChatMessageInputSchema = z.object({
@@ -33,6 +36,7 @@ export type ChatLimits = { ratePerMinute: number; caseTokenBudget: number; maxTo
 export type ChatContext = {
   db: DbOrTx;
   store: ReportStore;
+  queue: JobQueue;
   providers: Providers;
   metrics: Metrics;
   log: Logger;
@@ -65,16 +69,18 @@ async function caseTokensUsed(db: DbOrTx, caseId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-async function openThread(db: DbOrTx, actor: Actor, input: SendChatMessageInput) {
-  if (input.threadId) {
-    const [thread] = await db.select().from(chatThreads).where(eq(chatThreads.id, input.threadId));
-    if (!thread) throw new ServiceError("not_found", `no chat thread ${input.threadId}`);
-    if (thread.owner !== actor.username) throw new ServiceError("forbidden", "only the person who started a thread can continue it; start your own");
-    if (input.caseId && thread.caseId !== input.caseId) throw new ServiceError("invalid_input", "this thread belongs to another case");
-    return thread;
-  }
-  const title = redactText(input.message).replace(/\s+/g, " ").slice(0, 80);
-  const [thread] = await db.insert(chatThreads).values({ owner: actor.username, caseId: input.caseId ?? null, title }).returning();
+/** The thread the message continues: it must exist, be the actor's own, and belong to the case named (if any). */
+async function ownThread(db: DbOrTx, actor: Actor, input: SendChatMessageInput & { threadId: string }) {
+  const [thread] = await db.select().from(chatThreads).where(eq(chatThreads.id, input.threadId));
+  if (!thread) throw new ServiceError("not_found", `no chat thread ${input.threadId}`);
+  if (thread.owner !== actor.username) throw new ServiceError("forbidden", "only the person who started a thread can continue it; start your own");
+  if (input.caseId && thread.caseId !== input.caseId) throw new ServiceError("invalid_input", "this thread belongs to another case");
+  return thread;
+}
+
+async function createThread(db: DbOrTx, actor: Actor, message: string, caseId: string | null) {
+  const title = redactText(message).replace(/\s+/g, " ").slice(0, 80);
+  const [thread] = await db.insert(chatThreads).values({ owner: actor.username, caseId, title }).returning();
   return thread;
 }
 
@@ -85,26 +91,34 @@ async function openThread(db: DbOrTx, actor: Actor, input: SendChatMessageInput)
  */
 export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input: SendChatMessageInput }): Promise<{ threadId: string; stream: ReadableStream<UIMessageChunk> }> {
   const actor = requireRole(ctx.actor, "responder");
-  await assertUnderRateLimit(ctx.db, actor.username, ctx.now, ctx.limits.ratePerMinute);
-  const existing = input.threadId ? (await ctx.db.select({ caseId: chatThreads.caseId }).from(chatThreads).where(eq(chatThreads.id, input.threadId)))[0] : undefined;
+  // Independent reads go out together: a turn's latency is mostly PostgreSQL round trips.
+  const [, existing] = await Promise.all([
+    assertUnderRateLimit(ctx.db, actor.username, ctx.now, ctx.limits.ratePerMinute),
+    input.threadId ? ownThread(ctx.db, actor, { ...input, threadId: input.threadId }) : null,
+  ]);
   const caseId = input.caseId ?? existing?.caseId ?? null;
-  const subject = await loadChatSubject({ ctx, input: { caseId } });
-  const thread = await openThread(ctx.db, actor, { ...input, caseId: caseId ?? undefined });
-  const history = await ctx.db
-    .select({ role: chatMessages.role, content: chatMessages.content })
-    .from(chatMessages)
-    .where(eq(chatMessages.threadId, thread.id))
-    .orderBy(asc(chatMessages.createdAt));
+  const [subject, history, tokensUsed] = await Promise.all([
+    loadChatSubject({ ctx, input: { caseId } }),
+    existing
+      ? ctx.db
+          .select({ role: chatMessages.role, content: chatMessages.content })
+          .from(chatMessages)
+          .where(eq(chatMessages.threadId, existing.id))
+          .orderBy(asc(chatMessages.createdAt))
+      : [],
+    ctx.chatModel && caseId ? caseTokensUsed(ctx.db, caseId) : 0,
+  ]);
+  const thread = existing ?? (await createThread(ctx.db, actor, input.message, caseId));
   const question = redactText(input.message);
   await ctx.db.insert(chatMessages).values({ threadId: thread.id, role: "user", content: question });
 
   let mode: ChatMode = ctx.chatModel ? "model" : "deterministic";
   let notice: string | null = null;
-  if (ctx.chatModel && caseId && (await caseTokensUsed(ctx.db, caseId)) >= ctx.limits.caseTokenBudget) {
+  if (ctx.chatModel && caseId && tokensUsed >= ctx.limits.caseTokenBudget) {
     mode = "deterministic";
     notice = `This case has used its model budget of ${ctx.limits.caseTokenBudget} tokens (CHAT_CASE_TOKEN_BUDGET), so this answer comes from the deterministic layer.\n\n`;
   }
-  const toolCtx: ToolContext = { db: ctx.db, actor, providers: ctx.providers, scope: subject.scope, report: subject.report, now: ctx.now };
+  const toolCtx: ToolContext = { db: ctx.db, queue: ctx.queue, actor, providers: ctx.providers, scope: subject.scope, report: subject.report, now: ctx.now };
   const started = performance.now();
 
   const stream = createUIMessageStream({
@@ -129,6 +143,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
           toolCtx,
           maxToolCalls: ctx.limits.maxToolCalls,
           mayPropose: asksForAction(input.message),
+          mayRerun: asksForRerun(input.message),
           transcript,
         });
         usage = { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens };
@@ -140,14 +155,17 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
       const costUsd = ctx.chatModel && mode === "model" ? recordLlmUsage(ctx.metrics, ctx.chatModel.price, usage) : 0;
       const durationMs = Math.round(performance.now() - started);
       await ctx.db.transaction(async (tx) => {
-        const [message] = await tx
-          .insert(chatMessages)
-          .values({ threadId: thread.id, role: "assistant", content: redactText(transcript.finalText()), mode, model: modelId, ...usage, costUsd, error, durationMs })
-          .returning({ id: chatMessages.id });
+        const messageId = randomUUID();
+        await Promise.all([
+          tx
+            .insert(chatMessages)
+            .values({ id: messageId, threadId: thread.id, role: "assistant", content: redactText(transcript.finalText()), mode, model: modelId, ...usage, costUsd, error, durationMs }),
+          tx.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, thread.id)),
+        ]);
         if (transcript.toolCalls.length) {
           await tx.insert(chatToolCalls).values(
             transcript.toolCalls.map((c, seq) => ({
-              messageId: message.id,
+              messageId,
               seq,
               toolCallId: c.toolCallId,
               toolName: c.toolName,
@@ -160,7 +178,6 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
             })),
           );
         }
-        await tx.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, thread.id));
       });
       ctx.metrics.chatTurns.inc({ mode });
       for (const c of transcript.toolCalls) ctx.metrics.chatToolCalls.inc({ tool: c.toolName, outcome: c.result.outcome });

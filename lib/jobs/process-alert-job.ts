@@ -4,12 +4,13 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
-import { familyOf } from "@/lib/alerts/family";
+import { familyOf, type Family } from "@/lib/alerts/family";
+import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { identityOf, isRolloutNoisy, subjectOf, type Identity, type WorkloadRef } from "@/lib/alerts/identity";
 import { dedupeBucket, dedupeKey, reportBaseKey } from "@/lib/alerts/dedupe-key";
 import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
 import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
-import { recordRun, serviceOf } from "@/lib/cases/record-run";
+import { recordRun, serviceOf, type RunSummary } from "@/lib/cases/record-run";
 import { findSimilarCases, probeText } from "@/lib/cases/find-similar-cases";
 import { recordDerivedProposals } from "@/lib/actions/record-derived-proposals";
 import { applyCaseMemory } from "@/lib/investigate/case-memory";
@@ -85,17 +86,7 @@ async function processJob({
   const log = ctx.log.child({ fingerprint: alert.fingerprint, alertname: alert.alertname, receiptId: job.receiptId });
   const family = familyOf(alert.alertname, alert.labels);
 
-  let workload: WorkloadRef | null = null;
-  const k8s = ctx.providers.kubernetes;
-  const subject = subjectOf(alert, family, ctx.config.scrapers);
-  if (k8s && isRolloutNoisy(alert.alertname) && subject.kind === "pod" && subject.namespace) {
-    const [namespace, pod] = [subject.namespace, subject.name as string];
-    workload = await k8s.resolveOwnerWorkload(namespace, pod).catch((e: unknown) => {
-      log.warn({ err: errorMessage(e) }, "owner lookup failed; keying the alert by pod");
-      return null;
-    });
-  }
-  const identity = identityOf(alert, family, { defaultCluster: ctx.config.clusterName, workload, scrapers: ctx.config.scrapers });
+  const identity = await resolveIdentity(ctx, alert, family, log);
 
   const snoozed = await findSnoozed({
     ctx: { db: ctx.db, now: now() },
@@ -149,23 +140,10 @@ async function processJob({
     Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),
   );
   try {
-    const investigated = await investigateAlert({
-      ctx: { providers: ctx.providers, log, now },
-      input: { alert, family, identity, timeWindow: job.timeWindow, clusterName: ctx.config.clusterName },
-    });
-    const report = await withCaseMemory(ctx.db, investigated, identity, log);
-    if (ctx.llm) {
-      report.analysis.llm = await enrichReport({ ctx: { chatModel: ctx.llm.chatModel, metrics: ctx.metrics, log }, input: { report, timeoutMs: ctx.llm.timeoutMs } });
-    }
     const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket, dedupeKey: key });
-    await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
-    await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
+    const report = await investigateAndStore(ctx, { alert, family, identity, timeWindow: job.timeWindow, baseKey }, log);
     const durationMs = now().getTime() - startedAt.getTime();
     const verdict = report.analysis.verdict;
-    for (const q of report.queries) {
-      ctx.metrics?.providerCallDuration.observe({ provider: q.provider, outcome: q.outcome }, q.durationMs / 1000);
-      if (q.outcome === "error" || q.outcome === "timeout") ctx.metrics?.providerErrors.inc({ provider: q.provider });
-    }
     const recorded = await ctx.db.transaction(async (tx) => {
       const stillOwner = await completeClaim({ ctx: { db: tx }, input: { key, owner, reportKey: baseKey } });
       if (!stillOwner) return null;
@@ -180,18 +158,8 @@ async function processJob({
           worker: owner,
           startedAt,
           durationMs,
-          summary: {
-            title: caseTitle(alert, report.target.name ?? null),
-            family,
-            targetType: report.target.type,
-            targetName: report.target.name ?? null,
-            classification: verdict.classification,
-            oneLiner: verdict.oneLiner,
-            impact: report.analysis.scores.impact,
-            confidence: report.analysis.scores.confidence,
-            noise: report.analysis.scores.noise,
-            topHypotheses: topHypothesesOf(report),
-          },
+          timeWindow: job.timeWindow,
+          summary: runSummaryOf(report),
         },
       });
       await recordDerivedProposals({ ctx: { db: tx }, input: { caseId: run.caseId, runId: run.runId, report } });
@@ -213,6 +181,62 @@ async function processJob({
   } finally {
     clearInterval(keepAlive);
   }
+}
+
+/** The case's identity: the alert's subject, or for rollout-noisy pod alerts the workload that owns the pod. */
+export async function resolveIdentity(ctx: ProcessContext, alert: NormalizedAlert, family: Family, log: Logger): Promise<Identity> {
+  let workload: WorkloadRef | null = null;
+  const k8s = ctx.providers.kubernetes;
+  const subject = subjectOf(alert, family, ctx.config.scrapers);
+  if (k8s && isRolloutNoisy(alert.alertname) && subject.kind === "pod" && subject.namespace) {
+    const [namespace, pod] = [subject.namespace, subject.name as string];
+    workload = await k8s.resolveOwnerWorkload(namespace, pod).catch((e: unknown) => {
+      log.warn({ err: errorMessage(e) }, "owner lookup failed; keying the alert by pod");
+      return null;
+    });
+  }
+  return identityOf(alert, family, { defaultCluster: ctx.config.clusterName, workload, scrapers: ctx.config.scrapers });
+}
+
+/** Investigate, add case memory and (with a model) the LLM section, and store the report's JSON and Markdown under `baseKey`. */
+export async function investigateAndStore(
+  ctx: ProcessContext,
+  input: { alert: NormalizedAlert; family: Family; identity: Identity; timeWindow: string; baseKey: string },
+  log: Logger,
+): Promise<Report> {
+  const { alert, family, identity, timeWindow, baseKey } = input;
+  const investigated = await investigateAlert({
+    ctx: { providers: ctx.providers, log, now: ctx.now },
+    input: { alert, family, identity, timeWindow, clusterName: ctx.config.clusterName },
+  });
+  const report = await withCaseMemory(ctx.db, investigated, identity, log);
+  if (ctx.llm) {
+    report.analysis.llm = await enrichReport({ ctx: { chatModel: ctx.llm.chatModel, metrics: ctx.metrics, log }, input: { report, timeoutMs: ctx.llm.timeoutMs } });
+  }
+  await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");
+  await ctx.store.put(`${baseKey}.md`, renderMarkdown(report), "text/markdown; charset=utf-8");
+  for (const q of report.queries) {
+    ctx.metrics?.providerCallDuration.observe({ provider: q.provider, outcome: q.outcome }, q.durationMs / 1000);
+    if (q.outcome === "error" || q.outcome === "timeout") ctx.metrics?.providerErrors.inc({ provider: q.provider });
+  }
+  return report;
+}
+
+/** What the case and run rows keep of a report. */
+export function runSummaryOf(report: Report): RunSummary {
+  const verdict = report.analysis.verdict;
+  return {
+    title: caseTitle(report.alert, report.target.name ?? null),
+    family: report.family,
+    targetType: report.target.type,
+    targetName: report.target.name ?? null,
+    classification: verdict.classification,
+    oneLiner: verdict.oneLiner,
+    impact: report.analysis.scores.impact,
+    confidence: report.analysis.scores.confidence,
+    noise: report.analysis.scores.noise,
+    topHypotheses: topHypothesesOf(report),
+  };
 }
 
 function topHypothesesOf(report: Report) {

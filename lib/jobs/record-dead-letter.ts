@@ -1,12 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { deadLetters, receivedAlerts } from "@/lib/db/schema";
-import { alertJobSchema, type DeadLetter } from "@/lib/queue/job";
+import { safeParseJob, type DeadLetter } from "@/lib/queue/job";
+import { failRerun } from "./process-rerun-job";
 
-/** Mirror a dead-letter entry in PostgreSQL and mark the alert's receipt as dead-lettered. */
+/** Mirror a dead-letter entry in PostgreSQL and mark the alert's receipt (or the re-run) as dead-lettered. */
 export async function recordDeadLetter({ ctx, input }: { ctx: { db: DbOrTx }; input: DeadLetter }): Promise<void> {
-  const parsed = alertJobSchema.safeParse(input.job);
-  const receiptId = parsed.success ? parsed.data.receiptId : null;
+  const parsed = safeParseJob(input.job);
+  const job = parsed.success ? parsed.data : null;
+  const receiptId = job && job.kind !== "rerun" ? job.receiptId : null;
   await ctx.db.insert(deadLetters).values({
     kind: input.kind,
     reason: input.reason,
@@ -15,6 +17,9 @@ export async function recordDeadLetter({ ctx, input }: { ctx: { db: DbOrTx }; in
     job: input.job ?? null,
     createdAt: new Date(input.at),
   });
+  if (job?.kind === "rerun") {
+    await failRerun({ ctx, input: { rerunId: job.rerunId, error: `${input.kind}: ${input.reason}` } });
+  }
   if (receiptId) {
     await ctx.db
       .update(receivedAlerts)

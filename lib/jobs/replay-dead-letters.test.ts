@@ -8,7 +8,7 @@ import { createJetStreamQueue } from "@/lib/queue/jetstream";
 import type { AlertJob } from "@/lib/queue/job";
 import type { JobQueue } from "@/lib/queue/types";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
-import { connectTestNats, deleteStreams, eventually, NATS_TEST_URL, testAlertJob, uniqueQueueNames } from "@/test/helpers/nats";
+import { asAlertJob, connectTestNats, deleteStreams, eventually, NATS_TEST_URL, testAlertJob, uniqueQueueNames } from "@/test/helpers/nats";
 import { replayDeadLetters } from "./replay-dead-letters";
 
 const names = uniqueQueueNames();
@@ -84,7 +84,7 @@ describe("replayDeadLetters (real NATS JetStream and PostgreSQL)", () => {
     }
 
     const seen: string[] = [];
-    const healthy = await queue.consume({ concurrency: 2, fetchBatch: 2, handler: async (job) => void seen.push(job.receiptId) });
+    const healthy = await queue.consume({ concurrency: 2, fetchBatch: 2, handler: async (job) => void seen.push(asAlertJob(job).receiptId) });
     await eventually(() => seen.length === 2, 15_000, "replayed jobs delivered");
     await healthy.stop(5_000);
     expect(seen.sort()).toEqual(jobs.map((j) => j.receiptId).sort());

@@ -1,7 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
-import { alertJobSchema } from "@/lib/queue/job";
+import { safeParseJob } from "@/lib/queue/job";
 import type { JobQueue } from "@/lib/queue/types";
 
 export type ReplayResult = {
@@ -13,7 +13,7 @@ export type ReplayResult = {
  * Put dead-lettered jobs back on the work queue (after the cause was fixed), oldest first.
  * Each job is published with a message id derived from its DLQ entry, so a replay interrupted
  * between publish and removal cannot queue it twice; its receipt goes back to `queued` first.
- * Entries whose payload is not a valid job cannot be replayed and stay in the DLQ.
+ * Entries whose payload is not a valid job cannot be replayed and stay in the DLQ, as do re-runs.
  */
 export async function replayDeadLetters({
   ctx,
@@ -26,12 +26,16 @@ export async function replayDeadLetters({
   const result: ReplayResult = { replayed: [], skipped: [] };
   for (const entry of entries) {
     const id = entry.id ?? "";
-    const parsed = alertJobSchema.safeParse(entry.job);
+    const parsed = safeParseJob(entry.job);
     if (!parsed.success) {
       result.skipped.push({ id, reason: `${entry.kind}: payload is not a valid job, left in the DLQ` });
       continue;
     }
     const job = parsed.data;
+    if (job.kind === "rerun") {
+      result.skipped.push({ id, reason: `${entry.kind}: a re-run is not replayed (it was marked failed; ask for a new one), left in the DLQ` });
+      continue;
+    }
     if (!input.dryRun) {
       const setReceipt = (disposition: "queued" | "dead_letter", reason: string) =>
         ctx.db

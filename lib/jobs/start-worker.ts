@@ -3,6 +3,7 @@ import type { Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
 import { withTraceparent } from "@/lib/tracing/spans";
 import { processAlertJob } from "./process-alert-job";
+import { processRerunJob } from "./process-rerun-job";
 import { recordDeadLetter } from "./record-dead-letter";
 
 /** Start consuming alert jobs with the runtime's queue; the same loop runs in `npm run worker` and embedded mode. */
@@ -29,13 +30,13 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
       withTraceparent(job.traceparent, async () => {
         metrics.jobsInFlight.inc();
         try {
-          await processAlertJob({ ctx, input: { job, delivery } });
+          if (job.kind === "rerun") await processRerunJob({ ctx, input: { job, delivery } });
+          else await processAlertJob({ ctx, input: { job, delivery } });
         } catch (e) {
           log.warn(
             {
               err: errorMessage(e),
-              fingerprint: job.alert.fingerprint,
-              receiptId: job.receiptId,
+              ...(job.kind === "rerun" ? { rerunId: job.rerunId, caseId: job.caseId } : { fingerprint: job.alert.fingerprint, receiptId: job.receiptId }),
               delivery: delivery.deliveryCount,
               last: delivery.isLastDelivery,
             },

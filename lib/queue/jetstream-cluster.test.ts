@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { NATS_TEST_URL, eventually, queueTestOptions, testAlertJob, uniqueQueueNames, type QueueNames } from "@/test/helpers/nats";
+import { NATS_TEST_URL, asAlertJob, eventually, queueTestOptions, testAlertJob, uniqueQueueNames, type QueueNames } from "@/test/helpers/nats";
 import { startNatsCluster, type NatsCluster } from "@/test/helpers/nats-cluster";
 import { advisoryStreamName, createJetStreamQueue, type JetStreamQueueOptions } from "./jetstream";
 import type { AlertJob } from "./job";
@@ -76,8 +76,9 @@ describe("JetStream on a 3-node cluster (Debian nats-server processes, loopback 
     const consumer = await consumerQueue.consume({
       concurrency: 4,
       fetchBatch: 10,
-      handler: async (job: AlertJob) => {
-        handled.set(job.receiptId, (handled.get(job.receiptId) ?? 0) + 1);
+      handler: async (job) => {
+        const { receiptId } = asAlertJob(job);
+        handled.set(receiptId, (handled.get(receiptId) ?? 0) + 1);
       },
     });
     cleanups.push(() => consumer.stop(1_000));

@@ -19,7 +19,7 @@ import {
 import { z } from "zod";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
-import type { AlertJob, DeadLetter } from "./job";
+import type { DeadLetter, Job } from "./job";
 import { assertConsumeOptions, deadLetter, failureOutcome, parseJob, rawJob, retryDelayMs } from "./outcome";
 import { registeredConsumer } from "./registered-consumer";
 import type { ConsumeOptions, JobQueue, QueueStats } from "./types";
@@ -460,7 +460,7 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
   return {
     kind: "jetstream",
 
-    async publish(job: AlertJob, msgId: string) {
+    async publish(job: Job, msgId: string) {
       const deadline = Date.now() + publishTimeoutMs;
       const body = JSON.stringify(job);
       let attempts = 0;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
-import type { AlertJob, DeadLetter } from "./job";
+import type { DeadLetter, Job } from "./job";
 import { assertConsumeOptions, deadLetter, failureOutcome, parseJob } from "./outcome";
 import { registeredConsumer } from "./registered-consumer";
 import type { ConsumeOptions, JobQueue, QueueStats } from "./types";
@@ -140,7 +140,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
   return {
     kind: "memory",
 
-    async publish(job: AlertJob, msgId: string) {
+    async publish(job: Job, msgId: string) {
       if (closed) throw new ServiceError("unavailable", "could not queue the job: the queue is closed");
       const now = Date.now();
       forgetExpiredIds(now);

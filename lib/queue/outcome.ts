@@ -1,5 +1,5 @@
 import { ServiceError, queueDisposition, errorMessage } from "@/lib/errors";
-import { alertJobSchema, type AlertJob, type DeadLetter } from "./job";
+import { safeParseJob, type DeadLetter, type Job } from "./job";
 import type { ConsumeOptions } from "./types";
 
 /** What a queue does with a delivery once its handler has settled (JobHandler contract in types.ts). */
@@ -30,7 +30,7 @@ export function failureOutcome(input: {
   return { action: "retry", delayMs: retryDelayMs(input.backoffSeconds, input.deliveryCount) };
 }
 
-export type ParsedJob = { ok: true; job: AlertJob } | { ok: false; reason: string; raw: string };
+export type ParsedJob = { ok: true; job: Job } | { ok: false; reason: string; raw: string };
 
 /** Decode a message body; a body that is not a valid job comes back with the raw text to keep in the DLQ. */
 export function parseJob(text: string): ParsedJob {
@@ -40,7 +40,7 @@ export function parseJob(text: string): ParsedJob {
   } catch (e) {
     return { ok: false, reason: `payload is not JSON: ${errorMessage(e)}`, raw: text };
   }
-  const parsed = alertJobSchema.safeParse(value);
+  const parsed = safeParseJob(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
     return { ok: false, reason: `payload is not a valid job: ${issues.join("; ")}`, raw: text };

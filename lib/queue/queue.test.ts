@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { ServiceError } from "@/lib/errors";
 import { createLogger } from "@/lib/log";
-import { NATS_TEST_URL, connectTestNats, deleteStreams, eventually, testAlertJob, uniqueQueueNames } from "@/test/helpers/nats";
+import { NATS_TEST_URL, asAlertJob, connectTestNats, deleteStreams, eventually, testAlertJob, uniqueQueueNames } from "@/test/helpers/nats";
 import { createJetStreamQueue } from "./jetstream";
 import type { AlertJob, DeadLetter } from "./job";
 import { createMemoryQueue } from "./memory";
@@ -75,7 +75,7 @@ describe.each(implementations)("$name queue", ({ make }) => {
     const job = testAlertJob();
     expect(await queue.publish(job, `m-${job.receiptId}`)).toEqual({ duplicate: false });
     const seen: Array<{ job: AlertJob; delivery: Delivery }> = [];
-    track(await queue.consume({ concurrency: 1, fetchBatch: 5, handler: async (j, d) => void seen.push({ job: j, delivery: d }) }));
+    track(await queue.consume({ concurrency: 1, fetchBatch: 5, handler: async (j, d) => void seen.push({ job: asAlertJob(j), delivery: d }) }));
     await eventually(() => seen.length === 1, 10_000, "the delivery");
     expect(seen[0].job).toEqual(job);
     expect(seen[0].delivery.deliveryCount).toBe(1);
@@ -218,7 +218,7 @@ describe.each(implementations)("$name queue", ({ make }) => {
           active++;
           peak = Math.max(peak, active);
           await sleep(150);
-          handled.add(job.receiptId);
+          handled.add(asAlertJob(job).receiptId);
           active--;
         },
       }),

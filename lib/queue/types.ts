@@ -1,4 +1,4 @@
-import type { AlertJob, DeadLetter } from "./job";
+import type { DeadLetter, Job } from "./job";
 
 /** Handed to a job handler for the one delivery it is processing. */
 export type Delivery = {
@@ -15,9 +15,9 @@ export type Delivery = {
  * - throws ServiceError with queue disposition "retry" (or any non-ServiceError) → nak with backoff,
  *   dead-lettered as `max_deliveries` after the last delivery
  * - throws ServiceError with disposition "dead_letter" → dead-lettered as `permanent_failure`, then term
- * A payload that fails `alertJobSchema` never reaches the handler: it is dead-lettered as `invalid_payload`.
+ * A payload that fails its job schema (`safeParseJob`) never reaches the handler: it is dead-lettered as `invalid_payload`.
  */
-export type JobHandler = (job: AlertJob, delivery: Delivery) => Promise<void>;
+export type JobHandler = (job: Job, delivery: Delivery) => Promise<void>;
 
 export type ConsumeOptions = {
   concurrency: number;
@@ -43,7 +43,7 @@ export type JobQueue = {
    * queue dropped it as a repeat of `msgId` inside its duplicate window. Throws ServiceError
    * `unavailable` when the job could not be stored.
    */
-  publish(job: AlertJob, msgId: string): Promise<{ duplicate: boolean }>;
+  publish(job: Job, msgId: string): Promise<{ duplicate: boolean }>;
   consume(options: ConsumeOptions): Promise<Consumer>;
   /** Readiness: can we publish right now? */
   isReady(): Promise<boolean>;

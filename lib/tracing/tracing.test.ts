@@ -16,7 +16,7 @@ import { createFsStore } from "@/lib/storage/fs";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { attr, startFakeCollector, type FakeCollector } from "@/test/helpers/fake-otlp-collector";
 import { freePort } from "@/test/helpers/free-port";
-import { eventually } from "@/test/helpers/nats";
+import { asAlertJob, eventually } from "@/test/helpers/nats";
 import { startVictoriaMetrics, type VictoriaMetrics } from "@/test/helpers/victoria-metrics";
 import { parentContext, traceLogFields, traceparentOf, withSpan, withTraceparent } from "./spans";
 import { startTracing } from "./start-tracing";
@@ -60,7 +60,8 @@ async function runPipeline() {
   const consumer: Consumer = await queue.consume({
     concurrency: 1,
     fetchBatch: 1,
-    handler: async (job, delivery) => {
+    handler: async (queued, delivery) => {
+      const job = asAlertJob(queued);
       jobs.push(job);
       outcomes.push(
         await processAlertJob({

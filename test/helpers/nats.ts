@@ -8,7 +8,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { createLogger } from "@/lib/log";
 import type { JetStreamQueueOptions } from "@/lib/queue/jetstream";
-import type { AlertJob } from "@/lib/queue/job";
+import type { AlertJob, Job } from "@/lib/queue/job";
 import { freePort } from "./free-port";
 
 /** The shared local JetStream server the tests use (DESIGN §10). */
@@ -80,6 +80,12 @@ export async function deleteStreams(prefix: string, url = NATS_TEST_URL): Promis
   } finally {
     await nc.close();
   }
+}
+
+/** The alert job a test queued (these tests queue no re-runs). */
+export function asAlertJob(job: Job): AlertJob {
+  if (job.kind === "rerun") throw new Error(`expected an alert job, got re-run ${job.rerunId}`);
+  return job;
 }
 
 /** A job that passes `alertJobSchema`. */

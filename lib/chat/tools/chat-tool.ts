@@ -5,6 +5,7 @@ import type { ToolOutcome } from "@/lib/db/schema/constants";
 import { errorMessage, isServiceError } from "@/lib/errors";
 import type { Report } from "@/lib/investigate/report";
 import type { Providers } from "@/lib/investigate/providers/types";
+import type { JobQueue } from "@/lib/queue/types";
 import { redactText, redactValue } from "@/lib/redact";
 import { chatCaps, ScopeRefusal, type ChatScope } from "../scope";
 
@@ -20,6 +21,8 @@ export type ToolResult = { outcome: ToolOutcome; summary: string; view: ToolView
 
 export type ToolContext = {
   db: DbOrTx;
+  /** For rerun_investigation, the one tool that queues work (a read-only investigation). */
+  queue: JobQueue;
   actor: Actor;
   providers: Providers;
   scope: ChatScope;

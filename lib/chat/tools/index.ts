@@ -7,6 +7,7 @@ import { getEventsTool, getPodTool, getWorkloadTool, listPodsTool } from "./kube
 import { getPodLogsTool, searchLogsTool } from "./logs";
 import { queryMetricsRangeTool, queryMetricsTool } from "./metrics";
 import { getReportSectionTool } from "./report";
+import { rerunInvestigationTool } from "./run";
 
 export const chatTools: ChatTool[] = [
   getReportSectionTool,
@@ -22,11 +23,17 @@ export const chatTools: ChatTool[] = [
   listFiringAlertsTool,
   similarCasesTool,
   proposeActionTool,
+  rerunInvestigationTool,
 ] as ChatTool[];
 
-/** The tools a model may call in this chat; propose_action only when the user asked for an action this turn. */
-export function toolsFor(scope: ChatScope, options: { mayPropose: boolean }): ChatTool[] {
-  return chatTools.filter((t) => t.scopes.includes(scope.kind) && (t !== proposeActionTool || options.mayPropose));
+/**
+ * The tools a model may call in this chat; propose_action and rerun_investigation only when the user
+ * asked for an action or a re-run this turn.
+ */
+export function toolsFor(scope: ChatScope, options: { mayPropose: boolean; mayRerun: boolean }): ChatTool[] {
+  return chatTools.filter(
+    (t) => t.scopes.includes(scope.kind) && (t !== proposeActionTool || options.mayPropose) && (t !== rerunInvestigationTool || options.mayRerun),
+  );
 }
 
 export function findTool(name: string): ChatTool | undefined {

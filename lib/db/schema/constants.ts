@@ -45,3 +45,11 @@ export type ChatMode = (typeof chatModes)[number];
 /** ok and empty reached the data; refused = outside the case's scope or over a cap, never sent. */
 export const toolOutcomes = ["ok", "empty", "refused", "error", "timeout"] as const;
 export type ToolOutcome = (typeof toolOutcomes)[number];
+
+/** A re-run a person asked for: queued → running → succeeded | failed. */
+export const rerunStatuses = ["queued", "running", "succeeded", "failed"] as const;
+export type RerunStatus = (typeof rerunStatuses)[number];
+
+/** What started a run: an alert through intake, or a person asking for a re-run with another window. */
+export const runTriggers = ["alert", "rerun"] as const;
+export type RunTrigger = (typeof runTriggers)[number];

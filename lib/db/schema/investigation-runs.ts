@@ -1,6 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { cases } from "./cases";
-import { classifications, runStatuses } from "./constants";
+import { classifications, runStatuses, runTriggers } from "./constants";
 
 export type RunHypothesis = { category: string; title: string; confidence: number };
 
@@ -27,6 +27,11 @@ export const investigationRuns = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     finishedAt: timestamp("finished_at", { withTimezone: true }).notNull().defaultNow(),
     durationMs: integer("duration_ms").notNull(),
+    trigger: text("trigger", { enum: runTriggers }).notNull().default("alert"),
+    /** The look-back window the investigation used (`30m`, `2h`); null on runs recorded before it was kept. */
+    timeWindow: text("time_window"),
+    /** Who asked for a re-run; null for runs an alert started. */
+    requestedBy: text("requested_by"),
   },
   (t) => [
     index("investigation_runs_case_idx").on(t.caseId, t.finishedAt),

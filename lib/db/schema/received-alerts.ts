@@ -26,5 +26,7 @@ export const receivedAlerts = pgTable(
     index("received_alerts_disposition_idx").on(t.disposition),
     index("received_alerts_fingerprint_idx").on(t.fingerprint),
     index("received_alerts_received_at_idx").on(t.receivedAt),
+    // A re-run investigates the case's latest alert again.
+    index("received_alerts_case_idx").on(t.caseId, t.receivedAt),
   ],
 );

@@ -6,6 +6,7 @@ import { Badge } from "@/components/badge";
 import { ActionProposals } from "@/components/action-proposals";
 import { CaseActions } from "@/components/case-actions";
 import { CaseChatDock } from "@/components/case-chat-dock";
+import { CaseRerun } from "@/components/case-rerun";
 import { SimilarCases } from "@/components/similar-cases";
 import { formatTime } from "@/components/format";
 import { ReportSections, Section } from "@/components/report-sections";
@@ -37,6 +38,7 @@ function describeAudit(a: CaseDetail["audit"][number]): string {
   if (a.action === "feedback") return `marked the report ${String(after.verdict)}${after.note ? `: ${String(after.note)}` : ""}`;
   if (a.action === "reopen") return "reopened the case";
   if (a.action === "unsnooze") return "ended the snooze";
+  if (a.action === "rerun") return `asked for a re-run with ${String(after.windowMinutes)} minutes of look-back`;
   if (a.action.startsWith("action.")) return `${a.action.slice("action.".length)}: ${String(after.title ?? "")} → ${String(after.status ?? "")}`;
   return a.action;
 }
@@ -88,6 +90,11 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
             {detail.team && <span className="text-slate-500">team {detail.team}</span>}
             <span className="text-slate-500">first seen {formatTime(detail.firstSeenAt)}</span>
             {detail.snoozedUntil && detail.status === "snoozed" && <span className="text-slate-500">snoozed until {formatTime(detail.snoozedUntil)}</span>}
+            {detail.chatUsage.tokens > 0 && (
+              <span className="text-slate-500" title="Model tokens and estimated cost of the chat about this case">
+                chat {detail.chatUsage.tokens} tokens · ${detail.chatUsage.costUsd.toFixed(4)}
+              </span>
+            )}
           </div>
           {detail.resolution && detail.status === "resolved" && (
             <p className="mt-2 text-sm" data-testid="resolution">
@@ -130,6 +137,9 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           <Section title="Actions">
             <CaseActions caseId={detail.id} status={detail.status} />
           </Section>
+          <Section title="Re-run investigation" id="sec-rerun">
+            <CaseRerun caseId={detail.id} />
+          </Section>
           <Section title="Seen before" id="sec-seen-before">
             <SimilarCases caseId={detail.id} />
           </Section>
@@ -139,6 +149,12 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
                 <li key={r.id} className="flex items-center gap-2">
                   <span className="min-w-0 flex-1 truncate" title={r.oneLiner ?? ""}>
                     {formatTime(r.finishedAt)} <Badge value={r.classification ?? r.status} />
+                    {r.trigger === "rerun" && (
+                      <span className="text-xs text-slate-500">
+                        {" "}
+                        re-run by {r.requestedBy}, {r.timeWindow} window
+                      </span>
+                    )}
                   </span>
                   {r.hasReport && (
                     <a href={`/api/v1/runs/${r.id}/report?format=md`} className="text-xs text-sky-700 hover:underline dark:text-sky-300" download>

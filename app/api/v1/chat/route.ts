@@ -12,6 +12,7 @@ export const POST = consoleRoute({ mutating: true }, async ({ rt, actor, req, no
     ctx: {
       db: rt.database.db,
       store: rt.store,
+      queue: rt.queue,
       providers: rt.providers,
       metrics: rt.metrics,
       log: rt.log,
