@@ -45,3 +45,16 @@ export type ChatMode = (typeof chatModes)[number];
 /** ok and empty reached the data; refused = outside the case's scope or over a cap, never sent. */
 export const toolOutcomes = ["ok", "empty", "refused", "error", "timeout"] as const;
 export type ToolOutcome = (typeof toolOutcomes)[number];
+
+/** Outbound notification channels, fed by one outbox. */
+export const notificationChannels = ["slack", "webhook"] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+
+export const notificationStatuses = ["pending", "delivered", "failed"] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/** What a case notification tells; `slack.mention` is a question asked in a case's Slack thread, answered there. */
+export const caseEvents = ["case.opened", "case.updated", "case.resolved", "case.acknowledged", "case.snoozed", "action.approved"] as const;
+export type CaseEvent = (typeof caseEvents)[number];
+export const notificationEvents = [...caseEvents, "slack.mention"] as const;
+export type NotificationEvent = (typeof notificationEvents)[number];

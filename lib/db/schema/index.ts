@@ -9,3 +9,4 @@ export * from "./api-tokens";
 export * from "./actions";
 export * from "./chat";
 export * from "./source-deliveries";
+export * from "./notifications";
