@@ -7,11 +7,13 @@ import { ActionProposals } from "@/components/action-proposals";
 import { CaseActions } from "@/components/case-actions";
 import { CaseChatDock } from "@/components/case-chat-dock";
 import { SimilarCases } from "@/components/similar-cases";
+import { SlackDeliveryState } from "@/components/slack-delivery";
 import { formatTime } from "@/components/format";
 import { ReportSections, Section } from "@/components/report-sections";
 import { getCase, type CaseDetail } from "@/lib/cases/get-case";
 import { getRunReport } from "@/lib/cases/get-run-report";
 import { errorMessage, isServiceError } from "@/lib/errors";
+import { getSlackDelivery } from "@/lib/notifications/get-slack-delivery";
 import type { Report } from "@/lib/investigate/report";
 import { requirePageSession } from "../../session";
 
@@ -37,6 +39,7 @@ function describeAudit(a: CaseDetail["audit"][number]): string {
   if (a.action === "feedback") return `marked the report ${String(after.verdict)}${after.note ? `: ${String(after.note)}` : ""}`;
   if (a.action === "reopen") return "reopened the case";
   if (a.action === "unsnooze") return "ended the snooze";
+  if (a.action === "acknowledge") return "acknowledged the case";
   if (a.action.startsWith("action.")) return `${a.action.slice("action.".length)}: ${String(after.title ?? "")} → ${String(after.status ?? "")}`;
   return a.action;
 }
@@ -52,6 +55,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
     if (isServiceError(e) && e.code === "not_found") notFound();
     throw e;
   }
+  const slack = await getSlackDelivery({ ctx, input: { caseId: detail.id } });
   let report: Report | null = null;
   let reportError: string | null = null;
   const latest = detail.runs.find((r) => r.hasReport);
@@ -127,6 +131,11 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           <Section title="Actions">
             <CaseActions caseId={detail.id} status={detail.status} />
           </Section>
+          {slack && (
+            <Section title="Slack" id="sec-slack">
+              <SlackDeliveryState delivery={slack} />
+            </Section>
+          )}
           <Section title="Seen before" id="sec-seen-before">
             <SimilarCases caseId={detail.id} />
           </Section>
