@@ -9,7 +9,7 @@ import { listenOnLoopback } from "./listen";
  *
  * Methods: chat.postMessage, chat.update, chat.postEphemeral, chat.getPermalink, users.info,
  * users.lookupByEmail. A test in another process drives it with `POST /__users` (`{id: email}`) and
- * reads what was posted from `GET /__messages`.
+ * `POST /__fail` (`{method, failures}`), and reads what was posted from `GET /__messages`.
  */
 
 export type FakeSlackMessage = { channel: string; ts: string; text: string; blocks: unknown[]; threadTs: string | null; updates: number };
@@ -44,7 +44,7 @@ function parseBody(raw: string, type: string): Record<string, unknown> {
   return out;
 }
 
-export async function startFakeSlack(options: { token?: string } = {}): Promise<FakeSlack> {
+export async function startFakeSlack(options: { token?: string; port?: number } = {}): Promise<FakeSlack> {
   const token = options.token ?? "xoxb-fake-0000000000-test";
   const calls: FakeSlackCall[] = [];
   const messages: FakeSlackMessage[] = [];
@@ -66,6 +66,11 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
       const path = new URL(req.url ?? "/", "http://x").pathname;
       if (path === "/__users" && req.method === "POST") {
         for (const [id, email] of Object.entries(JSON.parse(raw) as Record<string, string>)) users.set(id, email);
+        return send(200, { ok: true });
+      }
+      if (path === "/__fail" && req.method === "POST") {
+        const { method, failures: f } = JSON.parse(raw) as { method: string; failures: FakeSlackFailure[] };
+        failures.set(method, [...(failures.get(method) ?? []), ...f]);
         return send(200, { ok: true });
       }
       if (path === "/__messages") return send(200, { messages, ephemerals });
@@ -115,7 +120,7 @@ export async function startFakeSlack(options: { token?: string } = {}): Promise<
       }
     });
   });
-  const listening = await listenOnLoopback(server);
+  const listening = await listenOnLoopback(server, options.port);
   return {
     url: listening.url,
     apiUrl: `${listening.url}/api/`,
