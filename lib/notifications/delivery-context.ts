@@ -13,10 +13,11 @@ export function deliveryContext(rt: Runtime): DeliveryContext {
     metrics: rt.metrics,
     slack,
     answerMention: slack
-      ? (_tx, row) =>
+      ? (tx, row) =>
           answerSlackMention({
             ctx: {
-              db: rt.database.db,
+              // The row's transaction, not the pool: PGlite (embedded mode) has one connection, held by it.
+              db: tx,
               store: rt.store,
               providers: rt.providers,
               metrics: rt.metrics,

@@ -130,8 +130,10 @@ describe("Slack, end to end from an alert", () => {
     expect(blocks).toContain("*Verdict:*");
     expect(blocks).toContain(`https://tarka.example.com/cases/${c.id}`);
     expect(blocks).toContain("tarka_acknowledge");
-    const [mapping] = await rt.database.db.select().from(slackMessages).where(eq(slackMessages.caseId, c.id));
-    expect(mapping).toMatchObject({ channel: PAY_CHANNEL, ts: posted.ts });
+    await until(async () => {
+      const [mapping] = await rt.database.db.select().from(slackMessages).where(eq(slackMessages.caseId, c.id));
+      expect(mapping).toMatchObject({ channel: PAY_CHANNEL, ts: posted.ts });
+    });
     const state = await until(async () => {
       const s = await getSlackDelivery({ ctx: { db: rt.database.db, actor: { id: null, username: "t", name: null, role: "viewer", sessionId: null } }, input: { caseId: c.id } });
       expect(s?.latest?.status).toBe("delivered");
@@ -284,7 +286,7 @@ describe("Slack buttons and mentions", () => {
       expect(replies.length).toBeGreaterThan(0);
       return replies;
     }, 20_000);
-    expect(answer).toHaveLength(1);
+    expect(answer.map((a) => a.text)).toHaveLength(1);
     expect(answer[0].text.length).toBeGreaterThan(10);
     expect(answer[0].text).not.toMatch(/did not answer|nothing to say|could not finish|could not match/);
     const [row] = await rt.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.dedupeKey, "slack-event:Ev0MENTION1"));
