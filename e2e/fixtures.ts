@@ -10,6 +10,11 @@ export function fakeLlmPort(): number {
   return e2ePort() + 1000;
 }
 
+/** The fake Slack Web API the e2e server posts case messages to (driven by the Slack spec through `POST /__fail`). */
+export function fakeSlackPort(): number {
+  return e2ePort() + 2000;
+}
+
 /** Users, passwords and the example alert's target shared by the server harness and the specs. */
 export const E2E = {
   users: {

@@ -1,6 +1,6 @@
 // The production build for Playwright: a fresh PostgreSQL database, VictoriaMetrics with an hour of
 // samples for the example pod, a fake Loki with its logs, local users per role, a local OIDC issuer standing in for Google,
-// a fake OpenAI-protocol model for chat, then `next start` in AUTH_MODE=both.
+// a fake OpenAI-protocol model for chat, a fake Slack Web API, then `next start` in AUTH_MODE=both.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,10 +10,11 @@ import { createUser } from "@/lib/auth/create-user";
 import { openDatabase } from "@/lib/db/client";
 import { startFakeLlm } from "@/test/helpers/fake-llm";
 import { startFakeLoki, toNs, type LokiStream } from "@/test/helpers/fake-loki";
+import { startFakeSlack } from "@/test/helpers/fake-slack";
 import { freePort } from "@/test/helpers/free-port";
 import { startVictoriaMetrics } from "@/test/helpers/victoria-metrics";
 import { startOidcIssuer } from "./oidc-issuer";
-import { E2E, e2ePort, fakeLlmPort } from "./fixtures";
+import { E2E, e2ePort, fakeLlmPort, fakeSlackPort } from "./fixtures";
 
 const port = e2ePort();
 const admin = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -62,6 +63,7 @@ function podLogs(): LokiStream {
 await recreateDatabase();
 const loki = await startFakeLoki({ streams: [podLogs()] });
 const llm = await startFakeLlm([{ text: "ok" }], { port: fakeLlmPort() });
+const slack = await startFakeSlack({ port: fakeSlackPort() });
 const vm = await startVictoriaMetrics();
 await vm.importPrometheus(samples());
 await vm.flush();
@@ -120,6 +122,11 @@ const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start
     LLM_MODEL: "fake-e2e",
     HTTP_SOURCES_FILE: sourcesFile,
     PAGERDUTY_WEBHOOK_SECRET: "e2e-pagerduty-secret-0123456789",
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_CHANNEL: "C0ONCALL",
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_SIGNING_SECRET: "e2e-slack-signing-secret",
+    NOTIFICATIONS_POLL_MS: "250",
   },
 });
 
@@ -132,6 +139,7 @@ async function stop(code: number): Promise<void> {
   await issuer.stop().catch(() => {});
   await loki.stop().catch(() => {});
   await llm.stop().catch(() => {});
+  await slack.stop().catch(() => {});
   fs.rmSync(dataDir, { recursive: true, force: true });
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
   await sql.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});

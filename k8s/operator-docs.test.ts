@@ -6,11 +6,14 @@ import { K8S_DIR } from "./tests/read-manifests";
 import { headingAnchors } from "@/test/helpers/markdown";
 
 const REPO = path.resolve(K8S_DIR, "..");
-const DOCS = ["docs/deployment.md", "docs/operations.md", "docs/troubleshooting.md", "docs/alerts.md"];
+const DOCS = ["docs/deployment.md", "docs/operations.md", "docs/troubleshooting.md", "docs/alerts.md", "docs/integrations.md"];
 /** Variables an operator names for a source's secret (`secretEnv`) in the example sources file. */
 const SOURCE_SECRET_VARIABLES = [...fs.readFileSync(path.join(REPO, "docs/examples/sources.yaml"), "utf8").matchAll(/secretEnv:\s*([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]);
-/** Upper-case names in the docs that are not the processes' environment (TARKA_STANDALONE is read by next.config.ts at build time). */
-const NOT_VARIABLES = new Set(["TARKA_DLQ", "TARKA_STANDALONE", ...SOURCE_SECRET_VARIABLES]);
+/**
+ * Upper-case names in the docs that are not the processes' environment (TARKA_STANDALONE is read by
+ * next.config.ts at build time; TARKA_WEBHOOK_SECRET is a receiver's, in the verification example).
+ */
+const NOT_VARIABLES = new Set(["TARKA_DLQ", "TARKA_STANDALONE", "TARKA_WEBHOOK_SECRET", ...SOURCE_SECRET_VARIABLES]);
 
 describe("operator docs", () => {
   it.each(DOCS)("%s links only to files and sections that exist", (doc) => {

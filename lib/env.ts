@@ -176,7 +176,35 @@ export const envSchema = z.object({
   JIRA_PROJECT_FILTER: csv.default([]),
   PAGERDUTY_WEBHOOK_SECRET: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
   JIRA_WEBHOOK_SECRET: z.string().min(16, { message: "expected at least 16 characters" }).optional(),
+
+  // Outbound notifications (Slack, signed webhooks), delivered from the outbox by the worker
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** Default channel (id or name) for case messages; SLACK_ROUTES may send some cases elsewhere. */
+  SLACK_CHANNEL: z.string().min(1).optional(),
+  /** `namespace:<ns>=<channel>,team:<team>=<channel>`; the first rule matching a case wins. */
+  SLACK_ROUTES: z.string().default("").transform((v, ctx) => parseSlackRoutes(v, ctx)),
+  /** Web API base URL override (tests, egress proxies); unset → https://slack.com/api/. */
+  SLACK_API_URL: url.optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  NOTIFICATIONS_MAX_ATTEMPTS: positiveInt.default(12),
+  NOTIFICATIONS_POLL_MS: positiveInt.default(2_000),
+  NOTIFICATIONS_TIMEOUT_MS: positiveInt.default(10_000),
 });
+
+export type SlackRoute = { key: "namespace" | "team"; value: string; channel: string };
+
+function parseSlackRoutes(value: string, ctx: z.RefinementCtx): SlackRoute[] {
+  const routes: SlackRoute[] = [];
+  for (const entry of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(namespace|team):([^=]+)=(.+)$/.exec(entry);
+    if (!m) {
+      ctx.addIssue({ code: "custom", message: `expected namespace:<name>=<channel> or team:<name>=<channel>, got "${entry}"` });
+      return z.NEVER;
+    }
+    routes.push({ key: m[1] as SlackRoute["key"], value: m[2].trim(), channel: m[3].trim() });
+  }
+  return routes;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -216,6 +244,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(
       `Invalid configuration:\n  WEBHOOK_AUTH=none contradicts ${env.WEBHOOK_BEARER_TOKEN ? "WEBHOOK_BEARER_TOKEN" : "WEBHOOK_BASIC_USER"}: unset one of them`,
     );
+  }
+  if (Boolean(env.SLACK_BOT_TOKEN) !== Boolean(env.SLACK_CHANNEL)) {
+    throw new EnvError("Invalid configuration:\n  SLACK_BOT_TOKEN and SLACK_CHANNEL must be set together");
   }
   const llmProblem = llmConfigurationProblem(env);
   if (llmProblem) throw new EnvError(`Invalid configuration:\n  ${llmProblem}`);

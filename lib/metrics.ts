@@ -123,6 +123,24 @@ export function createMetrics() {
       labelNames: ["tool", "outcome"],
       registers: r,
     }),
+    notificationsDelivered: new Counter({
+      name: "tarka_notifications_total",
+      help: "Notification delivery attempts from the outbox, by channel (slack|webhook) and outcome (delivered|retry|failed)",
+      labelNames: ["channel", "outcome"],
+      registers: r,
+    }),
+    notificationDuration: new Histogram({
+      name: "tarka_notifications_delivery_duration_seconds",
+      help: "Time to send one notification, by channel",
+      labelNames: ["channel"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    }),
+    notificationsPending: new Gauge({
+      name: "tarka_notifications_pending",
+      help: "Notifications waiting in the outbox (due now or backing off)",
+      registers: r,
+    }),
   };
 }
 

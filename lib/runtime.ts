@@ -13,6 +13,8 @@ import { createSnoozeCache, type SnoozeCache } from "@/lib/cases/find-snoozed-ca
 import { createReceiptLedger, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
 import { startTracing, type Tracing } from "@/lib/tracing/start-tracing";
 import { createChatModel, type ChatModel } from "@/lib/llm/model";
+import type { OutboundChannels } from "@/lib/notifications/case-event";
+import { createSlackApi, type SlackApi } from "@/lib/slack/slack-api";
 
 /** Everything a process wires together once at start and hands to the lib/ verbs as context. */
 export type Runtime = {
@@ -28,6 +30,10 @@ export type Runtime = {
   tracing: Tracing;
   /** The configured model, or null: chat then answers deterministically. */
   chatModel: ChatModel | null;
+  /** Channels case events are queued for (webhook endpoints are read from the database). */
+  outbound: OutboundChannels;
+  /** The Slack Web API with SLACK_BOT_TOKEN, or null when Slack is not configured. */
+  slack: SlackApi | null;
   close(): Promise<void>;
 };
 
@@ -44,6 +50,9 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
   const store = createStore({ env, log });
   const providers = createProviders({ env, log, inCluster: Boolean(env.KUBERNETES_SERVICE_HOST) });
   const chatModel = createChatModel(env);
+  const slack = env.SLACK_BOT_TOKEN
+    ? createSlackApi({ token: env.SLACK_BOT_TOKEN, baseUrl: env.SLACK_API_URL, timeoutMs: env.NOTIFICATIONS_TIMEOUT_MS })
+    : null;
   log.info(
     {
       database: database.kind,
@@ -52,6 +61,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
       providers: Object.keys(providers).filter((k) => k !== "timeoutMs"),
       tracing: tracing.isEnabled ? env.OTEL_EXPORTER_OTLP_ENDPOINT : "off",
       llm: chatModel ? `${chatModel.provider} ${chatModel.modelId}` : "off",
+      slack: slack ? (env.SLACK_API_URL ?? "on") : "off",
     },
     "runtime ready",
   );
@@ -67,6 +77,8 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
     receiptLedger: createReceiptLedger(database.db),
     tracing,
     chatModel,
+    outbound: { slack: slack !== null },
+    slack,
     async close() {
       await queue.close();
       await database.close();

@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import { ServiceError } from "@/lib/errors";
+import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
 import type { SilenceToCreate } from "@/lib/investigate/providers/alertmanager";
 import { actionSpecSchema } from "./action-command";
 import { toActionView, type ActionRow, type ActionView } from "./action-view";
@@ -21,7 +22,7 @@ export async function approveAction({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx; actor: Actor; createSilence?: CreateSilence; now?: Date };
+  ctx: { db: DbOrTx; actor: Actor; createSilence?: CreateSilence; now?: Date; outbound?: OutboundChannels };
   input: { actionId: string } & ActionNoteInput;
 }): Promise<ActionView> {
   const actor = requireRole(ctx.actor, "admin");
@@ -32,6 +33,10 @@ export async function approveAction({
       verb: "approve",
       set: { status: "approved", decidedBy: actor.username, decidedAt: new Date(), decisionNote: input.note || null },
       note: input.note,
+    });
+    await enqueueCaseEvent({
+      ctx: { db: tx, outbound: ctx.outbound },
+      input: { event: "action.approved", caseId: row.caseId, actor: actor.username, action: { id: row.id, kind: row.kind, title: row.title, status: "approved" } },
     });
     const spec = actionSpecSchema.parse(row.params);
     if (spec.kind !== "silence") return toActionView(approved);

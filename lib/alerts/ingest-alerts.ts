@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
 import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
+import type { OutboundChannels } from "@/lib/notifications/case-event";
 import { describeDbError } from "@/lib/db/describe-db-error";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
@@ -32,6 +33,8 @@ export type IngestContext = {
   snoozeCache?: SnoozeCache;
   /** Shared by a process's requests so their receipts are written together; one per call otherwise. */
   ledger?: ReceiptLedger;
+  /** Channels told about cases closed by resolved alerts. */
+  outbound?: OutboundChannels;
   config: { allowlist: string[]; timeWindow: string; clusterName?: string; scrapers?: string[] };
 };
 

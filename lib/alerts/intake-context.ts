@@ -10,6 +10,7 @@ export function intakeContext(rt: Runtime): IngestContext {
     metrics: rt.metrics,
     snoozeCache: rt.snoozeCache,
     ledger: rt.receiptLedger,
+    outbound: rt.outbound,
     config: { allowlist: rt.env.ALERTNAME_ALLOWLIST, timeWindow: rt.env.TIME_WINDOW, clusterName: rt.env.CLUSTER_NAME, scrapers: rt.env.SCRAPER_JOBS },
   };
 }

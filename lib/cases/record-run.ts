@@ -4,6 +4,7 @@ import { cases, investigationRuns, receivedAlerts, type RunHypothesis } from "@/
 import type { Classification } from "@/lib/db/schema/constants";
 import type { Identity, Subject } from "@/lib/alerts/identity";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
 
 export type RunSummary = {
   title: string;
@@ -31,7 +32,7 @@ export async function recordRun({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx };
+  ctx: { db: DbOrTx; outbound?: OutboundChannels };
   input: {
     identity: Identity;
     alert: NormalizedAlert;
@@ -43,6 +44,8 @@ export async function recordRun({
     durationMs: number;
     timeWindow: string;
     summary: RunSummary;
+    /** The top hypothesis' first evidence line, for the notifications of this run. */
+    evidence?: string | null;
   };
 }): Promise<{ caseId: string; runId: string }> {
   const { identity, alert, summary } = input;
@@ -97,7 +100,7 @@ export async function recordRun({
         updatedAt: sql`now()`,
       },
     })
-    .returning({ id: cases.id });
+    .returning({ id: cases.id, runCount: cases.runCount });
   const [run] = await ctx.db
     .insert(investigationRuns)
     .values({
@@ -123,6 +126,10 @@ export async function recordRun({
     .update(receivedAlerts)
     .set({ disposition: "investigated", caseId: row.id, runId: run.id, updatedAt: sql`now()` })
     .where(eq(receivedAlerts.id, input.receiptId));
+  await enqueueCaseEvent({
+    ctx,
+    input: { event: row.runCount === 1 ? "case.opened" : "case.updated", caseId: row.id, evidence: input.evidence ?? null },
+  });
   return { caseId: row.id, runId: run.id };
 }
 

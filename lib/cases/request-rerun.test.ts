@@ -7,7 +7,7 @@ import { auditEvents, caseReruns, cases, deadLetters, investigationRuns, receive
 import { reportSchema } from "@/lib/investigate/report";
 import { parseRecording } from "@/lib/investigate/replay/recording";
 import { replayProviders } from "@/lib/investigate/replay/replay-providers";
-import { silentLog } from "@/lib/investigate/testing/providers";
+import { silentLog } from "@/test/helpers/engine-providers";
 import { processAlertJob, type ProcessContext } from "@/lib/jobs/process-alert-job";
 import { processRerunJob } from "@/lib/jobs/process-rerun-job";
 import { recordDeadLetter } from "@/lib/jobs/record-dead-letter";

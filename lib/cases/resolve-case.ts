@@ -5,6 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
+import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
 import { recordAudit } from "./record-audit";
 
 export const resolutionCategories = ["fixed", "mitigated", "false_positive", "expected", "duplicate", "wont_fix", "other"] as const;
@@ -21,7 +22,7 @@ export async function resolveCase({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx; actor: Actor };
+  ctx: { db: DbOrTx; actor: Actor; outbound?: OutboundChannels };
   input: { caseId: string } & ResolveCaseInput;
 }): Promise<CaseRow> {
   const actor = requireRole(ctx.actor, "responder");
@@ -40,6 +41,7 @@ export async function resolveCase({
       .where(eq(cases.id, before.id))
       .returning();
     await recordAudit({ ctx: { db: tx, actor }, input: { caseId: before.id, action: "resolve", before: stateOf(before), after: stateOf(after) } });
+    await enqueueCaseEvent({ ctx: { db: tx, outbound: ctx.outbound }, input: { event: "case.resolved", caseId: before.id, actor: actor.username } });
     return after;
   });
 }

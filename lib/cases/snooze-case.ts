@@ -5,6 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
+import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
 import { recordAudit } from "./record-audit";
 
 const MAX_SNOOZE_MS = 30 * 86_400_000;
@@ -20,7 +21,7 @@ export async function snoozeCase({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx; actor: Actor; now: Date };
+  ctx: { db: DbOrTx; actor: Actor; now: Date; outbound?: OutboundChannels };
   input: { caseId: string; snooze: SnoozeCaseInput };
 }): Promise<CaseRow> {
   const actor = requireRole(ctx.actor, "responder");
@@ -36,6 +37,7 @@ export async function snoozeCase({
       .where(eq(cases.id, before.id))
       .returning();
     await recordAudit({ ctx: { db: tx, actor }, input: { caseId: before.id, action: "snooze", before: stateOf(before), after: stateOf(after) } });
+    await enqueueCaseEvent({ ctx: { db: tx, outbound: ctx.outbound }, input: { event: "case.snoozed", caseId: before.id, actor: actor.username } });
     return after;
   });
 }

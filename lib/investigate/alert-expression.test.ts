@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alertExpressionLimits, alertExpressionRefusal, alertExprQuery } from "./alert-expression";
-import { alertOf, investigate, metricsOf } from "./testing/providers";
+import { alertOf, investigate, metricsOf } from "@/test/helpers/engine-providers";
 
 const labels = { alertname: "OrdersStale", namespace: "shop", pod: "checkout-1", job: "checkout" };
 const urlOf = (expr: string) => `http://prom:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;

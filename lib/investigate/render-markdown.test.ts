@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "./render-markdown";
-import { alertOf, failing, investigate, kubeOf, logsOf, metricsFor, podOf } from "@/test/helpers/engine-providers";
+import { alertOf, failing, investigate, kubeOf, logsOf, metricsFor, metricsOf, podOf } from "@/test/helpers/engine-providers";
 
 describe("renderMarkdown", () => {
   it("has every section and puts commands in fenced blocks", async () => {

@@ -28,6 +28,7 @@ import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
 import type { AlertJob } from "@/lib/queue/job";
 import type { Delivery } from "@/lib/queue/types";
+import type { OutboundChannels } from "@/lib/notifications/case-event";
 import type { ReportStore } from "@/lib/storage/types";
 import { SpanKind, parentContext, withSpan } from "@/lib/tracing/spans";
 
@@ -44,6 +45,7 @@ export type ProcessContext = {
   config: { s3Prefix: string; clusterName?: string; claimLeaseMs: number; workerName?: string; scrapers?: string[] };
   /** With a model, each report gets `analysis.llm` within `timeoutMs` (LLM_ENRICHMENT_TIMEOUT_MS). */
   llm?: { chatModel: ChatModel; timeoutMs: number } | null;
+  outbound?: OutboundChannels;
 };
 
 export type ProcessOutcome =
@@ -148,7 +150,7 @@ async function processJob({
       const stillOwner = await completeClaim({ ctx: { db: tx }, input: { key, owner, reportKey: baseKey } });
       if (!stillOwner) return null;
       const run = await recordRun({
-        ctx: { db: tx },
+        ctx: { db: tx, outbound: ctx.outbound },
         input: {
           identity,
           alert,
@@ -160,6 +162,7 @@ async function processJob({
           durationMs,
           timeWindow: job.timeWindow,
           summary: runSummaryOf(report),
+          evidence: report.analysis.hypotheses[0]?.why[0] ?? null,
         },
       });
       await recordDerivedProposals({ ctx: { db: tx }, input: { caseId: run.caseId, runId: run.runId, report } });

@@ -2,11 +2,16 @@ import { errorMessage } from "@/lib/errors";
 import type { Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
 import { withTraceparent } from "@/lib/tracing/spans";
+import { startDeliveryLoop } from "@/lib/notifications/deliver-notifications";
+import { deliveryContext } from "@/lib/notifications/delivery-context";
 import { processAlertJob } from "./process-alert-job";
 import { processRerunJob } from "./process-rerun-job";
 import { recordDeadLetter } from "./record-dead-letter";
 
-/** Start consuming alert jobs with the runtime's queue; the same loop runs in `npm run worker` and embedded mode. */
+/**
+ * Start consuming alert jobs with the runtime's queue, and delivering the notification outbox; the
+ * same loops run in `npm run worker` and embedded mode. Stopping stops both.
+ */
 export async function startWorker(runtime: Runtime): Promise<Consumer> {
   const { env, log, metrics } = runtime;
   const ctx = {
@@ -22,6 +27,7 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
       scrapers: env.SCRAPER_JOBS,
     },
     llm: runtime.chatModel ? { chatModel: runtime.chatModel, timeoutMs: env.LLM_ENRICHMENT_TIMEOUT_MS } : null,
+    outbound: runtime.outbound,
   };
   const consumer = await runtime.queue.consume({
     concurrency: env.WORKER_CONCURRENCY,
@@ -53,6 +59,12 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
       await recordDeadLetter({ ctx: { db: runtime.database.db }, input: entry });
     },
   });
+  const delivery = startDeliveryLoop(deliveryContext(runtime), env.NOTIFICATIONS_POLL_MS);
   log.info({ concurrency: env.WORKER_CONCURRENCY, queue: runtime.queue.kind }, "worker consuming");
-  return consumer;
+  return {
+    inFlight: () => consumer.inFlight(),
+    async stop(deadlineMs) {
+      await Promise.all([consumer.stop(deadlineMs), delivery.stop()]);
+    },
+  };
 }

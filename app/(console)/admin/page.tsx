@@ -1,8 +1,9 @@
-// GET /admin — users (role, enable/disable, create), API tokens (create, revoke), alert sources (view, test); admins only
+// GET /admin — users (role, enable/disable, create), API tokens (create, revoke), alert sources (view, test), outbound webhooks (add, remove, delivery log); admins only
 import type { Metadata } from "next";
 import { AdminSources } from "@/components/admin-sources";
 import { AdminTokens } from "@/components/admin-tokens";
 import { AdminUsers } from "@/components/admin-users";
+import { AdminWebhooks } from "@/components/admin-webhooks";
 import { hasRole } from "@/lib/auth/roles";
 import { listApiTokens } from "@/lib/auth/list-api-tokens";
 import { listUsers } from "@/lib/auth/list-users";
@@ -28,6 +29,7 @@ export default async function AdminPage() {
       <AdminUsers users={users.items} />
       <AdminTokens tokens={tokens.items} now={Date.now()} />
       <AdminSources sources={sources.items} />
+      <AdminWebhooks />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { listCasesQuerySchema } from "@/lib/cases/list-cases";
 import { resolutionCategories } from "@/lib/cases/resolve-case";
+import { caseEvents } from "@/lib/db/schema/constants";
 
 const spec = parse(fs.readFileSync("docs/openapi.yaml", "utf8"));
 
@@ -16,8 +17,8 @@ function routeFiles(dir: string): string[] {
 }
 
 describe("docs/openapi.yaml", () => {
-  it("documents every /api/v1 route and method, and nothing that does not exist", () => {
-    const fromCode = routeFiles("app/api/v1").flatMap((file) => {
+  it("documents every /api/v1 and /api/slack route and method, and nothing that does not exist", () => {
+    const fromCode = [...routeFiles("app/api/v1"), ...routeFiles("app/api/slack")].flatMap((file) => {
       const url = `/${path.dirname(file).replace(/\[(\w+)\]/g, "{$1}")}`.replace(/^\/app/, "");
       const src = fs.readFileSync(file, "utf8");
       return [...src.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => `${m[1].toLowerCase()} ${url}`);
@@ -31,5 +32,6 @@ describe("docs/openapi.yaml", () => {
     expect(params).toEqual(Object.keys(listCasesQuerySchema.shape).sort());
     const categories = spec.paths["/api/v1/cases/{id}/resolve"].post.requestBody.content["application/json"].schema.properties.category.enum;
     expect(categories).toEqual([...resolutionCategories]);
+    expect(spec.components.schemas.CaseEvent.enum).toEqual([...caseEvents]);
   });
 });

@@ -53,3 +53,16 @@ export type RerunStatus = (typeof rerunStatuses)[number];
 /** What started a run: an alert through intake, or a person asking for a re-run with another window. */
 export const runTriggers = ["alert", "rerun"] as const;
 export type RunTrigger = (typeof runTriggers)[number];
+
+/** Outbound notification channels, fed by one outbox. */
+export const notificationChannels = ["slack", "webhook"] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+
+export const notificationStatuses = ["pending", "delivered", "failed"] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/** What a case notification tells; `slack.mention` is a question asked in a case's Slack thread, answered there. */
+export const caseEvents = ["case.opened", "case.updated", "case.resolved", "case.acknowledged", "case.snoozed", "action.approved"] as const;
+export type CaseEvent = (typeof caseEvents)[number];
+export const notificationEvents = [...caseEvents, "slack.mention"] as const;
+export type NotificationEvent = (typeof notificationEvents)[number];

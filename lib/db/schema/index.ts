@@ -10,3 +10,4 @@ export * from "./actions";
 export * from "./chat";
 export * from "./source-deliveries";
 export * from "./case-reruns";
+export * from "./notifications";

@@ -8,11 +8,13 @@ import { CaseActions } from "@/components/case-actions";
 import { CaseChatDock } from "@/components/case-chat-dock";
 import { CaseRerun } from "@/components/case-rerun";
 import { SimilarCases } from "@/components/similar-cases";
+import { SlackDeliveryState } from "@/components/slack-delivery";
 import { formatTime } from "@/components/format";
 import { ReportSections, Section } from "@/components/report-sections";
 import { getCase, type CaseDetail } from "@/lib/cases/get-case";
 import { getRunReport } from "@/lib/cases/get-run-report";
 import { errorMessage, isServiceError } from "@/lib/errors";
+import { getSlackDelivery } from "@/lib/notifications/get-slack-delivery";
 import type { Report } from "@/lib/investigate/report";
 import { requirePageSession } from "../../session";
 
@@ -39,6 +41,7 @@ function describeAudit(a: CaseDetail["audit"][number]): string {
   if (a.action === "reopen") return "reopened the case";
   if (a.action === "unsnooze") return "ended the snooze";
   if (a.action === "rerun") return `asked for a re-run with ${String(after.windowMinutes)} minutes of look-back`;
+  if (a.action === "acknowledge") return "acknowledged the case";
   if (a.action.startsWith("action.")) return `${a.action.slice("action.".length)}: ${String(after.title ?? "")} → ${String(after.status ?? "")}`;
   return a.action;
 }
@@ -54,6 +57,7 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
     if (isServiceError(e) && e.code === "not_found") notFound();
     throw e;
   }
+  const slack = await getSlackDelivery({ ctx, input: { caseId: detail.id } });
   let report: Report | null = null;
   let reportError: string | null = null;
   const latest = detail.runs.find((r) => r.hasReport);
@@ -140,6 +144,11 @@ export default async function CasePage({ params }: { params: Promise<{ id: strin
           <Section title="Re-run investigation" id="sec-rerun">
             <CaseRerun caseId={detail.id} />
           </Section>
+          {slack && (
+            <Section title="Slack" id="sec-slack">
+              <SlackDeliveryState delivery={slack} />
+            </Section>
+          )}
           <Section title="Seen before" id="sec-seen-before">
             <SimilarCases caseId={detail.id} />
           </Section>

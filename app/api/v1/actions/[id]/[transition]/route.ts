@@ -20,5 +20,5 @@ export const POST = consoleRoute<{ id: string; transition: string }>({ mutating:
     ? (s: Parameters<typeof createAlertmanagerSilence>[1]) => createAlertmanagerSilence({ baseUrl, timeoutMs: rt.env.PROVIDER_TIMEOUT_MS }, s)
     : undefined;
   const transition = transitions[params.transition as keyof typeof transitions];
-  return Response.json(await transition({ ctx: { db: rt.database.db, actor, createSilence }, input: { actionId: params.id, ...body } }));
+  return Response.json(await transition({ ctx: { db: rt.database.db, actor, createSilence, outbound: rt.outbound }, input: { actionId: params.id, ...body } }));
 });

@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const POST = consoleRoute<{ id: string }>({ mutating: true }, async ({ rt, actor, req, params, now }) => {
   const body = await parseBody(req, resolveCaseInputSchema);
-  await resolveCase({ ctx: { db: rt.database.db, actor }, input: { caseId: params.id, ...body } });
+  await resolveCase({ ctx: { db: rt.database.db, actor, outbound: rt.outbound }, input: { caseId: params.id, ...body } });
   return Response.json(await getCase({ ctx: { db: rt.database.db, actor, now }, input: { caseId: params.id } }));
 });

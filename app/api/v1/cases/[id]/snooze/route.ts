@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const POST = consoleRoute<{ id: string }>({ mutating: true }, async ({ rt, actor, req, params, now }) => {
   const snooze = await parseBody(req, snoozeCaseInputSchema);
-  await snoozeCase({ ctx: { db: rt.database.db, actor, now }, input: { caseId: params.id, snooze } });
+  await snoozeCase({ ctx: { db: rt.database.db, actor, now, outbound: rt.outbound }, input: { caseId: params.id, snooze } });
   return Response.json(await getCase({ ctx: { db: rt.database.db, actor, now }, input: { caseId: params.id } }));
 });
