@@ -64,25 +64,25 @@ export async function investigateAlert({
   const end = started;
   const start = new Date(end.getTime() - windowMs);
   const { alert, family } = input;
-  const module = familyModule(family);
+  const familyMod = familyModule(family);
   const target = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined, input.identity.subject);
-  const queries = module.queries(target, alert);
+  const queries = familyMod.queries(target, alert);
 
   const evidence = await collectEvidence({
     ctx: { providers: ctx.providers, log: ctx.log, now },
-    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: module.needs.k8s !== "none", objects: module.needs.objects },
+    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: familyMod.needs.k8s !== "none", objects: familyMod.needs.objects },
   });
   const window = { startMs: start.getTime(), endMs: end.getTime() };
   const f = featuresOf({ alert, family, target, evidence, window });
 
-  const blockers = blockersOf(f, module, queries);
+  const blockers = blockersOf(f, familyMod, queries);
   const decision = decide(f, queries, blockers);
   const contradicted = decision.label === "recovered_or_artifact";
-  const draft = module.enrich(f);
+  const draft = familyMod.enrich(f);
   const enrichmentLabel = draft.label;
   const enrichment = { label: enrichmentLabel, why: draft.why, next: draft.steps.map((s) => s.text), steps: draft.steps };
-  const hypotheses = rank(module.hypotheses(f), f);
-  const extra = module.reasons?.(f) ?? [];
+  const hypotheses = rank(familyMod.hypotheses(f), f);
+  const extra = familyMod.reasons?.(f) ?? [];
   const scores = scoreReport({ f, blockers, hypotheses, enrichmentLabel, contradicted, extra });
   const verdict = verdictOf({ f, enrichmentLabel, hypotheses, blockers, contradicted, scores });
   const finished = now();

@@ -3,7 +3,7 @@ import type { Family } from "@/lib/alerts/family";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import type { Providers } from "../providers/types";
 import type { Blocker, Classification, HypothesisCategory } from "../vocabulary";
-import { alertOf, containerOf, eventOf, failing, investigate, kubeOf, logsOf, metricsOf, nodeOf, podOf, workloadOf } from "../testing/providers";
+import { alertOf, eventOf, failing, investigate, kubeOf, logsOf, metricsOf, nodeOf, podOf, workloadOf } from "../testing/providers";
 
 type Firing = {
   name: string;
