@@ -8,7 +8,7 @@ import type { ToolResult } from "@/lib/chat/tools/chat-tool";
 import { chatKeys, chatThreadOptions, chatThreadsOptions, toUIMessage, type ChatUIMessage } from "./chat-api";
 import { ChatToolCall } from "./chat-tool-call";
 import { useConsole } from "./console-context";
-import { CSRF_HEADER_NAME } from "./csrf-header";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 
 const suggestions = {
   case: ["summary", "status", "show logs previous", "show memory", "what changed", "what should I run next?"],
@@ -78,7 +78,7 @@ function Conversation({
     () =>
       new DefaultChatTransport<ChatUIMessage>({
         api: "/api/v1/chat",
-        headers: { [CSRF_HEADER_NAME]: csrfToken },
+        headers: { [CSRF_HEADER]: csrfToken },
         prepareSendMessagesRequest: ({ messages }) => {
           const last = messages[messages.length - 1];
           const message = last.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");

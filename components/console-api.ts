@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { CaseDetail } from "@/lib/cases/get-case";
 import type { CaseSummary } from "@/lib/cases/list-cases";
-import { CSRF_HEADER_NAME } from "./csrf-header";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 
 export class ApiError extends Error {
   constructor(
@@ -41,7 +41,7 @@ export const caseDetailOptions = (id: string) =>
 export function postCaseAction<T>(csrfToken: string, caseId: string, action: string, body: unknown = {}): Promise<T> {
   return request<T>(`/api/v1/cases/${caseId}/${action}`, {
     method: "POST",
-    headers: { "content-type": "application/json", [CSRF_HEADER_NAME]: csrfToken },
+    headers: { "content-type": "application/json", [CSRF_HEADER]: csrfToken },
     body: JSON.stringify(body),
   });
 }

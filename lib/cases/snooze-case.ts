@@ -5,7 +5,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 const MAX_SNOOZE_MS = 30 * 86_400_000;
 
