@@ -7,6 +7,19 @@ import nextTs from "eslint-config-next/typescript";
 /** lib/ modules that client components may import values from: plain data and pure functions. */
 const universalLibModules = ["auth/csrf-header", "auth/roles", "db/schema/constants", "investigate/log-patterns", "investigate/units", "investigate/vocabulary"];
 
+/** Client components live in components/, so the import rules below cover every one of them. */
+const useClientOnlyInComponents = {
+  meta: { type: "problem", messages: { outside: '"use client" modules belong in components/, where the client import rules apply.' } },
+  create(context) {
+    return {
+      Program(program) {
+        const first = program.body[0];
+        if (first?.type === "ExpressionStatement" && first.directive === "use client") context.report({ node: first, messageId: "outside" });
+      },
+    };
+  },
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -19,6 +32,11 @@ export default defineConfig([
       "drizzle/enforce-delete-with-where": ["error", { drizzleObjectName: ["db", "tx"] }],
       "drizzle/enforce-update-with-where": ["error", { drizzleObjectName: ["db", "tx"] }],
     },
+  },
+  {
+    plugins: { tarka: { rules: { "use-client-only-in-components": useClientOnlyInComponents } } },
+    rules: { "tarka/use-client-only-in-components": "error" },
+    ignores: ["components/**"],
   },
   {
     // Client components ("use client" lives only here) run in the browser: types from lib/, values only
