@@ -1,8 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { ActionView } from "@/lib/actions/action-view";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import type { SeenBefore } from "@/lib/investigate/report";
 import { request } from "./console-api";
-import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 
 export const actionKeys = {
   forCase: (caseId: string) => ["cases", "actions", caseId] as const,

@@ -1,5 +1,5 @@
-import { ApiError } from "./console-api";
 import { CSRF_HEADER } from "@/lib/auth/csrf-header";
+import { ApiError } from "./console-api";
 
 /** A state-changing admin call with the session's CSRF token; errors come back as ApiError. */
 export async function adminRequest<T>(csrfToken: string, method: "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {

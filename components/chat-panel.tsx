@@ -3,12 +3,12 @@ import { useChat } from "@ai-sdk/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { DefaultChatTransport } from "ai";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import { hasRole } from "@/lib/auth/roles";
 import type { ToolResult } from "@/lib/chat/tools/chat-tool";
 import { chatKeys, chatThreadOptions, chatThreadsOptions, toUIMessage, type ChatUIMessage } from "./chat-api";
 import { ChatToolCall } from "./chat-tool-call";
 import { useConsole } from "./console-context";
-import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 
 const suggestions = {
   case: ["summary", "status", "show logs previous", "show memory", "what changed", "what should I run next?"],

@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import type { CaseDetail } from "@/lib/cases/get-case";
 import type { CaseSummary } from "@/lib/cases/list-cases";
-import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 
 export class ApiError extends Error {
   constructor(
