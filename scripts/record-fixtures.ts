@@ -59,6 +59,11 @@ const hanging: KubernetesProvider = {
   getPersistentVolumeClaim: () => new Promise(() => {}),
   getPersistentVolume: () => new Promise(() => {}),
   listEventsByReason: () => new Promise(() => {}),
+  getService: () => new Promise(() => {}),
+  listEndpoints: () => new Promise(() => {}),
+  getCronJob: () => new Promise(() => {}),
+  listWorkloads: () => new Promise(() => {}),
+  listPodsByIp: () => new Promise(() => {}),
 };
 
 const crashing = (overrides: Parameters<typeof containerOf>[0]) =>

@@ -1,12 +1,15 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import { redactText } from "@/lib/redact";
-import { SpanKind, failSpan, withSpan } from "@/lib/tracing/spans";
 import type { K8sObjectKind, MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
 import { selector } from "./promql";
-import type { KubeEvent, KubernetesProvider, PodFacts, ProviderName, Providers, QueryRecord, RangeSeries } from "./providers/types";
+import { type ProviderCall, type Recorder, recorder } from "./recorder";
+import { checkDependencies } from "./workload/dependencies";
+import { readCronJob } from "./workload/job-runs";
+import { kubeReads } from "./workload/kube-reads";
+import type { ResolvedWorkload } from "./workload/resolve-workload";
+import type { KubeEvent, KubernetesProvider, PodFacts, Providers, QueryRecord, RangeSeries } from "./providers/types";
 import type {
   AlertmanagerEvidence,
   K8sEvidence,
@@ -18,7 +21,11 @@ import type {
   Target,
 } from "./report";
 
-export type CollectContext = { providers: Providers; log: Logger; now: () => Date };
+/** `recorder` is the investigation's own when it made calls before this (workload resolution). */
+export type CollectContext = { providers: Providers; log: Logger; now: () => Date; recorder?: Recorder };
+
+const LOG_LIMIT = 200;
+const POINTS_PER_SERIES = 240;
 
 export type Evidence = {
   k8s: K8sEvidence;
@@ -27,78 +34,6 @@ export type Evidence = {
   alertmanager: AlertmanagerEvidence;
   queries: QueryRecord[];
 };
-
-type CallResult<T> = { ok: true; value: T } | { ok: false; outcome: "error" | "timeout"; error: string };
-
-const providerOrder: ProviderName[] = ["kubernetes", "prometheus", "logs", "alertmanager"];
-const LOG_LIMIT = 200;
-const POINTS_PER_SERIES = 240;
-
-class ProviderTimeout extends Error {}
-
-/**
- * Runs one provider call under the per-call timeout and records it. Never throws: a failed or slow
- * provider becomes an `error`/`timeout` record and the pipeline carries on without that evidence.
- */
-function recorder(ctx: CollectContext) {
-  const queries: QueryRecord[] = [];
-  async function call<T>(
-    provider: ProviderName,
-    query: string,
-    run: () => Promise<T>,
-    isEmpty: (value: T) => boolean,
-    /** For providers that report failure in their answer instead of throwing (logs): the reason, or null. */
-    failureOf: (value: T) => string | null = () => null,
-  ): Promise<CallResult<T>> {
-    const started = ctx.now();
-    const record: QueryRecord = {
-      provider,
-      query,
-      startedAt: started.toISOString(),
-      durationMs: 0,
-      outcome: "ok",
-    };
-    queries.push(record);
-    // The span only observes the call: its clock never reaches the record, so reports stay deterministic.
-    const attributes = { "tarka.provider": provider, "tarka.query": query };
-    return withSpan(`tarka.provider.${provider}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ProviderTimeout(`no answer within ${ctx.providers.timeoutMs} ms`)),
-          ctx.providers.timeoutMs,
-        );
-      });
-      try {
-        const value = await Promise.race([run(), timeout]);
-        const raw = failureOf(value);
-        const failure = raw === null ? null : redactText(raw);
-        record.outcome = failure ? "error" : isEmpty(value) ? "empty" : "ok";
-        if (failure) {
-          record.error = failure;
-          failSpan(span, failure);
-        }
-        return { ok: true, value };
-      } catch (e) {
-        const outcome = e instanceof ProviderTimeout ? "timeout" : "error";
-        record.outcome = outcome;
-        record.error = redactText(errorMessage(e));
-        failSpan(span, record.error);
-        ctx.log.warn({ provider, query, outcome, err: record.error }, "provider call failed");
-        return { ok: false, outcome, error: record.error };
-      } finally {
-        clearTimeout(timer);
-        record.durationMs = Math.max(0, ctx.now().getTime() - started.getTime());
-        span.setAttribute("tarka.outcome", record.outcome);
-      }
-    });
-  }
-  function sorted(): QueryRecord[] {
-    // Stable sort by provider keeps each provider's own (deterministic) issue order.
-    return [...queries].sort((a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider));
-  }
-  return { call, sorted };
-}
 
 export function statsOf(points: Array<[number, number]>): SeriesStats | null {
   const values = points.map((p) => p[1]).filter((v) => Number.isFinite(v));
@@ -120,9 +55,11 @@ export function stepSecondsFor(windowMs: number): number {
 function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
   return result.map((r, i) => {
     const points = r.values.map(([t, v]) => [t, Number(v)] as [number, number]);
+    // A `by (pod)` query answers one series per pod: each line must say whose it is.
+    const pod = result.length > 1 ? r.metric.pod : undefined;
     return {
       id: i === 0 ? q.id : `${q.id}#${i + 1}`,
-      title: q.title,
+      title: pod ? `${q.title} (pod ${pod})` : q.title,
       unit: q.unit,
       query: q.query,
       labels: r.metric,
@@ -131,6 +68,18 @@ function toSeries(q: MetricQuery, result: RangeSeries[]): MetricSeries[] {
       stats: statsOf(points),
     };
   });
+}
+
+function siblingOf(p: PodFacts): K8sEvidence["siblings"][number] {
+  const ended = p.containers.find((c) => c.lastTerminatedExitCode !== undefined && c.lastTerminatedExitCode !== 0) ?? p.containers.find((c) => c.lastTerminatedExitCode !== undefined);
+  return {
+    name: p.name,
+    phase: p.phase,
+    ready: p.containers.every((c) => c.ready),
+    restarts: p.containers.reduce((n, c) => n + c.restartCount, 0),
+    ...(ended?.lastTerminatedExitCode !== undefined ? { exitCode: ended.lastTerminatedExitCode } : {}),
+    ...(ended?.lastTerminatedReason ? { reason: ended.lastTerminatedReason } : {}),
+  };
 }
 
 function isRestarted(pod: PodFacts | null, container: string | null): boolean {
@@ -172,11 +121,15 @@ export async function collectEvidence({
     wantsK8s: boolean;
     /** Further objects the family reads from the alert's labels (HPA, quotas, volumes). */
     objects?: K8sObjectKind[];
+    /** The workload found behind a Service, exporter or queue alert (`resolveWorkload`). */
+    resolved?: ResolvedWorkload | null;
+    /** Resolve upstreams named in the logs to their Services and check them. */
+    readDependencies?: boolean;
   };
 }): Promise<Evidence> {
   const { providers } = ctx;
   const { alert, target, start, end } = input;
-  const rec = recorder(ctx);
+  const rec = ctx.recorder ?? recorder({ timeoutMs: providers.timeoutMs, log: ctx.log, now: ctx.now });
   const stepSeconds = stepSecondsFor(end.getTime() - start.getTime());
 
   const metricsTask = (async (): Promise<MetricsEvidence> => {
@@ -204,16 +157,21 @@ export async function collectEvidence({
   })();
 
   const k8sTask = (async (): Promise<K8sEvidence> => {
-    const empty: K8sEvidence = { status: "not_applicable", pod: null, events: [], workload: null, node: null, siblings: [] };
+    const resolution = input.resolved?.resolution ?? null;
+    const empty: K8sEvidence = { status: "not_applicable", pod: null, events: [], workload: null, node: null, siblings: [], ...(resolution ? { resolution } : {}) };
     const kube = providers.kubernetes;
     const ns = target.namespace;
-    const hasObject = (!!ns && (!!target.pod || !!target.workload)) || !!target.node;
+    const focus = target.pod ? null : (input.resolved?.focus ?? null);
+    const hasObject = (!!ns && (!!target.pod || !!target.workload || !!focus)) || !!target.node;
+    if (input.resolved?.kubernetesUnavailable) return { ...empty, status: "unavailable", reason: input.resolved.kubernetesUnavailable };
     if (!hasObject) {
+      if (resolution) return { ...empty, status: "ok" };
       return input.wantsK8s ? { ...empty, status: "unavailable", reason: "the alert names no pod, workload or node to look up" } : empty;
     }
     if (!kube) return { ...empty, status: "unavailable", reason: "no Kubernetes access configured (in-cluster service account or KUBECONFIG)" };
     const out: K8sEvidence = { ...empty, status: "ok" };
     const failures: string[] = [];
+    const reads = kubeReads(rec.call);
     let workloadRef = target.workload;
     if (ns && target.pod) {
       const pod = target.pod;
@@ -227,6 +185,13 @@ export async function collectEvidence({
       if (eventsRes.ok) out.events = eventsRes.value;
       else failures.push(eventsRes.error);
       if (ownerRes.ok && ownerRes.value) workloadRef = { kind: ownerRes.value.kind, name: ownerRes.value.name };
+    } else if (ns && focus) {
+      // The pods behind a Service were listed while resolving it: read the failing (or newest) one's events.
+      out.pod = focus;
+      out.siblings = (input.resolved?.pods ?? []).map(siblingOf);
+      const ev = await rec.call("kubernetes", `LIST events/${ns}?involvedObject.name=${focus.name}`, () => kube.listEvents(ns, focus.name), (v) => v.length === 0);
+      if (ev.ok) out.events = ev.value;
+      else failures.push(ev.error);
     }
     const kinds = ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"] as const;
     const kind = kinds.find((k) => k === workloadRef?.kind);
@@ -234,12 +199,16 @@ export async function collectEvidence({
       const name = workloadRef.name;
       const [wRes, wEvents] = await Promise.all([
         rec.call("kubernetes", `GET ${kind.toLowerCase()}s/${ns}/${name}`, () => kube.getWorkload(ns, kind, name), (v) => v === null),
-        target.pod
+        target.pod || focus
           ? Promise.resolve(null)
           : rec.call("kubernetes", `LIST events/${ns}?involvedObject.name=${name}`, () => kube.listEvents(ns, name), (v) => v.length === 0),
       ]);
       if (wRes.ok) out.workload = wRes.value;
       else failures.push(wRes.error);
+      if (kind === "Job" && ns && wRes.ok && wRes.value?.job?.owner) {
+        const cronJob = await readCronJob(kube, reads, ns, wRes.value.job.owner);
+        if (cronJob) out.objects = { cronJob };
+      }
       if (wEvents?.ok) out.events = wEvents.value;
       else if (wEvents) failures.push(wEvents.error);
     }
@@ -247,12 +216,7 @@ export async function collectEvidence({
       const jobName = workloadRef.name;
       const pods = await rec.call("kubernetes", `LIST pods/${ns}?labelSelector=job-name=${jobName}`, () => kube.listPods(ns, `job-name=${jobName}`), (v) => v.length === 0);
       if (pods.ok) {
-        out.siblings = pods.value.map((p) => ({
-          name: p.name,
-          phase: p.phase,
-          ready: p.containers.every((c) => c.ready),
-          restarts: p.containers.reduce((n, c) => n + c.restartCount, 0),
-        }));
+        out.siblings = pods.value.map(siblingOf);
         // The newest failed pod carries the exit code and reason the Job status lacks.
         const failed = pods.value.filter((p) => p.phase === "Failed").sort((a, b) => (b.startTime ?? "").localeCompare(a.startTime ?? ""));
         out.pod = failed[0] ?? pods.value[0] ?? null;
@@ -264,6 +228,7 @@ export async function collectEvidence({
       if (nRes.ok) out.node = nRes.value;
       else if (target.type === "node") failures.push(nRes.error);
     }
+    failures.push(...reads.failures);
     const gotSomething = out.pod || out.workload || out.node || out.events.length > 0;
     if (!gotSomething && failures.length) return { ...out, status: "unavailable", reason: `Kubernetes API calls failed: ${failures[0]}` };
     if (failures.length) out.reason = `${failures.length} Kubernetes call(s) failed: ${failures[0]}`;
@@ -318,6 +283,13 @@ export async function collectEvidence({
 
   const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs);
   logs.matches = matchLogPatterns(logs.entries.map((e) => e.line));
+  if (input.readDependencies && logs.matches.length) {
+    const dependencies = await checkDependencies({
+      ctx: { kube: providers.kubernetes, metrics: providers.metrics, call: rec.call },
+      input: { target, matches: logs.matches, start, end, stepSeconds },
+    });
+    if (dependencies.length) k8s.dependencies = dependencies;
+  }
   return { k8s, metrics, logs, alertmanager, queries: rec.sorted() };
 }
 
@@ -325,7 +297,7 @@ type ObjectsRead = { objects: K8sObjects; events: KubeEvent[]; failures: string[
 
 /** The HPA, quotas or volume the alert's labels name, with the events about them. */
 async function readObjects(
-  call: ReturnType<typeof recorder>["call"],
+  call: ProviderCall,
   kube: KubernetesProvider,
   alert: NormalizedAlert,
   target: Target,
@@ -413,7 +385,7 @@ function withObjects(k8s: K8sEvidence, read: ObjectsRead | null, noAccess: boole
  * the container restarted, and fall back to current pod logs when the logs backend has nothing.
  */
 async function withKubernetesLogs(
-  call: ReturnType<typeof recorder>["call"],
+  call: ProviderCall,
   providers: Providers,
   target: Target,
   k8s: K8sEvidence,

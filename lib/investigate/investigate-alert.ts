@@ -9,11 +9,13 @@ import { type Features, featuresOf } from "./features";
 import { unknownHypothesis } from "./families/shared";
 import { familyModule } from "./families";
 import type { Providers } from "./providers/types";
+import { recorder } from "./recorder";
 import { REPORT_SCHEMA_VERSION, type Hypothesis, type Report } from "./report";
 import { scoreReport } from "./scores";
 import { targetOf } from "./target";
 import { blockersOf, decide } from "./triage";
 import { verdictOf } from "./verdict";
+import { resolveWorkload } from "./workload/resolve-workload";
 
 /** Below the `unknown` hypothesis (confidence 10): a cause nothing speaks for does not outrank "we do not know". */
 const UNEVIDENCED_CEILING = 5;
@@ -65,12 +67,27 @@ export async function investigateAlert({
   const start = new Date(end.getTime() - windowMs);
   const { alert, family } = input;
   const familyMod = familyModule(family);
-  const target = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined, input.identity.subject);
+  const labelled = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined, input.identity.subject);
+  const rec = recorder({ timeoutMs: ctx.providers.timeoutMs, log: ctx.log, now });
+  const resolved = familyMod.needs.resolve
+    ? await resolveWorkload({ ctx: { kube: ctx.providers.kubernetes, call: rec.call }, input: { alert, target: labelled } })
+    : null;
+  const target = resolved?.target ?? labelled;
   const queries = familyMod.queries(target, alert);
 
   const evidence = await collectEvidence({
-    ctx: { providers: ctx.providers, log: ctx.log, now },
-    input: { alert, target, queries: [...queries, alertsQuery(alert)], start, end, wantsK8s: familyMod.needs.k8s !== "none", objects: familyMod.needs.objects },
+    ctx: { providers: ctx.providers, log: ctx.log, now, recorder: rec },
+    input: {
+      alert,
+      target,
+      queries: [...queries, alertsQuery(alert)],
+      start,
+      end,
+      wantsK8s: familyMod.needs.k8s !== "none",
+      objects: familyMod.needs.objects,
+      resolved,
+      readDependencies: !!familyMod.needs.resolve,
+    },
   });
   const window = { startMs: start.getTime(), endMs: end.getTime() };
   const f = featuresOf({ alert, family, target, evidence, window });

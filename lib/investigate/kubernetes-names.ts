@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { ServiceError } from "@/lib/errors";
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -18,6 +19,11 @@ export function isDns1123Subdomain(value: string): boolean {
  */
 export function isLabelSelector(value: string): boolean {
   return value.length <= 1_000 && /^[A-Za-z0-9._/=!,() -]+$/.test(value);
+}
+
+/** A literal IPv4 or IPv6 address (what a pod IP field selector may carry). */
+export function isIpAddress(value: string): boolean {
+  return isIP(value) !== 0;
 }
 
 /** Event reason (`FailedScheduling`, `BackOff`): a CamelCase word, so it is safe inside a field selector. */

@@ -82,6 +82,9 @@ const eventSchema = z.object({
   involvedObject: z.object({ kind: z.string(), name: z.string() }),
 });
 
+/** One Deployment revision; `replicaSet` names the ReplicaSet whose pods run it (`<replicaSet>-<id>`). */
+const revisionSchema = z.object({ revision: z.string(), createdAt: z.string(), images: z.array(z.string()), replicaSet: z.string().optional() });
+
 const workloadSchema = z.object({
   kind: z.enum(["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"]),
   namespace: z.string(),
@@ -94,7 +97,7 @@ const workloadSchema = z.object({
   observedGeneration: z.number().optional(),
   conditions: z.array(condition),
   images: z.array(z.string()),
-  revisions: z.array(z.object({ revision: z.string(), createdAt: z.string(), images: z.array(z.string()) })),
+  revisions: z.array(revisionSchema),
   job: z
     .object({
       succeeded: z.number(),
@@ -102,6 +105,7 @@ const workloadSchema = z.object({
       active: z.number(),
       completionTime: z.string().optional(),
       startTime: z.string().optional(),
+      owner: z.object({ kind: z.string(), name: z.string() }).optional(),
     })
     .optional(),
 });
@@ -146,12 +150,54 @@ const pvSchema = z.object({
   claim: z.object({ namespace: z.string(), name: z.string() }).optional(),
 });
 
-/** Objects a family reads besides pod/workload/node (capacity: HPA and quotas; volume_filling: PVC and PV). */
+const cronJobSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  schedule: z.string(),
+  suspend: z.boolean(),
+  lastScheduleTime: z.string().optional(),
+  lastSuccessfulTime: z.string().optional(),
+  images: z.array(z.string()),
+  jobs: z.array(z.object({ name: z.string(), startTime: z.string().optional(), succeeded: z.number(), failed: z.number(), images: z.array(z.string()) })),
+});
+
+/** Objects a family reads besides pod/workload/node (capacity: HPA and quotas; volume_filling: PVC and PV; job_failed: the Job's CronJob). */
 export const k8sObjectsSchema = z.object({
   hpa: hpaSchema.optional(),
   quotas: z.array(quotaSchema).optional(),
   pvc: pvcSchema.optional(),
   pv: pvSchema.optional(),
+  cronJob: cronJobSchema.optional(),
+});
+
+/**
+ * How the workload behind the alert was found when its labels name a Service, an exporter, a queue
+ * or nothing runnable (docs/architecture.md, "Finding the workload"). `via` is the chain that was
+ * followed, in order; `reason` says why it stopped when unresolved.
+ */
+export const resolutionSchema = z.object({
+  status: z.enum(["resolved", "unresolved"]),
+  strategy: z.enum(["service", "exporter", "queue"]),
+  /** What the labels named: `Service shop/checkout`, `exporter address orders-db.orders.svc:5432`, `queue orders`. */
+  from: z.string(),
+  via: z.array(z.string()),
+  workload: z.object({ kind: z.string(), name: z.string() }).nullable(),
+  pods: z.array(z.string()),
+  reason: z.string().optional(),
+});
+
+/** A dependency named in a log line (host:port), resolved to its Service or pod and checked. */
+export const dependencySchema = z.object({
+  address: z.string(),
+  namespace: z.string().nullable(),
+  service: z.string().nullable(),
+  pod: z.string().nullable(),
+  readyEndpoints: z.number().int().nonnegative().nullable(),
+  notReadyEndpoints: z.number().int().nonnegative().nullable(),
+  /** Its own 5xx share (http_requests_total) at the end of the window, when it exports one. */
+  errorRatio: z.number().nullable(),
+  healthy: z.boolean().nullable(),
+  summary: z.string(),
 });
 
 export const k8sEvidenceSchema = z.object({
@@ -162,8 +208,20 @@ export const k8sEvidenceSchema = z.object({
   workload: workloadSchema.nullable(),
   node: nodeSchema.nullable(),
   /** Pods of the same workload (name, phase, ready, restarts), when the target is a workload. */
-  siblings: z.array(z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number() })),
+  siblings: z.array(
+    z.object({
+      name: z.string(),
+      phase: z.string(),
+      ready: z.boolean(),
+      restarts: z.number(),
+      /** The container's last exit code and termination reason, when it terminated (Job pods). */
+      exitCode: z.number().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
   objects: k8sObjectsSchema.optional(),
+  resolution: resolutionSchema.optional(),
+  dependencies: z.array(dependencySchema).optional(),
 });
 
 export const seriesStatsSchema = z.object({
@@ -252,7 +310,7 @@ export const changesSchema = z.object({
   rolloutInWindow: z.boolean(),
   /** Minutes between the newest revision and the alert's start; negative when the rollout came after. */
   minutesBeforeAlert: z.number().nullable(),
-  revisions: z.array(z.object({ revision: z.string(), createdAt: z.string(), images: z.array(z.string()) })),
+  revisions: z.array(revisionSchema),
   summary: z.string(),
 });
 
@@ -378,6 +436,8 @@ export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 export type SeriesStats = z.infer<typeof seriesStatsSchema>;
 export type K8sEvidence = z.infer<typeof k8sEvidenceSchema>;
 export type K8sObjects = z.infer<typeof k8sObjectsSchema>;
+export type Resolution = z.infer<typeof resolutionSchema>;
+export type Dependency = z.infer<typeof dependencySchema>;
 export type MetricsEvidence = z.infer<typeof metricsEvidenceSchema>;
 export type LogsEvidence = z.infer<typeof logsEvidenceSchema>;
 export type AlertmanagerEvidence = z.infer<typeof alertmanagerEvidenceSchema>;

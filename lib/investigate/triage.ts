@@ -1,4 +1,4 @@
-import { kubectlSteps, promqlSteps, text } from "./commands";
+import { kubectl, kubectlSteps, promqlSteps, text } from "./commands";
 import { formatBytes, type Features } from "./features";
 import { formatValue } from "./units";
 import type { FamilyModule, MetricQuery } from "./families/types";
@@ -12,8 +12,10 @@ export function blockersOf(f: Features, module: FamilyModule, queries: MetricQue
   const out: Blocker[] = [];
   const t = f.target;
   const needsPod = module.needs.k8s === "pod" && !t.pod && !t.workload;
-  if ((t.type === "unknown" && f.family !== "meta") || needsPod) out.push("A");
-  const wantsK8s = module.needs.k8s !== "none" || !!module.needs.objects?.length || t.type === "pod" || t.type === "workload" || t.type === "node";
+  const resolution = f.evidence.k8s.resolution;
+  const unresolved = resolution?.status === "unresolved" && f.evidence.k8s.status === "ok";
+  if ((t.type === "unknown" && f.family !== "meta") || needsPod || unresolved) out.push("A");
+  const wantsK8s = module.needs.k8s !== "none" || !!module.needs.objects?.length || !!resolution || t.type === "pod" || t.type === "workload" || t.type === "node";
   if (wantsK8s && f.evidence.k8s.status !== "ok") out.push("B");
   const hasLogTarget = t.type === "pod" || t.type === "workload" || t.type === "service";
   if (module.needs.logs && hasLogTarget && f.evidence.logs.status !== "ok") out.push("C");
@@ -39,6 +41,7 @@ function blockerHelp(b: Blocker, f: Features): string {
   const e = f.evidence;
   switch (b) {
     case "A":
+      if (f.evidence.k8s.resolution?.status === "unresolved") return `the workload behind ${f.evidence.k8s.resolution.from} was not found: ${f.evidence.k8s.resolution.reason ?? "nothing matched"}`;
       return "the alert carries no namespace/pod/workload/service/node labels, so nothing specific could be looked up; add them to the alert rule (by (namespace, pod) or a `pod` label)";
     case "B":
       return `Kubernetes context: ${e.k8s.reason ?? "unavailable"}`;
@@ -68,6 +71,9 @@ function evidenceLines(f: Features): string[] {
     }
     lines.push(parts.join(", "));
   }
+  const r = f.evidence.k8s.resolution;
+  if (r?.status === "resolved") lines.push(`workload behind ${r.from}: ${r.via.join(" → ")}`);
+  for (const d of f.evidence.k8s.dependencies ?? []) lines.push(`dependency ${d.address}: ${d.summary}`);
   const w = f.evidence.k8s.workload;
   if (w) lines.push(`${w.kind} ${w.name}: ${w.ready}/${w.desired} ready, ${w.updated} updated, ${w.available} available`);
   if (f.changes.rolloutInWindow) lines.push(`change: ${f.changes.summary}`);
@@ -90,6 +96,20 @@ function evidenceLines(f: Features): string[] {
 
 function human(v: number | undefined | null, unit: string): string {
   return v === undefined || v === null ? "?" : formatValue(v, unit);
+}
+
+/** The commands a human runs to find the workload the resolution step could not. */
+function findWorkloadSteps(f: Features) {
+  const r = f.evidence.k8s.resolution;
+  const ns = f.target.namespace;
+  const name = f.target.service ?? f.target.name;
+  if (r?.strategy === "queue") return ns ? [kubectl`-n ${ns} get deployments,statefulsets -o wide`] : [];
+  if (!ns || !name) return [text(`Find the workload behind ${r?.from ?? "the alert"}: its Service's selector, then the pods' owner.`)];
+  return [
+    kubectl`-n ${ns} get service ${name} -o jsonpath='{.spec.selector}'`,
+    kubectl`-n ${ns} get endpointslices -l kubernetes.io/service-name=${name} -o wide`,
+    kubectl`-n ${ns} get pods -l app.kubernetes.io/name=${name} -o wide`,
+  ];
 }
 
 export function round(v: number | undefined | null): string {
@@ -119,6 +139,7 @@ export function decide(
     ...promqlSteps(queries.filter((q) => q.id !== "alert_firing")),
     ...kubectlSteps(f.target, { previousLogs: restarted }),
   ];
+  if (f.evidence.k8s.resolution?.status === "unresolved") steps.push(...findWorkloadSteps(f));
   if (blockers.includes("A")) {
     steps.push(text("Add namespace and pod (or service/node) labels to the alert rule so Tarka can find the target."));
   }

@@ -7,7 +7,7 @@ import { listenOnLoopback } from "./listen";
 
 /**
  * A read-only fake of the Kubernetes API server over plain HTTP on loopback. It answers the GET paths
- * the typed @kubernetes/client-node APIs use (get/list for core, apps, batch and autoscaling/v2 resources,
+ * the typed @kubernetes/client-node APIs use (get/list for core, apps, batch, discovery.k8s.io/v1 and autoscaling/v2 resources,
  * persistent volumes and their claims, resource quotas, pod logs)
  * with real-shaped objects, and `Status` objects for errors. Every non-GET request is refused with 405
  * and counted, so tests can assert that nothing tried to mutate the cluster.
@@ -69,6 +69,8 @@ const resources: Resource[] = [
   { kind: "ResourceQuota", plural: "resourcequotas", prefix: "/api/v1", namespaced: true, fields: metadataFields },
   { kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", prefix: "/api/v1", namespaced: true, fields: metadataFields },
   { kind: "PersistentVolume", plural: "persistentvolumes", prefix: "/api/v1", namespaced: false, fields: metadataFields },
+  { kind: "Service", plural: "services", prefix: "/api/v1", namespaced: true, fields: [...metadataFields, "spec.clusterIP", "spec.type"] },
+  { kind: "EndpointSlice", plural: "endpointslices", prefix: "/apis/discovery.k8s.io/v1", namespaced: true, fields: metadataFields },
 ];
 
 class ApiError extends Error {

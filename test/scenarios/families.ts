@@ -438,7 +438,8 @@ function http5xx(ctx: Ctx): FamilyScenario {
       { metrics: requests(ok, () => 0), streams: [stream(ctx, ok, ["POST /pay 200 12ms", "POST /pay 200 9ms"])] },
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
-    blocked: ["C", "D"],
+    blocked: ["B", "C", "D"],
+    variants: [serviceRolloutRegression(ctx), dependencyDown(ctx)],
   };
 }
 
@@ -482,7 +483,8 @@ function latency(ctx: Ctx): FamilyScenario {
       },
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
-    blocked: ["C", "D"],
+    blocked: ["B", "C", "D"],
+    variants: [latencySaturation(ctx), latencySlowDatabase(ctx)],
   };
 }
 
@@ -552,6 +554,7 @@ function jobFailed(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "KubeJobFailed", severity: "warning", ...bad.labels }, bad.seed, { label: "job_failed_exit_2", top: "config_error", classification: "actionable", logs: "ok" }),
     healthy: mk(ctx, { alertname: "KubeJobFailed", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],
+    variants: [cronJobFailed(ctx)],
   };
 }
 
@@ -616,7 +619,7 @@ function rollout(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_rollout_stuck", top: "bad_rollout", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "KubeDeploymentRolloutStuck", severity: "warning", ...ok.labels }, ok.seed, { label: "recovered", top: "noise", classification: "artifact", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [daemonSetNotScheduled(ctx), pdbNotEnoughHealthy(ctx)],
+    variants: [daemonSetNotScheduled(ctx), pdbNotEnoughHealthy(ctx), ksmReplicasMismatch(ctx)],
   };
 }
 
@@ -798,6 +801,7 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike")],
   };
 }
 
@@ -925,6 +929,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],
+    variants: [exporterReplicaLag(ctx)],
   };
 }
 
@@ -1334,4 +1339,361 @@ export function seedOf(cases: Case[]): Seed {
     seed.streams.push(...c.seed.streams);
   }
   return seed;
+}
+
+/* Workload resolution (issue 11 §2) and the 5xx/latency look-alikes (§3): alerts that name a Service,
+ * an exporter, a queue or a scraper, with the workload behind them only in the cluster. */
+
+function ownedPod(ctx: Ctx, p: { namespace: string; name: string; owner: { kind: string; name: string }; labels: Labels; phase?: string; ready?: boolean; startedMinutesAgo?: number }): KubeObject {
+  const pod = podObject(ctx, { namespace: p.namespace, name: p.name, phase: p.phase ?? "Running", labels: p.labels, container: { ready: p.ready ?? true } });
+  pod.metadata.ownerReferences = [{ apiVersion: "apps/v1", kind: p.owner.kind, name: p.owner.name, uid: `${p.owner.name}-uid`, controller: true }];
+  if (p.startedMinutesAgo !== undefined) (pod.status as { startTime: string }).startTime = ago(ctx, p.startedMinutesAgo).toISOString();
+  return pod;
+}
+
+function serviceObject(namespace: string, name: string, selector: Labels): KubeObject {
+  return { kind: "Service", metadata: { name, namespace }, spec: { selector, clusterIP: "10.96.0.10", ports: [{ port: 80 }] } };
+}
+
+/** A Deployment with one ReplicaSet per revision (newest first), its pods named `<replicaset>-<id>`. */
+function deploymentWithRevisions(ctx: Ctx, namespace: string, name: string, revisions: Array<{ rs: string; revision: string; minutesAgo: number; image: string }>): KubeObject[] {
+  const uid = `${namespace}-${name}-uid`;
+  const template = (image: string) => ({ metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image }] } });
+  const newest = revisions[0] as { image: string };
+  return [
+    {
+      kind: "Deployment",
+      metadata: { name, namespace, uid, generation: 2 },
+      spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: template(newest.image) },
+      status: { observedGeneration: 2, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 },
+    },
+    ...revisions.map(
+      (r): KubeObject => ({
+        kind: "ReplicaSet",
+        metadata: {
+          name: r.rs,
+          namespace,
+          uid: `${r.rs}-uid`,
+          labels: { app: name },
+          annotations: { "deployment.kubernetes.io/revision": r.revision },
+          creationTimestamp: ago(ctx, r.minutesAgo).toISOString(),
+          ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name, uid, controller: true }],
+        },
+        spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: template(r.image) },
+        status: { replicas: 1 },
+      }),
+    ),
+  ];
+}
+
+function serviceRolloutRegression(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-svc-rollout`;
+  const fresh = "checkout-5c8d9f7b6";
+  const old = "checkout-7d9f8c6a4";
+  const labels = { namespace, service: "checkout" };
+  const objects = [
+    serviceObject(namespace, "checkout", { app: "checkout" }),
+    ...deploymentWithRevisions(ctx, namespace, "checkout", [
+      { rs: fresh, revision: "8", minutesAgo: 25, image: "registry.example/checkout:2.4.0" },
+      { rs: old, revision: "7", minutesAgo: 60 * 24 * 6, image: "registry.example/checkout:2.3.9" },
+    ]),
+    ownedPod(ctx, { namespace, name: `${fresh}-qx7lm`, owner: { kind: "ReplicaSet", name: fresh }, labels: { app: "checkout" }, startedMinutesAgo: 24 }),
+    ownedPod(ctx, { namespace, name: `${old}-b2k9p`, owner: { kind: "ReplicaSet", name: old }, labels: { app: "checkout" }, startedMinutesAgo: 600 }),
+  ];
+  const perPod = (pod: string, errors: (m: number) => number) => [
+    ...counter(ctx, "http_requests_total", { ...labels, pod, code: "200" }, () => 10),
+    ...counter(ctx, "http_requests_total", { ...labels, pod, code: "500" }, errors),
+  ];
+  return {
+    name: "Service-level 5xx: the Service's pods and Deployment are found, errors come only from the new ReplicaSet",
+    ...mk(
+      ctx,
+      { alertname: "Http5xxRateHigh", severity: "critical", ...labels },
+      { metrics: [...perPod(`${fresh}-qx7lm`, (m) => (m < 24 ? 4 : 0)), ...perPod(`${old}-b2k9p`, () => 0)], objects, streams: [stream(ctx, labels, ["POST /cart 500 3ms", "POST /cart 200 12ms"])] },
+      {
+        label: "suspected_rollout_regression",
+        top: "bad_rollout",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["Service " + namespace + "/checkout selects app=checkout: 2 pod(s)", "owned by Deployment checkout", "comes from the new revision's pods", `${fresh}-qx7lm`],
+      },
+    ),
+  };
+}
+
+function dependencyDown(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-svc-dep`;
+  const labels = { namespace, service: "orders-api" };
+  const refused = `ERROR placing order: dial tcp orders-db.${namespace}.svc:5432: connect: connection refused`;
+  const dbPod = podObject(ctx, { namespace, name: "orders-db-0", phase: "Pending", labels: { app: "orders-db" }, container: { ready: false, state: { waiting: { reason: "ContainerCreating" } } } });
+  const slice: KubeObject = {
+    kind: "EndpointSlice",
+    metadata: { name: "orders-db-x1", namespace, labels: { "kubernetes.io/service-name": "orders-db" } },
+    addressType: "IPv4",
+    endpoints: [{ addresses: ["10.244.1.7"], conditions: { ready: false }, targetRef: { kind: "Pod", name: "orders-db-0", namespace } }],
+    ports: [{ port: 5432 }],
+  };
+  return {
+    name: "5xx from an upstream named in the logs: its Service has no ready endpoint because its pod is Pending",
+    ...mk(
+      ctx,
+      { alertname: "Http5xxRateHigh", severity: "critical", ...labels },
+      {
+        metrics: [
+          ...counter(ctx, "http_requests_total", { ...labels, code: "200" }, () => 10),
+          ...counter(ctx, "http_requests_total", { ...labels, code: "503" }, (m) => (m < 20 ? 5 : 0)),
+        ],
+        objects: [serviceObject(namespace, "orders-db", { app: "orders-db" }), slice, dbPod],
+        streams: [stream(ctx, labels, [refused, refused, "POST /orders 503 2ms"])],
+      },
+      {
+        label: "suspected_dependency_failure",
+        top: "dependency_unavailable",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [`Service ${namespace}/orders-db has 0 ready endpoint(s) and 1 not ready`, "orders-db-0 is Pending (ContainerCreating)"],
+      },
+    ),
+  };
+}
+
+/** A Deployment `api` behind Service `api`, its one pod `api-6f7c8d9b5-k2x8q`, revision created days ago. */
+function steadyService(ctx: Ctx, namespace: string) {
+  const rs = "api-6f7c8d9b5";
+  const pod = `${rs}-k2x8q`;
+  const objects = [
+    serviceObject(namespace, "api", { app: "api" }),
+    ...deploymentWithRevisions(ctx, namespace, "api", [{ rs, revision: "3", minutesAgo: 60 * 24 * 3, image: "registry.example/api:5.1.0" }]),
+    ownedPod(ctx, { namespace, name: pod, owner: { kind: "ReplicaSet", name: rs }, labels: { app: "api" }, startedMinutesAgo: 60 * 24 }),
+  ];
+  return { objects, pod, labels: { namespace, service: "api" } };
+}
+
+/** Cumulative latency histogram for `labels`: `slowShare(m)` of 20 req/s take longer than 1 s. */
+function latencyHistogram(ctx: Ctx, name: string, labels: Labels, slowShare: (m: number) => number): string[] {
+  return [
+    ["0.05", (m: number) => 20 * (1 - slowShare(m)) * 0.5],
+    ["0.25", (m: number) => 20 * (1 - slowShare(m))],
+    ["1", (m: number) => 20 * (1 - slowShare(m))],
+    ["2.5", () => 20],
+    ["+Inf", () => 20],
+  ].flatMap(([le, rate]) => counter(ctx, name, { ...labels, le: le as string }, rate as (m: number) => number));
+}
+
+function latencySaturation(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-svc-sat`;
+  const s = steadyService(ctx, namespace);
+  const podLabels = { namespace, pod: s.pod, container: "app" };
+  const hpa = { namespace, horizontalpodautoscaler: "api" };
+  return {
+    name: "Latency from saturation: the Service's pods run at their CPU limit, throttled, with the autoscaler at its maximum",
+    ...mk(
+      ctx,
+      { alertname: "APILatencyHigh", severity: "warning", ...s.labels },
+      {
+        metrics: [
+          ...latencyHistogram(ctx, "http_request_duration_seconds_bucket", s.labels, (m) => (m < 25 ? 0.4 : 0.01)),
+          ...counter(ctx, "http_requests_total", { ...s.labels, code: "200" }, () => 20),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, (m) => (m < 25 ? 0.49 : 0.3)),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+          ...counter(ctx, "container_cpu_cfs_periods_total", podLabels, () => 10),
+          ...counter(ctx, "container_cpu_cfs_throttled_periods_total", podLabels, (m) => (m < 25 ? 6 : 0.5)),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_status_current_replicas", hpa, () => 6),
+          ...gauge(ctx, "kube_horizontalpodautoscaler_spec_max_replicas", hpa, () => 6),
+        ],
+        objects: s.objects,
+        streams: [stream(ctx, s.labels, ["GET /search 200 1840ms", "GET /search 200 2210ms"])],
+      },
+      {
+        label: "suspected_saturation",
+        top: "saturation",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["owned by Deployment api", "of their CPU limit at peak", "CPU periods throttled at peak", "the autoscaler is at its maximum replicas"],
+      },
+    ),
+  };
+}
+
+function latencySlowDatabase(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-svc-db`;
+  const s = steadyService(ctx, namespace);
+  const podLabels = { namespace, pod: s.pod, container: "app" };
+  return {
+    name: "Latency from a slow database: the client's query-duration p95 climbs with request latency, CPU has headroom",
+    ...mk(
+      ctx,
+      { alertname: "APILatencyHigh", severity: "warning", ...s.labels },
+      {
+        metrics: [
+          ...latencyHistogram(ctx, "http_request_duration_seconds_bucket", s.labels, (m) => (m < 25 ? 0.4 : 0.01)),
+          ...latencyHistogram(ctx, "db_query_duration_seconds_bucket", { namespace, pod: s.pod }, (m) => (m < 25 ? 0.5 : 0)),
+          ...counter(ctx, "http_requests_total", { ...s.labels, code: "200" }, () => 20),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.1),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects: s.objects,
+        streams: [stream(ctx, s.labels, ["GET /orders 200 1500ms", "GET /orders 200 1720ms"])],
+      },
+      {
+        label: "suspected_database_slow",
+        top: "database_slow",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["database query p95", "owned by Deployment api"],
+      },
+    ),
+  };
+}
+
+function cronJobFailed(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-cron`;
+  const cron = "billing-rollup";
+  const cronUid = `${ctx.prefix}-cron-uid`;
+  const job = (name: string, image: string, failed: boolean, minutesAgo: number): KubeObject => ({
+    kind: "Job",
+    metadata: { name, namespace, labels: { "job-name": name }, ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: cron, uid: cronUid, controller: true }] },
+    spec: { completions: 1, backoffLimit: 2, template: { spec: { containers: [{ name: "app", image }] } } },
+    status: failed
+      ? { failed: 3, startTime: ago(ctx, minutesAgo).toISOString(), conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] }
+      : { succeeded: 1, startTime: ago(ctx, minutesAgo).toISOString(), completionTime: ago(ctx, minutesAgo - 5).toISOString() },
+  });
+  const failedJob = `${cron}-29112260`;
+  const pod = podObject(ctx, {
+    namespace,
+    name: `${failedJob}-7hx2c`,
+    phase: "Failed",
+    labels: { "job-name": failedJob },
+    container: { ready: false, state: { terminated: { reason: "Error", exitCode: 1, finishedAt: ago(ctx, 22).toISOString() } } },
+  });
+  const lines = ["rolling up invoices for 2026-12-03", "Traceback (most recent call last):", "ValueError: invalid literal for int() with base 10: 'N/A'"];
+  // kube-state-metrics' own pod, container and job labels ride on the alert: the Job is the subject.
+  const ksm = { pod: "kube-state-metrics-7d9c5b4f8-xk2lp", container: "kube-state-metrics", job: "kube-state-metrics", service: "kube-state-metrics" };
+  return {
+    name: "CronJob run fails (kube-state-metrics labels): the failed pod's exit code and last lines, and the image change since the last good run",
+    ...mk(
+      ctx,
+      { alertname: "KubeJobFailed", severity: "warning", namespace, job_name: failedJob, ...ksm },
+      {
+        metrics: gauge(ctx, "kube_job_status_failed", { namespace, job_name: failedJob }, (m) => (m < 22 ? 3 : 0)),
+        objects: [
+          { kind: "CronJob", metadata: { name: cron, namespace, uid: cronUid }, spec: { schedule: "0 * * * *", suspend: false, jobTemplate: { spec: { template: { spec: { containers: [{ name: "app", image: "registry.example/billing:4.0.0" }] } } } } }, status: {} },
+          job(failedJob, "registry.example/billing:4.0.0", true, 25),
+          job(`${cron}-29112200`, "registry.example/billing:3.9.2", false, 85),
+          pod,
+        ],
+        podLogs: [{ namespace, pod: `${failedJob}-7hx2c`, container: "app", lines }],
+      },
+      {
+        label: "job_failed_exit_1",
+        top: "app_crash",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [`pod ${failedJob}-7hx2c exited with code 1 (Error)`, "ValueError: invalid literal for int()", "image changed since the last successful run"],
+      },
+    ),
+  };
+}
+
+function queueConsumers(ctx: Ctx, kind: "saturated" | "spike"): Case & { name: string } {
+  const namespace = `${ctx.prefix}-q-${kind}`;
+  const queue = `${ctx.prefix}-${kind}-invoices`;
+  const q = { queue };
+  const saturated = kind === "saturated";
+  const rs = "invoice-worker-5d6f7c8b9";
+  const pod = `${rs}-m4n7p`;
+  const podLabels = { namespace, pod, container: "app" };
+  const worker: KubeObject = {
+    kind: "Deployment",
+    metadata: { name: "invoice-worker", namespace, uid: `${namespace}-worker`, generation: 1, labels: { app: "invoice-worker" } },
+    spec: { replicas: 4, selector: { matchLabels: { app: "invoice-worker" } }, template: { metadata: { labels: { app: "invoice-worker" } }, spec: { containers: [{ name: "app", image: "registry.example/invoices:1.8" }] } } },
+    status: { observedGeneration: 1, replicas: 4, updatedReplicas: 4, readyReplicas: 4, availableReplicas: 4 },
+  };
+  const web: KubeObject = { ...worker, metadata: { name: "web-frontend", namespace, uid: `${namespace}-web`, labels: { app: "web-frontend" } } };
+  return {
+    name: saturated
+      ? "Queue backlog, consumer found by name (no deployment label): workers at their CPU limit, processing flat below publishing"
+      : "Queue backlog, consumer found by name: producers publish 4× more while the workers keep their pace",
+    ...mk(
+      ctx,
+      { alertname: "RabbitmqQueueBacklog", severity: "warning", namespace, queue },
+      {
+        metrics: [
+          ...gauge(ctx, "rabbitmq_queue_messages_ready", q, (m) => (m < 20 ? 100 + (saturated ? 30 : 90) * (20 - m) : 100)),
+          ...gauge(ctx, "rabbitmq_queue_consumers", q, () => 4),
+          ...counter(ctx, "rabbitmq_queue_messages_published_total", q, (m) => (saturated ? 20 : m < 20 ? 80 : 20)),
+          ...counter(ctx, "rabbitmq_queue_messages_delivered_total", q, () => (saturated ? 15 : 21)),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (saturated ? 0.49 : 0.2)),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects: [worker, web],
+      },
+      saturated
+        ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "workers use 98% of their CPU limit at peak"] }
+        : { label: "suspected_producer_spike", top: "saturation", classification: "actionable", logs: "empty", mentions: [`Deployment invoice-worker in ${namespace} is named after ${queue}`, "consumers work at their usual pace"] },
+    ),
+  };
+}
+
+function exporterReplicaLag(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-pg-exporter`;
+  const replica = "orders-db-replica-0";
+  const instance = "10.244.3.21:9187";
+  const exporterLabels = { namespace, job: "postgres-exporter", pod: "postgres-exporter-6b7f9c5d4-x2k4p", container: "postgres-exporter", service: "postgres-exporter", instance };
+  const podLabels = { namespace, pod: replica, container: "app" };
+  const sts: KubeObject = {
+    kind: "StatefulSet",
+    metadata: { name: "orders-db-replica", namespace, uid: `${namespace}-sts` },
+    spec: { replicas: 1, selector: { matchLabels: { app: "orders-db-replica" } }, template: { spec: { containers: [{ name: "app", image: "postgres:16" }] } } },
+    status: { replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1 },
+  };
+  const pod = podObject(ctx, { namespace, name: replica, phase: "Running", labels: { app: "orders-db-replica" }, container: { ready: true } });
+  pod.metadata.ownerReferences = [{ apiVersion: "apps/v1", kind: "StatefulSet", name: "orders-db-replica", uid: `${namespace}-sts`, controller: true }];
+  return {
+    name: "Replication lag from postgres-exporter (its own pod and service on the alert): the scraped server's Service leads to the replica pod",
+    ...mk(
+      ctx,
+      { alertname: "PostgresReplicationLagHigh", severity: "critical", ...exporterLabels, server: `orders-db-replica.${namespace}.svc:5432` },
+      {
+        metrics: [
+          ...gauge(ctx, "pg_replication_lag_seconds", exporterLabels, (m) => (m < 25 ? 2 + 7 * (25 - m) : 2)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: replica }, () => 0.1),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.48),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects: [serviceObject(namespace, "orders-db-replica", { app: "orders-db-replica" }), sts, pod],
+        streams: [stream(ctx, { namespace, pod: replica, container: "app" }, ["LOG:  started streaming WAL from primary at 3/1A000000 on timeline 1"])],
+      },
+      {
+        label: "suspected_replica_overloaded",
+        top: "saturation",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [`Service ${namespace}/orders-db-replica selects app=orders-db-replica: 1 pod(s)`, "owned by StatefulSet orders-db-replica", "replica CPU at 96% of its limit"],
+      },
+    ),
+  };
+}
+
+function ksmReplicasMismatch(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-ksm`;
+  const labels = { namespace, deployment: "payments-api" };
+  const deployment: KubeObject = {
+    kind: "Deployment",
+    metadata: { name: "payments-api", namespace, uid: `${namespace}-payments`, generation: 3 },
+    spec: { replicas: 3, selector: { matchLabels: { app: "payments-api" } }, template: { metadata: { labels: { app: "payments-api" } }, spec: { containers: [{ name: "app", image: "registry.example/payments:7.2" }] } } },
+    status: { observedGeneration: 3, replicas: 3, updatedReplicas: 3, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: "Available", status: "False", reason: "MinimumReplicasUnavailable" }] },
+  };
+  return {
+    name: "kube-state-metrics target labels on the alert: the deployment label names the subject, not kube-state-metrics' own pod",
+    ...mk(
+      ctx,
+      { alertname: "KubeDeploymentReplicasMismatch", severity: "warning", ...labels, pod: "kube-state-metrics-7d9c5b4f8-xk2lp", container: "kube-state-metrics", job: "kube-state-metrics", service: "kube-state-metrics", instance: "10.244.0.9:8080" },
+      {
+        metrics: [...gauge(ctx, "kube_deployment_status_replicas_available", labels, (m) => (m < 25 ? 1 : 3)), ...gauge(ctx, "kube_deployment_spec_replicas", labels, () => 3)],
+        objects: [deployment],
+      },
+      { label: "suspected_replicas_mismatch", top: "scheduling", classification: "actionable", logs: "empty", mentions: ["Deployment payments-api: 1/3 ready"] },
+    ),
+  };
 }

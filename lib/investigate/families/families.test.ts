@@ -102,8 +102,8 @@ const cases: Case[] = [
     label: "suspected_dependency_failure",
     top: "dependency_unavailable",
     classification: "actionable",
-    blocked: ["C", "D"],
-    noProvider: ["C", "D"],
+    blocked: ["B", "C", "D"],
+    noProvider: ["B", "C", "D"],
   },
   {
     family: "latency",
@@ -115,8 +115,8 @@ const cases: Case[] = [
     label: "suspected_database_slow",
     top: "database_slow",
     classification: "actionable",
-    blocked: ["C", "D"],
-    noProvider: ["C", "D"],
+    blocked: ["B", "C", "D"],
+    noProvider: ["B", "C", "D"],
   },
   {
     family: "target_down",

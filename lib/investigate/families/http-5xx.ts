@@ -1,64 +1,75 @@
-import { promqlSteps } from "../commands";
-import { type Features, stat } from "../features";
-import { reason } from "../scores";
-import type { Target } from "../report";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { hypothesis, logHypotheses, unknownEnrichment, unknownHypothesis } from "./shared";
-import { alertExprQuery, dependencyFinding, requestRateQuery, rolloutFinding, rolloutHypothesis, seriesLine, serviceSelector } from "./service-signals";
-import type { EnrichmentDraft, FamilyModule, MetricQuery } from "./types";
+import { type Features, logMatch, stat } from "../features";
+import type { Target } from "../report";
+import { reason } from "../scores";
+import { type Finding, findingsModule } from "./findings";
+import { databaseQuery, dependencyFailure, rolloutRegression, saturation, saturationQueries, slowDatabase } from "./service-causes";
+import { alertExprQuery, requestRateQuery, seriesLine, serviceSelector } from "./service-signals";
+import { noPatternInLogs } from "./shared";
+import type { MetricQuery } from "./types";
+
+function errorSelector(t: Target): string {
+  const sel = serviceSelector(t);
+  return sel === "{}" ? '{code=~"5.."}' : `${sel.slice(0, -1)},code=~"5.."}`;
+}
+
+function byPod(t: Target): MetricQuery {
+  return { id: "errors_by_pod", title: "5xx per second by pod", unit: "req/s", query: `sum by (pod) (rate(http_requests_total${errorSelector(t)}[5m]))` };
+}
 
 function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
-  const sel = serviceSelector(t);
-  const errSel = sel === "{}" ? '{code=~"5.."}' : `${sel.slice(0, -1)},code=~"5.."}`;
   return [
     ...alertExprQuery(alert),
-    { id: "error_ratio", title: "5xx share of requests", unit: "ratio", query: `sum(rate(http_requests_total${errSel}[5m])) / sum(rate(http_requests_total${sel}[5m]))`, threshold: 0.05 },
+    { id: "error_ratio", title: "5xx share of requests", unit: "ratio", query: `sum(rate(http_requests_total${errorSelector(t)}[5m])) / sum(rate(http_requests_total${serviceSelector(t)}[5m]))`, threshold: 0.05 },
     requestRateQuery(t),
+    byPod(t),
+    ...saturationQueries(t),
+    ...databaseQuery(t),
   ];
 }
 
-function diagnose(f: Features): EnrichmentDraft | null {
-  const rollout = rolloutFinding(f);
-  if (rollout) return rollout;
-  const dep = dependencyFinding(f, "suspected_dependency_failure", ["dependency_unavailable", "dependency_latency", "database_slow"]);
-  if (dep) return dep;
-  const net = dependencyFinding(f, "suspected_infra_network", ["network", "cert_expiry"]);
-  if (net) return net;
-  const app = dependencyFinding(f, "suspected_app_errors", ["app_crash", "config_error", "permission_error", "oom", "bad_rollout", "disk_full"]);
-  if (app) return app;
-  if (f.restarts > 0 || f.ready === false) {
-    return { label: "suspected_app_errors", why: [`serving pod ${f.target.pod} ${f.ready === false ? "is not ready" : ""} with ${f.restarts} restart(s)`], steps: promqlSteps(queries(f.target, f.alert)) };
-  }
-  return null;
+function appErrors(f: Features): Finding | null {
+  const m = logMatch(f, "app_crash", "config_error", "permission_error", "oom", "bad_rollout", "disk_full", "cert_expiry");
+  const pod = f.evidence.k8s.pod;
+  const why: string[] = [];
+  if (m) why.push(`logs: ${m.title}${m.detail ? ` (${m.detail})` : ""} ×${m.count}: "${m.sample.slice(0, 160)}"`);
+  if (pod && (f.restarts > 0 || f.ready === false)) why.push(`serving pod ${pod.name} ${f.ready === false ? "is not ready" : "is ready"} with ${f.restarts} restart(s)`);
+  if (!why.length) return null;
+  return {
+    label: m?.category === "cert_expiry" ? "suspected_infra_network" : "suspected_app_errors",
+    category: m?.category ?? "app_crash",
+    title: "The service's own code or configuration fails",
+    confidence: m ? 60 : 45,
+    why,
+    counter: m ? [] : [noPatternInLogs(f)],
+    steps: queries(f.target, f.alert).filter((q) => q.id === "errors_by_pod").map((q) => ({ kind: "promql" as const, text: q.query })),
+  };
 }
 
-const categoryOf: Record<string, Parameters<typeof hypothesis>[0]["category"]> = {
-  suspected_dependency_failure: "dependency_unavailable",
-  suspected_infra_network: "network",
-  suspected_app_errors: "app_crash",
-};
+function findings(f: Features): Finding[] {
+  const all = queries(f.target, f.alert);
+  const out = [
+    rolloutRegression(f, { byPod: byPod(f.target), what: "5xx", format: (v) => `${v.toPrecision(3)}/s`, worse: (fresh, old) => fresh > 0 && old <= 0.2 * fresh }),
+    dependencyFailure(f, { label: "suspected_dependency_failure", category: "dependency_unavailable", categories: ["dependency_unavailable", "dependency_latency"] }),
+    dependencyFailure(f, { label: "suspected_infra_network", category: "network", categories: ["network"] }),
+    saturation(f, all),
+    slowDatabase(f, all),
+    appErrors(f),
+  ];
+  return out.filter((x): x is Finding => x !== null);
+}
 
-export const http5xx: FamilyModule = {
+export const http5xx = findingsModule({
   family: "http_5xx",
-  needs: { k8s: "none", logs: true },
+  needs: { k8s: "none", logs: true, resolve: true },
   queries,
-  enrich: (f) =>
-    diagnose(f) ??
-    unknownEnrichment(f, queries(f.target, f.alert), [
-      seriesLine(f, "error_ratio") ?? "the 5xx share over the window",
-      "which upstream or code path returns the errors (no known pattern in logs, no rollout in the window)",
-    ]),
+  findings,
+  unknowns: (f) => [
+    seriesLine(f, "error_ratio") ?? "the 5xx share over the window",
+    "which upstream or code path returns the errors: no rollout in the window, no failing upstream, no saturation and no known pattern in the logs",
+  ],
   reasons(f: Features) {
     const ratio = stat(f, "error_ratio");
     return ratio && ratio.last >= 0.05 ? [reason("user_facing_errors", 15, `${(ratio.last * 100).toFixed(1)}% of requests fail with 5xx`)] : [];
   },
-  hypotheses(f: Features) {
-    const out = [...rolloutHypothesis(f, "The latest rollout introduced the errors"), ...logHypotheses(f, 50)];
-    const d = diagnose(f);
-    const category = d ? categoryOf[d.label] : undefined;
-    if (d && category && !out.some((h) => h.category === category)) {
-      out.push(hypothesis({ id: d.label, category, title: d.label.replace(/^suspected_/, "").replace(/_/g, " "), confidence: 55, why: d.why }));
-    }
-    return out.length ? out : [unknownHypothesis(f, "error source unknown")];
-  },
-};
+});

@@ -168,7 +168,7 @@ function findings(f: Features): Finding[] {
 
 export const queueBacklog = findingsModule({
   family: "queue_backlog",
-  needs: { k8s: "none", logs: false },
+  needs: { k8s: "none", logs: false, resolve: true },
   queries,
   findings,
   unknowns(f) {

@@ -115,7 +115,7 @@ function findings(f: Features): Finding[] {
 
 export const replicationLag = findingsModule({
   family: "replication_lag",
-  needs: { k8s: "none", logs: true },
+  needs: { k8s: "none", logs: true, resolve: true },
   queries,
   findings,
   unknowns(f) {

@@ -19,6 +19,8 @@ export type FamilyModule = {
     logs: boolean;
     /** Further objects named by the alert's labels: `hpa` (horizontalpodautoscaler), `quotas` (the namespace's ResourceQuotas and quota refusals), `volume` (persistentvolumeclaim/persistentvolume). */
     objects?: K8sObjectKind[];
+    /** Find the workload behind a Service, exporter or queue alert before gathering pod evidence, and check upstreams named in logs. */
+    resolve?: boolean;
   };
   queries(target: Target, alert: NormalizedAlert): MetricQuery[];
   enrich(features: Features): EnrichmentDraft;

@@ -4,6 +4,7 @@ import {
   AutoscalingV2Api,
   BatchV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   KubeConfig,
   Observable,
   type ConfigurationOptions,
@@ -20,9 +21,11 @@ import {
 } from "@kubernetes/client-node";
 import type { WorkloadRef } from "@/lib/alerts/identity";
 import { ServiceError, errorMessage } from "@/lib/errors";
-import { assertKubernetesNames, isEventReason, isLabelSelector } from "../kubernetes-names";
+import { assertKubernetesNames, isEventReason, isIpAddress, isLabelSelector } from "../kubernetes-names";
 import type {
   ContainerState,
+  CronJobFacts,
+  EndpointFacts,
   HorizontalPodAutoscalerFacts,
   KubeEvent,
   KubernetesProvider,
@@ -31,7 +34,9 @@ import type {
   PersistentVolumeFacts,
   PodFacts,
   ResourceQuotaFacts,
+  ServiceFacts,
   WorkloadStatus,
+  WorkloadSummary,
 } from "./types";
 
 export type CreateKubernetesProviderOptions = {
@@ -214,6 +219,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
   const apps = kc.makeApiClient(AppsV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
   const autoscaling = kc.makeApiClient(AutoscalingV2Api);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
 
   /** Runs one API call under the timeout; `notFound` is what a 404 (and "nothing to read" 400s) turns into. */
   async function call<T, F>(what: string, run: (o: ConfigurationOptions) => Promise<T>, notFound: F): Promise<T | F> {
@@ -260,6 +266,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
         revision: rs.metadata?.annotations?.["deployment.kubernetes.io/revision"] ?? "",
         createdAt: iso(rs.metadata?.creationTimestamp) ?? "",
         images: templateImages(rs.spec?.template),
+        replicaSet: rs.metadata?.name ?? "",
       }))
       .sort((a, b) => Number(b.revision) - Number(a.revision) || b.createdAt.localeCompare(a.createdAt));
   }
@@ -384,6 +391,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
           const j = await call(what, (o) => batch.readNamespacedJob({ namespace, name }, o), null);
           if (!j) return null;
           const succeeded = j.status?.succeeded ?? 0;
+          const owner = controllerOf(j.metadata);
           return {
             ...base,
             desired: j.spec?.completions ?? 1,
@@ -401,6 +409,7 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
               active: j.status?.active ?? 0,
               ...(j.status?.completionTime ? { completionTime: iso(j.status.completionTime) } : {}),
               ...(j.status?.startTime ? { startTime: iso(j.status.startTime) } : {}),
+              ...(owner ? { owner: { kind: owner.kind, name: owner.name } } : {}),
             },
           };
         }
@@ -528,6 +537,85 @@ export function createKubernetesProvider(options: CreateKubernetesProviderOption
         null,
       );
       return newestFirst((list?.items ?? []).map(eventFacts));
+    },
+
+    async getService(namespace, name): Promise<ServiceFacts | null> {
+      assertKubernetesNames({ namespace, service: name });
+      const svc = await call(`GET services/${namespace}/${name}`, (o) => core.readNamespacedService({ namespace, name }, o), null);
+      if (!svc) return null;
+      const clusterIP = svc.spec?.clusterIP;
+      return {
+        namespace,
+        name,
+        selector: svc.spec?.selector ?? {},
+        ...(clusterIP && clusterIP !== "None" ? { clusterIP } : {}),
+        ports: (svc.spec?.ports ?? []).map((p) => p.port),
+      };
+    },
+
+    async listEndpoints(namespace, service): Promise<EndpointFacts[]> {
+      assertKubernetesNames({ namespace, service });
+      const labelSelector = `kubernetes.io/service-name=${service}`;
+      const list = await call(
+        `GET endpointslices/${namespace}?labelSelector=${labelSelector}`,
+        (o) => discovery.listNamespacedEndpointSlice({ namespace, labelSelector }, o),
+        null,
+      );
+      return (list?.items ?? []).flatMap((slice) =>
+        (slice.endpoints ?? []).map((e) => ({
+          addresses: e.addresses,
+          // The API's rule: an endpoint whose `ready` is unset counts as ready.
+          ready: e.conditions?.ready ?? true,
+          ...(e.targetRef?.kind === "Pod" && e.targetRef.name ? { pod: e.targetRef.name } : {}),
+          ...(e.nodeName ? { node: e.nodeName } : {}),
+        })),
+      );
+    },
+
+    async getCronJob(namespace, name): Promise<CronJobFacts | null> {
+      assertKubernetesNames({ namespace, cronjob: name });
+      const cj = await call(`GET cronjobs/${namespace}/${name}`, (o) => batch.readNamespacedCronJob({ namespace, name }, o), null);
+      if (!cj) return null;
+      const uid = cj.metadata?.uid;
+      const jobs = await call(`GET jobs/${namespace}`, (o) => batch.listNamespacedJob({ namespace }, o), null);
+      const owned = (jobs?.items ?? [])
+        .filter((j) => (j.metadata?.ownerReferences ?? []).some((r) => r.kind === "CronJob" && (uid ? r.uid === uid : r.name === name)))
+        .map((j) => ({
+          name: j.metadata?.name ?? "",
+          ...(j.status?.startTime ? { startTime: iso(j.status.startTime) } : {}),
+          succeeded: j.status?.succeeded ?? 0,
+          failed: j.status?.failed ?? 0,
+          images: templateImages(j.spec?.template),
+        }))
+        .sort((a, b) => (b.startTime ?? "").localeCompare(a.startTime ?? ""));
+      return {
+        namespace,
+        name,
+        schedule: cj.spec?.schedule ?? "",
+        suspend: cj.spec?.suspend ?? false,
+        ...(cj.status?.lastScheduleTime ? { lastScheduleTime: iso(cj.status.lastScheduleTime) } : {}),
+        ...(cj.status?.lastSuccessfulTime ? { lastSuccessfulTime: iso(cj.status.lastSuccessfulTime) } : {}),
+        images: templateImages(cj.spec?.jobTemplate.spec?.template),
+        jobs: owned,
+      };
+    },
+
+    async listWorkloads(namespace): Promise<WorkloadSummary[]> {
+      assertKubernetesNames({ namespace });
+      const [deployments, statefulSets] = await Promise.all([
+        call(`GET deployments/${namespace}`, (o) => apps.listNamespacedDeployment({ namespace }, o), null),
+        call(`GET statefulsets/${namespace}`, (o) => apps.listNamespacedStatefulSet({ namespace }, o), null),
+      ]);
+      const of = (kind: WorkloadSummary["kind"], items: Array<{ metadata?: V1ObjectMeta }>) =>
+        items.map((w) => ({ kind, name: w.metadata?.name ?? "", labels: w.metadata?.labels ?? {} }));
+      return [...of("Deployment", deployments?.items ?? []), ...of("StatefulSet", statefulSets?.items ?? [])];
+    },
+
+    async listPodsByIp(ip): Promise<PodFacts[]> {
+      if (!isIpAddress(ip)) throw new ServiceError("invalid_input", `${JSON.stringify(ip.slice(0, 100))} is not an IP address; not looked up`);
+      const fieldSelector = `status.podIP=${ip}`;
+      const list = await call(`GET pods?fieldSelector=${fieldSelector}`, (o) => core.listPodForAllNamespaces({ fieldSelector }, o), null);
+      return (list?.items ?? []).map(podFacts);
     },
   };
   return provider;

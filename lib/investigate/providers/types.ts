@@ -84,10 +84,31 @@ export type WorkloadStatus = {
   conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
   images: string[];
   /** Rollout history: when each ReplicaSet/revision was created and with which images (Deployments). */
-  revisions: Array<{ revision: string; createdAt: string; images: string[] }>;
-  /** Jobs only. */
-  job?: { succeeded: number; failed: number; active: number; completionTime?: string; startTime?: string };
+  revisions: Array<{ revision: string; createdAt: string; images: string[]; replicaSet?: string }>;
+  /** Jobs only; `owner` is the CronJob that created the Job, when one did. */
+  job?: { succeeded: number; failed: number; active: number; completionTime?: string; startTime?: string; owner?: { kind: string; name: string } };
 };
+
+/** A Service: what it selects and where it listens. */
+export type ServiceFacts = { namespace: string; name: string; selector: Record<string, string>; clusterIP?: string; ports: number[] };
+
+/** One endpoint of a Service, from its EndpointSlices. */
+export type EndpointFacts = { addresses: string[]; ready: boolean; pod?: string; node?: string };
+
+/** A CronJob and the Jobs it created that still exist (newest first), with the images each ran. */
+export type CronJobFacts = {
+  namespace: string;
+  name: string;
+  schedule: string;
+  suspend: boolean;
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+  images: string[];
+  jobs: Array<{ name: string; startTime?: string; succeeded: number; failed: number; images: string[] }>;
+};
+
+/** A Deployment or StatefulSet of a namespace, as listed (no status). */
+export type WorkloadSummary = { kind: "Deployment" | "StatefulSet"; name: string; labels: Record<string, string> };
 
 export type NodeFacts = {
   name: string;
@@ -149,6 +170,13 @@ export type KubernetesProvider = {
   getPersistentVolume(name: string): Promise<PersistentVolumeFacts | null>;
   /** Events of one reason in a namespace, whatever object they are about (quota refusals land on ReplicaSets). */
   listEventsByReason(namespace: string, reason: string): Promise<KubeEvent[]>;
+  getService(namespace: string, name: string): Promise<ServiceFacts | null>;
+  /** The Service's endpoints from its EndpointSlices (`kubernetes.io/service-name` label). */
+  listEndpoints(namespace: string, service: string): Promise<EndpointFacts[]>;
+  getCronJob(namespace: string, name: string): Promise<CronJobFacts | null>;
+  listWorkloads(namespace: string): Promise<WorkloadSummary[]>;
+  /** Pods, in any namespace, whose pod IP is `ip` (an address seen in a log line or an `instance` label). */
+  listPodsByIp(ip: string): Promise<PodFacts[]>;
 };
 
 export type LogEntry = { timestamp: string; line: string; labels: Record<string, string> };

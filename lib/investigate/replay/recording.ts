@@ -15,7 +15,7 @@ export type RecordedProvider = z.infer<typeof recordedProviderSchema>;
 /** The provider contract's methods (providers/types.ts), the only calls a recording can hold. */
 export const providerMethods = {
   metrics: ["instant", "range"],
-  kubernetes: ["getPod", "listPods", "listEvents", "resolveOwnerWorkload", "getWorkload", "getPodLogs", "getNode", "getHorizontalPodAutoscaler", "listResourceQuotas", "getPersistentVolumeClaim", "getPersistentVolume", "listEventsByReason"],
+  kubernetes: ["getPod", "listPods", "listEvents", "resolveOwnerWorkload", "getWorkload", "getPodLogs", "getNode", "getHorizontalPodAutoscaler", "listResourceQuotas", "getPersistentVolumeClaim", "getPersistentVolume", "listEventsByReason", "getService", "listEndpoints", "getCronJob", "listWorkloads", "listPodsByIp"],
   logs: ["fetch"],
   alertmanager: ["listAlerts", "listSilences"],
 } as const satisfies Record<RecordedProvider, readonly string[]>;

@@ -137,6 +137,11 @@ export function kubeOf(facts: {
     getPersistentVolumeClaim: async () => facts.pvc ?? null,
     getPersistentVolume: async () => facts.pv ?? null,
     listEventsByReason: async (_ns, reason) => (facts.namespaceEvents ?? []).filter((e) => e.reason === reason),
+    getService: async () => null,
+    listEndpoints: async () => [],
+    getCronJob: async () => null,
+    listWorkloads: async () => [],
+    listPodsByIp: async () => [],
   };
 }
 
@@ -206,6 +211,11 @@ export const failing = {
     getPersistentVolumeClaim: boom,
     getPersistentVolume: boom,
     listEventsByReason: boom,
+    getService: boom,
+    listEndpoints: boom,
+    getCronJob: boom,
+    listWorkloads: boom,
+    listPodsByIp: boom,
   } satisfies KubernetesProvider,
   logs: { fetch: boom } satisfies LogsProvider,
 };
