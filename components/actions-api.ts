@@ -1,8 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { ActionView } from "@/lib/actions/action-view";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import type { SeenBefore } from "@/lib/investigate/report";
 import { request } from "./console-api";
-import { CSRF_HEADER_NAME } from "./csrf-header";
 
 export const actionKeys = {
   forCase: (caseId: string) => ["cases", "actions", caseId] as const,
@@ -22,7 +22,7 @@ export const similarCasesOptions = (caseId: string) =>
   });
 
 function post<T>(csrfToken: string, path: string, body: unknown): Promise<T> {
-  return request<T>(path, { method: "POST", headers: { "content-type": "application/json", [CSRF_HEADER_NAME]: csrfToken }, body: JSON.stringify(body) });
+  return request<T>(path, { method: "POST", headers: { "content-type": "application/json", [CSRF_HEADER]: csrfToken }, body: JSON.stringify(body) });
 }
 
 export function proposeCaseAction(csrfToken: string, caseId: string, body: unknown): Promise<ActionView> {

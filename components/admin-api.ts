@@ -1,11 +1,11 @@
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import { ApiError } from "./console-api";
-import { CSRF_HEADER_NAME } from "./csrf-header";
 
 /** A state-changing admin call with the session's CSRF token; errors come back as ApiError. */
 export async function adminRequest<T>(csrfToken: string, method: "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { accept: "application/json", [CSRF_HEADER_NAME]: csrfToken, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: { accept: "application/json", [CSRF_HEADER]: csrfToken, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: "no-store",
   });

@@ -1,19 +1,28 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { ChatPanel } from "./chat-panel";
 
 const STORAGE_KEY = "tarka.case-chat-open";
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function setStoredOpen(isOpen: boolean): void {
+  sessionStorage.setItem(STORAGE_KEY, isOpen ? "1" : "0");
+  for (const listener of listeners) listener();
+}
 
 /** The case chat, docked at the right edge; open or closed survives a reload of the tab. */
 export function CaseChatDock({ caseId }: { caseId: string }) {
-  const [isOpen, setOpen] = useState(false);
-  useEffect(() => {
-    setOpen(sessionStorage.getItem(STORAGE_KEY) === "1");
-  }, []);
-  const toggle = () => {
-    sessionStorage.setItem(STORAGE_KEY, isOpen ? "0" : "1");
-    setOpen(!isOpen);
-  };
+  const isOpen = useSyncExternalStore(
+    subscribe,
+    () => sessionStorage.getItem(STORAGE_KEY) === "1",
+    () => false,
+  );
+  const toggle = () => setStoredOpen(!isOpen);
   return (
     <>
       <button

@@ -3,12 +3,12 @@ import { useChat } from "@ai-sdk/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { DefaultChatTransport } from "ai";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import { hasRole } from "@/lib/auth/roles";
 import type { ToolResult } from "@/lib/chat/tools/chat-tool";
 import { chatKeys, chatThreadOptions, chatThreadsOptions, toUIMessage, type ChatUIMessage } from "./chat-api";
 import { ChatToolCall } from "./chat-tool-call";
 import { useConsole } from "./console-context";
-import { CSRF_HEADER_NAME } from "./csrf-header";
 
 const suggestions = {
   case: ["summary", "status", "show logs previous", "show memory", "what changed", "what should I run next?"],
@@ -74,10 +74,11 @@ function Conversation({
   const threadRef = useRef(threadId);
   const [draft, setDraft] = useState("");
   const [transport] = useState(
+    // eslint-disable-next-line react-hooks/refs -- threadRef is read when a message is sent, never while rendering
     () =>
       new DefaultChatTransport<ChatUIMessage>({
         api: "/api/v1/chat",
-        headers: { [CSRF_HEADER_NAME]: csrfToken },
+        headers: { [CSRF_HEADER]: csrfToken },
         prepareSendMessagesRequest: ({ messages }) => {
           const last = messages[messages.length - 1];
           const message = last.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
@@ -187,13 +188,13 @@ export function ChatPanel({ caseId }: { caseId: string | null }) {
   // A new thread keeps its streaming conversation mounted after the server names it (isNew stays true).
   const [view, setView] = useState<{ session: number; threadId: string | null; isNew: boolean } | null>(null);
 
-  // Open the newest thread (the caller's own first) once the list arrives.
+  // Open the newest thread (the caller's own first) once the list arrives; set while rendering, so the
+  // first paint with the list already shows it.
   const items = threads.data?.items;
-  useEffect(() => {
-    if (view || !items) return;
+  if (!view && items) {
     const latest = items.find((t) => t.owner === user.username) ?? items[0];
     setView({ session: 1, threadId: latest?.id ?? null, isNew: !latest });
-  }, [items, view, user.username]);
+  }
 
   const open = (threadId: string | null) => setView((v) => ({ session: (v?.session ?? 0) + 1, threadId, isNew: threadId === null }));
   const created = (id: string) => setView((v) => (v ? { ...v, threadId: id } : v));

@@ -1,8 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
+import { CSRF_HEADER } from "@/lib/auth/csrf-header";
 import type { CaseDetail } from "@/lib/cases/get-case";
 import type { CaseSummary } from "@/lib/cases/list-cases";
 import type { RerunView } from "@/lib/cases/request-rerun";
-import { CSRF_HEADER_NAME } from "./csrf-header";
 
 export class ApiError extends Error {
   constructor(
@@ -43,7 +43,7 @@ export const caseDetailOptions = (id: string) =>
 export function postCaseAction<T>(csrfToken: string, caseId: string, action: string, body: unknown = {}): Promise<T> {
   return request<T>(`/api/v1/cases/${caseId}/${action}`, {
     method: "POST",
-    headers: { "content-type": "application/json", [CSRF_HEADER_NAME]: csrfToken },
+    headers: { "content-type": "application/json", [CSRF_HEADER]: csrfToken },
     body: JSON.stringify(body),
   });
 }

@@ -8,6 +8,7 @@ import type { CaseSummary } from "@/lib/cases/list-cases";
 import { Badge } from "./badge";
 import { caseListOptions, fetchCaseList, type CaseList } from "./console-api";
 import { formatAge } from "./format";
+import { useHydrated } from "./use-hydrated";
 
 const POLL_MS = 15_000;
 const statusTabs = [
@@ -37,14 +38,15 @@ export function Inbox({ filters, initial, facets, error }: { filters: string; in
   const [loadingMore, setLoadingMore] = useState(false);
   const [selected, setSelected] = useState(0);
   // The shortcuts work once hydrated; their hint appears then, not with the server-rendered rows.
-  const [keysLive, setKeysLive] = useState(false);
+  const keysLive = useHydrated();
   const searchRef = useRef<HTMLInputElement>(null);
   const rowsRef = useRef<HTMLTableSectionElement>(null);
+  const [initialAt] = useState(() => Date.now());
 
   const polled = useQuery({
     ...caseListOptions(filters),
     initialData: initial ?? undefined,
-    initialDataUpdatedAt: Date.now(),
+    initialDataUpdatedAt: initialAt,
     refetchInterval: POLL_MS,
     enabled: initial !== null,
   });
@@ -99,7 +101,6 @@ export function Inbox({ filters, initial, facets, error }: { filters: string; in
       }
     };
     window.addEventListener("keydown", onKey);
-    setKeysLive(true);
     return () => window.removeEventListener("keydown", onKey);
   }, [rows, selected, router]);
 

@@ -14,8 +14,8 @@ export function SeriesChart({ series }: { series: MetricSeries }) {
   const xs = pts.map((p) => p[0]);
   const values = pts.map((p) => p[1]).concat(series.threshold === undefined ? [] : [series.threshold]);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = [Math.min(0, ...values), Math.max(...values)];
-  if (y1 === y0) y1 = y0 + 1;
+  const y0 = Math.min(0, ...values);
+  const y1 = Math.max(...values) === y0 ? y0 + 1 : Math.max(...values);
   const sx = (x: number) => PAD.l + ((x - x0) / (x1 - x0 || 1)) * (W - PAD.l - PAD.r);
   const sy = (y: number) => H - PAD.b - ((y - y0) / (y1 - y0)) * (H - PAD.t - PAD.b);
   const d = pts.map((p, i) => `${i ? "L" : "M"}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(" ");

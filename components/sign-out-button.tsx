@@ -1,12 +1,12 @@
 "use client";
 import { signOut } from "next-auth/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { useHydrated } from "./use-hydrated";
 
 export function SignOutButton() {
   // Disabled until hydrated: a click on the server-rendered button would otherwise do nothing.
-  const [ready, setReady] = useState(false);
+  const ready = useHydrated();
   const [busy, setBusy] = useState(false);
-  useEffect(() => setReady(true), []);
   return (
     <button
       type="button"

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
- * Every Tarka metric (DESIGN §9). One registry per process; web and worker expose the same names,
+ * Every Tarka metric (docs/operations.md, "Metrics"). One registry per process; web and worker expose the same names,
  * the ones a process does not use simply stay at zero. Dashboards and alert rules
  * (docs/grafana/tarka.json, k8s/prometheus-rules.yaml) depend on these names.
  */

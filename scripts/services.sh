@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure the local PostgreSQL and NATS JetStream the tests talk to are running (DESIGN §10).
+# Make sure the local PostgreSQL and NATS JetStream the tests talk to are running (README, "Run every test").
 set -euo pipefail
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then

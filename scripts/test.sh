@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# npm test — everything CI runs: type check, production build, unit + integration tests (real
-# PostgreSQL, NATS, s3rver, Prometheus, Alertmanager, VictoriaMetrics; HTTP tests against the
-# production build), then browser tests (Playwright with Debian's chromium).
+# npm test — everything CI runs: type check, lint (ESLint, no cycles between lib/ folders), production
+# build, unit + integration tests (real PostgreSQL, NATS, s3rver, Prometheus, Alertmanager,
+# VictoriaMetrics; HTTP tests against the production build), then browser tests (Playwright with
+# Debian's chromium).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -14,7 +15,10 @@ rm -f test-results/vitest.json test-results/playwright.json
 
 status=0
 echo "== typecheck"
-npx tsc --noEmit -p . || status=1
+npm run --silent typecheck || status=1
+
+echo "== lint"
+npm run --silent lint || status=1
 
 echo "== production build"
 # Standalone, as the image builds it: k8s/image-layout.test.ts runs its server.js.

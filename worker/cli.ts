@@ -11,7 +11,7 @@ import { safeParseJob } from "@/lib/queue/job";
 import { replayDeadLetters } from "@/lib/jobs/replay-dead-letters";
 import { rekeyCases } from "@/lib/cases/rekey-cases";
 import { createProviders } from "@/lib/investigate/providers/create-providers";
-import { investigateStoredAlert, listActiveAlerts } from "@/lib/alerts/investigate-from-alertmanager";
+import { investigateStoredAlert, listActiveAlerts } from "@/lib/investigate/investigate-from-alertmanager";
 import { recordProviders } from "@/lib/investigate/replay/record-providers";
 import { parseRecording } from "@/lib/investigate/replay/recording";
 import { replayInvestigation } from "@/lib/investigate/replay/replay-investigation";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
 import { receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";

@@ -20,10 +20,9 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
     return <Inbox key={filters} filters={filters} initial={null} facets={null} error={`Invalid filter: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`} />;
   }
   const ctx = { db: rt.database.db, actor: session.actor, now: new Date() };
-  try {
-    const [page, facets] = await Promise.all([listCases({ ctx, input: parsed.data }), caseFacets({ ctx, input: { ...parsed.data, status: undefined } })]);
-    return <Inbox key={filters} filters={filters} initial={page} facets={facets} error={null} />;
-  } catch (e) {
-    return <Inbox key={filters} filters={filters} initial={null} facets={null} error={errorMessage(e)} />;
-  }
+  const loaded = await Promise.all([listCases({ ctx, input: parsed.data }), caseFacets({ ctx, input: { ...parsed.data, status: undefined } })]).then(
+    ([page, facets]) => ({ page, facets, error: null }),
+    (e: unknown) => ({ page: null, facets: null, error: errorMessage(e) }),
+  );
+  return <Inbox key={filters} filters={filters} initial={loaded.page} facets={loaded.facets} error={loaded.error} />;
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getRequestSession, type RequestSession } from "@/lib/auth/request-actor";

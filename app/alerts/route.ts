@@ -1,7 +1,7 @@
 // POST /alerts — Alertmanager webhook v4
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
-import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
-import { intakeContext } from "@/lib/alerts/intake-context";
+import { ingestAlerts } from "@/lib/intake/ingest-alerts";
+import { intakeContext } from "@/lib/intake/intake-context";
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { checkWebhookAuth } from "@/lib/http/check-webhook-auth";

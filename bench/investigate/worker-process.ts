@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { alertmanagerWebhookSchema, type NormalizedAlert } from "@/lib/alerts/schema";
 import { investigationRuns, receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";

@@ -6,7 +6,7 @@ import { actionProposals, cases } from "@/lib/db/schema";
 import type { ActionSource } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
 import { assertCaseId } from "@/lib/cases/case-state";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import { actionCommand, actionSpecSchema, actionTitle, defaultPreconditions, defaultRisk } from "./action-command";
 import { auditAfter, toActionView, type ActionView } from "./action-view";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { DbOrTx } from "@/lib/db/client";
 import { actionProposals } from "@/lib/db/schema";
 import type { Report } from "@/lib/investigate/report";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import { actionCommand, actionTitle } from "./action-command";
 import { auditAfter, tarkaActor } from "./action-view";
 import { deriveActionProposals } from "./derive-action-proposals";

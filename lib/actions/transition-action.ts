@@ -6,7 +6,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { actionProposals } from "@/lib/db/schema";
 import type { ActionStatus } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import { auditAfter, toActionView, type ActionRow, type ActionView } from "./action-view";
 
 export const actionNoteInputSchema = z.object({ note: z.string().trim().max(2000).default("") });

@@ -9,7 +9,7 @@ export function dedupeBucket(at: Date): string {
   return new Date(Math.floor(at.getTime() / DEDUPE_BUCKET_MS) * DEDUPE_BUCKET_MS).toISOString();
 }
 
-/** sha256 of {identity, family, alertname, bucket}: one report per key (docs/architecture.md, "Guarantees"). */
+/** sha256 of {identity, family, alertname, bucket}: one report per key (docs/architecture.md, "Dedupe and claims"). */
 export function dedupeKey(input: { identity: Identity; family: Family; alertname: string; bucket: string }): string {
   return createHash("sha256")
     .update(JSON.stringify([input.identity.key, input.family, input.alertname, input.bucket]))

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { targetOf } from "@/lib/investigate/target";
-import { loadAlertRules, rulesDir, scrapeLabels, type AlertRule } from "@/test/helpers/kube-prometheus-rules";
+import { loadAlertRules, scrapeLabels, type AlertRule } from "@/test/helpers/kube-prometheus-rules";
 import { dedupeKey, reportBaseKey } from "./dedupe-key";
 import { familyOf } from "./family";
 import { identityOf } from "./identity";
@@ -39,7 +39,7 @@ function keysOf(a: NormalizedAlert, scrapers: string[] = []) {
 const ksm = scrapeLabels["kube-state-metrics"];
 
 describe("identity is the alert's subject, not its scrape target", () => {
-  it("gives the issue's four kube-state-metrics alerts four identities", () => {
+  it("gives four kube-state-metrics alerts about four objects four identities", () => {
     const alerts = [
       alert({ alertname: "KubeDeploymentReplicasMismatch", ...ksm, namespace: "shop", deployment: "cart" }),
       alert({ alertname: "KubeDeploymentReplicasMismatch", ...ksm, namespace: "shop", deployment: "checkout" }),
@@ -177,14 +177,14 @@ describe("kube-prometheus rules: alerts on different subjects with the same scra
     return { alerts, type: "node", names: ["node-a", "node-b"] };
   }
 
-  const rules = rulesDir ? loadAlertRules().filter(carriesScrapeLabels) : [];
+  const rules = loadAlertRules().filter(carriesScrapeLabels);
 
-  it.skipIf(!rulesDir)("covers the kube-state-metrics, kubelet and node-exporter rules that carry scrape-target labels", () => {
+  it("covers the kube-state-metrics, kubelet and node-exporter rules that carry scrape-target labels", () => {
     expect(rules.length).toBeGreaterThanOrEqual(60);
     expect(new Set(rules.map((r) => r.scraperJob))).toEqual(new Set(["kube-state-metrics", "kubelet", "node-exporter"]));
   });
 
-  it.skipIf(!rulesDir).each(rules.map((r, i) => [`${r.alert} #${i}`, r] as const))("%s", (_name, rule) => {
+  it.each(rules.map((r, i) => [`${r.alert} #${i}`, r] as const))("%s", (_name, rule) => {
     const { alerts, type, names } = pair(rule);
     const [a, b] = alerts.map((x) => keysOf(x));
     expect(a.identity.key).not.toBe(b.identity.key);

@@ -2,14 +2,19 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
 import { isServiceError, ServiceError } from "@/lib/errors";
-import { exportNextAuthUrl } from "@/lib/env";
+import type { Db } from "@/lib/db/client";
+import { exportNextAuthUrl, type Env } from "@/lib/env";
 import { clientAddress, peerAddress, trustedProxies, type TrustedProxies } from "@/lib/http/client-address";
-import type { Runtime } from "@/lib/runtime";
+import type { Logger } from "@/lib/log";
+import type { Metrics } from "@/lib/metrics";
 import { ensureInitialAdmin } from "./ensure-initial-admin";
 import { checkAllowedDomain, findUserId, upsertOidcUser, type OidcProfile } from "./oidc-user";
 import { createSession, revokeSession, SESSION_MAX_AGE_SECONDS } from "./sessions";
 import { verifyCredentials } from "./verify-credentials";
 import { sameOriginPath } from "./same-origin-path";
+
+/** What sign-in needs of the web runtime (lib/runtime.ts composes it above lib/auth). */
+type AuthRuntime = { env: Env; database: { db: Db }; log: Logger; metrics: Pick<Metrics, "loginAttempts"> };
 
 const ADMIN_KEY = Symbol.for("tarka.initial-admin");
 type Holder = { [ADMIN_KEY]?: Promise<unknown> };
@@ -21,7 +26,7 @@ function signInAddress(headers: Record<string, unknown> | undefined, trusted: Tr
 }
 
 /** next-auth configuration for AUTH_MODE basic, oidc or both; sessions are rows, the JWT holds only their id. */
-export async function getAuthOptions(rt: Runtime): Promise<NextAuthOptions> {
+export async function getAuthOptions(rt: AuthRuntime): Promise<NextAuthOptions> {
   const { env } = rt;
   if (env.AUTH_MODE === "disabled") throw new ServiceError("not_found", "authentication is disabled");
   if (!env.AUTH_SESSION_SECRET) throw new ServiceError("unavailable", "AUTH_SESSION_SECRET must be set when AUTH_MODE is not disabled");

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiTokens } from "@/lib/db/schema";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "./record-audit";
 import { ServiceError } from "@/lib/errors";
 import { invalidInput } from "@/lib/http/zod-issues";
 import { requireRole, type Actor } from "./actor";

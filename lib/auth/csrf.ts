@@ -1,7 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { ServiceError } from "@/lib/errors";
+import { CSRF_HEADER } from "./csrf-header";
 
-export const CSRF_HEADER = "x-tarka-csrf";
+export { CSRF_HEADER };
 
 /**
  * With AUTH_MODE=disabled there is no session to hold a token; a fixed token derived from the

@@ -1,7 +1,7 @@
 import { decode } from "next-auth/jwt";
 import type { Db } from "@/lib/db/client";
+import type { Env } from "@/lib/env";
 import { ServiceError } from "@/lib/errors";
-import type { Runtime } from "@/lib/runtime";
 import { anonymousActor, type Actor } from "./actor";
 import { anonymousCsrfToken, assertCsrf, CSRF_HEADER } from "./csrf";
 import { resolveApiToken } from "./resolve-api-token";
@@ -10,13 +10,13 @@ import { resolveSession } from "./sessions";
 /** How the caller proved who they are: a session cookie, a bearer API token, or nothing (AUTH_MODE=disabled). */
 export type Credential = "session" | "token" | "anonymous";
 
-export type RequestSession = { actor: Actor; csrfToken: string; authMode: Runtime["env"]["AUTH_MODE"]; credential: Credential };
+export type RequestSession = { actor: Actor; csrfToken: string; authMode: Env["AUTH_MODE"]; credential: Credential };
 
 /** next-auth's cookie names: the `__Secure-` one is used when the public URL is https. */
 export const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
 
 type CookieJar = { get(name: string): { value: string } | undefined };
-type AuthRuntime = { env: Pick<Runtime["env"], "AUTH_MODE" | "AUTH_SESSION_SECRET">; database: { db: Db } };
+type AuthRuntime = { env: Pick<Env, "AUTH_MODE" | "AUTH_SESSION_SECRET">; database: { db: Db } };
 
 /** The token of an `Authorization: Bearer …` header, or null when there is no such header. */
 export function bearerToken(authorization: string | null | undefined): string | null {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiTokens } from "@/lib/db/schema";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "./record-audit";
 import { ServiceError } from "@/lib/errors";
 import { requireRole, type Actor } from "./actor";
 import { toApiTokenSummary, type ApiTokenSummary } from "./api-token";

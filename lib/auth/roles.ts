@@ -1,6 +1,7 @@
+import { roles, type Role } from "@/lib/db/schema/constants";
+
 /** Console roles, weakest first; importable by client code. */
-export const roles = ["viewer", "responder", "admin"] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role };
 
 export function roleRank(role: Role): number {
   return roles.indexOf(role);

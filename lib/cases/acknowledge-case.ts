@@ -3,7 +3,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { ServiceError } from "@/lib/errors";
 import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 /** A responder says "I am on it": the case does not change state, the audit trail and the channels say who took it. */
 export async function acknowledgeCase({

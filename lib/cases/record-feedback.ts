@@ -6,7 +6,7 @@ import { cases, investigationRuns } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { hypothesisCategories } from "@/lib/investigate/vocabulary";
 import { assertCaseId } from "./case-state";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 export const feedbackVerdicts = ["correct", "wrong"] as const;
 

@@ -5,7 +5,7 @@ import type { Identity } from "@/lib/alerts/identity";
 import { auditEvents, cases, investigationRuns, receivedAlerts } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { closeResolvedCases } from "./close-resolved-cases";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import { recordRun } from "./record-run";
 import { rekeyCases } from "./rekey-cases";
 import { testActor } from "./testing";

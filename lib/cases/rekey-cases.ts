@@ -8,7 +8,7 @@ import type { ScraperNames } from "@/lib/alerts/scrapers";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { targetOf } from "@/lib/investigate/target";
 import { caseTitle } from "./case-title";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import { serviceOf } from "./record-run";
 
 type CaseRow = typeof cases.$inferSelect;

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 /** Undo a resolution; the previous resolution stays in the audit trail. */
 export async function reopenCase({

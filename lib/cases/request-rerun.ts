@@ -8,7 +8,7 @@ import { invalidInput } from "@/lib/http/zod-issues";
 import { rerunKey, type RerunJob } from "@/lib/queue/job";
 import type { JobQueue } from "@/lib/queue/types";
 import { lockCase } from "./case-state";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 /** Bounds of the look-back window a person may ask for. */
 export const RERUN_MIN_WINDOW_MINUTES = 5;

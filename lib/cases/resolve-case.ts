@@ -6,7 +6,7 @@ import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
 import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 export const resolutionCategories = ["fixed", "mitigated", "false_positive", "expected", "duplicate", "wont_fix", "other"] as const;
 

@@ -6,7 +6,7 @@ import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { lockCase, stateOf, type CaseRow } from "./case-state";
 import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 const MAX_SNOOZE_MS = 30 * 86_400_000;
 

@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { cases } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { displayStatus, lockCase, stateOf, type CaseRow } from "./case-state";
-import { recordAudit } from "./record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 
 /** End a snooze early: the next firing alert is investigated again. */
 export async function unsnoozeCase({

@@ -43,7 +43,7 @@ export async function openDatabase(options: {
   const { drizzle } = await import("drizzle-orm/pglite");
   const dir = path.resolve(options.dataDir, "pglite");
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  // The trigram indexes need pg_trgm loaded at every open, or even plain inserts fail (STACK-NOTES §2).
+  // The trigram indexes need pg_trgm loaded at every open, or even plain inserts fail.
   const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const client = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
   const db = drizzle(client, { schema }) as unknown as Db;

@@ -15,7 +15,7 @@ export type ClaimOutcome =
   | { outcome: "held_by_earlier_delivery"; leaseUntil: Date };
 
 /**
- * The atomic dedupe claim (DESIGN §5): a unique row is inserted before any investigation starts, so
+ * The atomic dedupe claim (docs/architecture.md, "Dedupe and claims"): a unique row is inserted before any investigation starts, so
  * concurrent workers and redeliveries can never investigate one key twice.
  */
 export async function claimDedupeKey({

@@ -66,14 +66,14 @@ export async function investigateAlert({
   const end = started;
   const start = new Date(end.getTime() - windowMs);
   const { alert, family } = input;
-  const module = familyModule(family);
+  const familyMod = familyModule(family);
   const labelled = targetOf(alert, family, input.clusterName ?? input.identity.cluster ?? undefined, input.identity.subject);
   const rec = recorder({ timeoutMs: ctx.providers.timeoutMs, log: ctx.log, now });
-  const resolved = module.needs.resolve
+  const resolved = familyMod.needs.resolve
     ? await resolveWorkload({ ctx: { kube: ctx.providers.kubernetes, metrics: ctx.providers.metrics, call: rec.call }, input: { alert, target: labelled } })
     : null;
   const target = resolved?.target ?? labelled;
-  const queries = module.queries(target, alert);
+  const queries = familyMod.queries(target, alert);
 
   const evidence = await collectEvidence({
     ctx: { providers: ctx.providers, log: ctx.log, now, recorder: rec },
@@ -83,23 +83,23 @@ export async function investigateAlert({
       queries: [...queries, alertsQuery(alert)],
       start,
       end,
-      wantsK8s: module.needs.k8s !== "none",
-      objects: module.needs.objects,
+      wantsK8s: familyMod.needs.k8s !== "none",
+      objects: familyMod.needs.objects,
       resolved,
-      readDependencies: !!module.needs.resolve,
+      readDependencies: !!familyMod.needs.resolve,
     },
   });
   const window = { startMs: start.getTime(), endMs: end.getTime() };
   const f = featuresOf({ alert, family, target, evidence, window });
 
-  const blockers = blockersOf(f, module, queries);
+  const blockers = blockersOf(f, familyMod, queries);
   const decision = decide(f, queries, blockers);
   const contradicted = decision.label === "recovered_or_artifact";
-  const draft = module.enrich(f);
+  const draft = familyMod.enrich(f);
   const enrichmentLabel = draft.label;
   const enrichment = { label: enrichmentLabel, why: draft.why, next: draft.steps.map((s) => s.text), steps: draft.steps };
-  const hypotheses = rank(module.hypotheses(f), f);
-  const extra = module.reasons?.(f) ?? [];
+  const hypotheses = rank(familyMod.hypotheses(f), f);
+  const extra = familyMod.reasons?.(f) ?? [];
   const scores = scoreReport({ f, blockers, hypotheses, enrichmentLabel, contradicted, extra });
   const verdict = verdictOf({ f, enrichmentLabel, hypotheses, blockers, contradicted, scores });
   const finished = now();

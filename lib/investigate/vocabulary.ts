@@ -1,7 +1,7 @@
 import type { Family } from "@/lib/alerts/family";
 
 /**
- * The closed vocabularies of the report (VOCABULARY.md, docs/report-schema.md). Consoles, routing
+ * The closed vocabularies of the report (docs/report-schema.md). Consoles, routing
  * and evaluation read these values, so adding one is fine and renaming one is a breaking change.
  */
 

@@ -32,7 +32,7 @@ import type { OutboundChannels } from "@/lib/notifications/case-event";
 import type { ReportStore } from "@/lib/storage/types";
 import { SpanKind, parentContext, withSpan } from "@/lib/tracing/spans";
 
-/** A rollout-noisy report younger than this is reused; older ones are investigated again (DESIGN §5). */
+/** A rollout-noisy report younger than this is reused; older ones are investigated again (docs/architecture.md, "Dedupe and claims"). */
 const ROLLOUT_NOISY_FRESHNESS_MS = 3_600_000;
 
 export type ProcessContext = {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { alertmanagerWebhookSchema, type AlertmanagerWebhook } from "@/lib/alerts/schema";
 import { cases, deadLetters, investigationRuns, receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { requireRole, type Actor } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import type { DbOrTx } from "@/lib/db/client";
 import { webhookEndpoints } from "@/lib/db/schema";
 import { caseEvents } from "@/lib/db/schema/constants";

@@ -4,7 +4,6 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { NATS_TEST_URL, asAlertJob, eventually, queueTestOptions, testAlertJob, uniqueQueueNames, type QueueNames } from "@/test/helpers/nats";
 import { startNatsCluster, type NatsCluster } from "@/test/helpers/nats-cluster";
 import { advisoryStreamName, createJetStreamQueue, type JetStreamQueueOptions } from "./jetstream";
-import type { AlertJob } from "./job";
 import type { JobQueue } from "./types";
 
 let cluster: NatsCluster;

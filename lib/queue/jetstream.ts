@@ -205,7 +205,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Durable job queue on NATS JetStream (DESIGN §6). Connects and provisions on first use. */
+/** Durable job queue on NATS JetStream (docs/architecture.md, "Queue"). Connects and provisions on first use. */
 export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
   const o = options;
   const log = o.log;

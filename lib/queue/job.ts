@@ -2,7 +2,7 @@ import { z } from "zod";
 import { normalizedAlertSchema } from "@/lib/alerts/schema";
 import { durationSchema } from "@/lib/env";
 
-/** The queued message (DESIGN §6), validated with zod when a worker receives it. */
+/** The queued message (docs/architecture.md, "Queue"), validated with zod when a worker receives it. */
 export const alertJobSchema = z.object({
   /** Absent on jobs queued before re-runs existed. */
   kind: z.literal("alert").optional(),
@@ -40,7 +40,7 @@ export function rerunKey(job: Pick<RerunJob, "caseId" | "rerunId">): string {
   return `rerun:${job.caseId}:${job.rerunId}`;
 }
 
-/** What a dead-letter entry holds (DESIGN §6). `job` is the raw payload when it did not parse. */
+/** What a dead-letter entry holds (docs/architecture.md, "Queue"). `job` is the raw payload when it did not parse. */
 export type DeadLetter = {
   /** Set when listed: the entry's handle for `removeDeadLetter` (the DLQ stream sequence on JetStream). */
   id?: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "@/lib/env";
-import { backoffMs } from "@/lib/notifications/deliver-notifications";
+import { backoffMs } from "@/lib/delivery/deliver-notifications";
 import type { CaseEventPayload } from "@/lib/notifications/case-event";
-import { retryAfterMs } from "@/lib/notifications/send-webhook";
+import { retryAfterMs } from "@/lib/delivery/send-webhook";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { rejection } from "@/test/helpers/rejection";
 import { escapeMrkdwn, renderCaseMessage, renderThreadReply, slackChannelFor } from "./case-message";

@@ -1,4 +1,4 @@
-import { intakeContext } from "@/lib/alerts/intake-context";
+import { intakeContext } from "@/lib/intake/intake-context";
 import type { Env } from "@/lib/env";
 import type { Runtime } from "@/lib/runtime";
 import { loadSources, type AlertSource } from "./config";

@@ -7,7 +7,6 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cases, receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
-import { ServiceError } from "@/lib/errors";
 import { startWorker } from "@/lib/jobs/start-worker";
 import type { Consumer } from "@/lib/queue/types";
 import { createMemoryQueue } from "@/lib/queue/memory";

@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/alerts/ingest-alerts";
+import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/intake/ingest-alerts";
 import { sourceDeliveries } from "@/lib/db/schema";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { AlertSource } from "./config";

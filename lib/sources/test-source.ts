@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireRole, type Actor } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/cases/record-audit";
+import { recordAudit } from "@/lib/auth/record-audit";
 import { ServiceError } from "@/lib/errors";
 import { ingestSourcePayload, type SourceIngestContext, type SourceIngestResult } from "./ingest-source-payload";
 import { signForSource } from "./sign-for-source";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ingestAlerts } from "@/lib/alerts/ingest-alerts";
+import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { alertmanagerWebhookSchema, type AlertmanagerWebhook } from "@/lib/alerts/schema";
 import { EnvError, loadEnv } from "@/lib/env";
 import { processAlertJob, type ProcessOutcome } from "@/lib/jobs/process-alert-job";

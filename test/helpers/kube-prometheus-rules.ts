@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
@@ -8,16 +8,16 @@ import { scrapeLabels, type ScraperJob } from "./scrape-labels";
 export { scrapeLabels, type ScraperJob };
 
 /**
- * The alert rules of kube-prometheus (../shared/reference/kube-prometheus/rules) and the label names
+ * The alert rules of kube-prometheus (test/kube-prometheus-rules/) and the label names
  * each alert carries, worked out from its PromQL the way Prometheus computes result labels
  * (aggregation `by`/`without`, one-to-one `on`/`ignoring`, `group_left`, set operators), from what
  * each exporter puts on its series and what prometheus-operator adds as scrape-target labels.
  */
-const repoRoot = path.resolve(import.meta.dirname, "../..");
-
-/** `../shared/reference/kube-prometheus/rules` beside the checkout (or beside its worktree folder); null when absent. */
-export const rulesDir: string | null =
-  ["..", "../.."].map((up) => path.resolve(repoRoot, up, "shared/reference/kube-prometheus/rules")).find((dir) => existsSync(dir)) ?? null;
+/**
+ * The rendered PrometheusRule manifests of prometheus-operator/kube-prometheus (commit 4d719f1d,
+ * Aug 2026; Apache-2.0, LICENSE beside them): 139 alerting rules.
+ */
+export const rulesDir = path.resolve(import.meta.dirname, "../kube-prometheus-rules");
 
 type RuleFile = { spec: { groups: Array<{ name: string; rules: Array<{ alert?: string; record?: string; expr: string; labels?: Record<string, string> }> }> } };
 
@@ -72,7 +72,6 @@ type Analysis = { labels: Set<string> | null; selectors: Array<{ metric: string;
 const scalar = (): Analysis => ({ labels: null, selectors: [] });
 
 export function loadAlertRules(): AlertRule[] {
-  if (!rulesDir) throw new Error("kube-prometheus reference rules not found beside the checkout");
   const dir = rulesDir;
   const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
   const docs = files.map((f) => ({ file: f, doc: parse(readFileSync(path.join(dir, f), "utf8")) as RuleFile }));

@@ -11,7 +11,7 @@ import type { JetStreamQueueOptions } from "@/lib/queue/jetstream";
 import type { AlertJob, Job } from "@/lib/queue/job";
 import { freePort } from "./free-port";
 
-/** The shared local JetStream server the tests use (DESIGN §10). */
+/** The local JetStream server the tests share (README, "Run every test"; `scripts/services.sh` starts it). */
 export const NATS_TEST_URL = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222";
 
 export type QueueNames = {

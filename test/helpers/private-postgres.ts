@@ -28,7 +28,7 @@ export type PrivatePostgres = {
 /**
  * A PostgreSQL 15 cluster of this test's own (Debian's binaries, trust auth, a free loopback port,
  * its socket inside its temporary folder), for tests that stop or crash the server — never the
- * shared one on 5432 (STACK-NOTES §2). Runs as the `postgres` system user, as initdb requires.
+ * shared one on 5432, which every other test is using. Runs as the `postgres` system user, as initdb requires.
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());

@@ -22,12 +22,13 @@ export default async function AdminPage() {
   }
   const ctx = { db: rt.database.db, actor };
   const [users, tokens] = await Promise.all([listUsers({ ctx }), listApiTokens({ ctx })]);
-  const sources = listSources({ ctx: { actor, sources: configuredSources(rt.env), now: new Date() } });
+  const now = new Date();
+  const sources = listSources({ ctx: { actor, sources: configuredSources(rt.env), now } });
   return (
     <div className="space-y-8">
       <h1 className="text-xl font-semibold">Admin</h1>
       <AdminUsers users={users.items} />
-      <AdminTokens tokens={tokens.items} now={Date.now()} />
+      <AdminTokens tokens={tokens.items} now={now.getTime()} />
       <AdminSources sources={sources.items} />
       <AdminWebhooks />
     </div>

@@ -1,5 +1,5 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { roles } from "../../auth/roles";
+import { roles } from "./constants";
 import { users } from "./auth";
 
 /**

@@ -1,5 +1,5 @@
 import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { roles } from "../../auth/roles";
+import { roles } from "./constants";
 
 /** Console users: local accounts (password hash) and OIDC accounts (keyed by verified e-mail). */
 export const users = pgTable(

@@ -1,4 +1,9 @@
 /** Enum value lists, importable by client code without drizzle. */
+
+/** Console roles, weakest first (lib/auth/roles.ts ranks them). */
+export const roles = ["viewer", "responder", "admin"] as const;
+export type Role = (typeof roles)[number];
+
 export const alertDispositions = [
   "queued",
   "investigated",

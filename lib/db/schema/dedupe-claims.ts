@@ -2,7 +2,7 @@ import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { claimStates } from "./constants";
 
 /**
- * One row per dedupe key (DESIGN §5). Inserted with ON CONFLICT DO NOTHING before an investigation
+ * One row per dedupe key (docs/architecture.md, "Dedupe and claims"). Inserted with ON CONFLICT DO NOTHING before an investigation
  * starts; only the inserter investigates. A `running` row whose lease expired may be reclaimed.
  */
 export const dedupeClaims = pgTable(

@@ -3,7 +3,7 @@ import { kubectl, placeholder, promql, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Step, Target } from "../report";
-import { formatBytes, formatDuration, formatPercent } from "../units";
+import { formatDuration, formatPercent } from "../units";
 import { type Finding, findingsModule } from "./findings";
 import type { MetricQuery } from "./types";
 

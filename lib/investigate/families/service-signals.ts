@@ -1,4 +1,3 @@
-import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";

@@ -1,9 +1,8 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
-import { kubectl, promql, sh, text } from "../commands";
+import { kubectl, promql, text } from "../commands";
 import { type Features, stat } from "../features";
 import { selector } from "../promql";
 import type { Target } from "../report";
-import { formatPercent } from "../units";
 import { type Finding, findingsModule } from "./findings";
 import type { MetricQuery } from "./types";
 

@@ -1,12 +1,12 @@
+import { familyOf } from "@/lib/alerts/family";
+import { identityOf } from "@/lib/alerts/identity";
+import { normalizeAlert } from "@/lib/alerts/normalize";
 import { ServiceError } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
-import type { AlertmanagerAlertView, Providers } from "@/lib/investigate/providers/types";
-import { investigateAlert } from "@/lib/investigate/investigate-alert";
-import { renderMarkdown } from "@/lib/investigate/render-markdown";
-import type { Report } from "@/lib/investigate/report";
-import { familyOf } from "./family";
-import { identityOf } from "./identity";
-import { normalizeAlert } from "./normalize";
+import { investigateAlert } from "./investigate-alert";
+import type { AlertmanagerAlertView, Providers } from "./providers/types";
+import { renderMarkdown } from "./render-markdown";
+import type { Report } from "./report";
 
 /** Active alerts from Alertmanager, oldest first, so `--alert N` numbers are stable between calls. */
 export async function listActiveAlerts({ ctx }: { ctx: { providers: Providers } }): Promise<AlertmanagerAlertView[]> {

@@ -1,22 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type { DbOrTx } from "@/lib/db/client";
-import type { AlertDisposition } from "@/lib/db/schema/constants";
+import { familyOf } from "@/lib/alerts/family";
+import { identityOf } from "@/lib/alerts/identity";
+import { normalizeAlert } from "@/lib/alerts/normalize";
+import { yieldToEventLoop } from "@/lib/alerts/parse-webhook";
+import { createReceiptLedger, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
+import type { AlertmanagerWebhook, NormalizedAlert } from "@/lib/alerts/schema";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
 import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
+import type { DbOrTx } from "@/lib/db/client";
 import type { OutboundChannels } from "@/lib/notifications/case-event";
 import { describeDbError } from "@/lib/db/describe-db-error";
+import type { AlertDisposition } from "@/lib/db/schema/constants";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
 import type { AlertJob } from "@/lib/queue/job";
 import type { JobQueue } from "@/lib/queue/types";
 import { SpanKind, traceparentOf, withSpan } from "@/lib/tracing/spans";
-import { familyOf } from "./family";
-import { identityOf } from "./identity";
-import { normalizeAlert } from "./normalize";
-import { yieldToEventLoop } from "./parse-webhook";
-import { createReceiptLedger, type ReceiptLedger } from "./receipt-ledger";
-import type { AlertmanagerWebhook, NormalizedAlert } from "./schema";
 
 export type IngestResult = {
   received: number;

@@ -7,7 +7,7 @@ import type { JobQueue } from "@/lib/queue/types";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { ingestAlerts } from "./ingest-alerts";
-import { parseWebhook } from "./parse-webhook";
+import { parseWebhook } from "@/lib/alerts/parse-webhook";
 
 const log = createLogger({ level: "silent" });
 let db: TestDatabase;

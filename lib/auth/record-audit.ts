@@ -1,4 +1,4 @@
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor } from "./actor";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
 

@@ -8,7 +8,7 @@ import type { Metrics } from "@/lib/metrics";
 import { redactText } from "@/lib/redact";
 import { caseUrl, renderCaseMessage, renderThreadReply, slackChannelFor } from "@/lib/slack/case-message";
 import type { SlackApi } from "@/lib/slack/slack-api";
-import type { CaseEventPayload } from "./case-event";
+import type { CaseEventPayload } from "@/lib/notifications/case-event";
 import { sendWebhook } from "./send-webhook";
 
 type OutboxRow = typeof notificationOutbox.$inferSelect;
