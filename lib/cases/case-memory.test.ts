@@ -116,7 +116,7 @@ describe("resolution feedback adjusts later reports, visibly", () => {
     expect(reportSchema.safeParse(out).success).toBe(true);
     const md = renderMarkdown(out);
     expect(md).toContain("## Seen before");
-    expect(md).toContain("- `log_missing_env`: 3 of 4 similar past cases were config_error");
+    expect(md).toContain("- `log_missing_env`: 3 of 4 similar past cases were config\\_error");
     const hostile = renderMarkdown(applyCaseMemory({ input: { report, similar: [{ ...seen(null), title: "[pwn](http://evil.example) *x*\n# y" }] } }));
     expect(hostile).toContain("- \\[pwn\\](http://evil.example) \\*x\\* \\# y — same target");
   });
@@ -156,7 +156,7 @@ describe("resolution feedback adjusts later reports, visibly", () => {
     expect(top).toMatchObject({ category: "config_error", confidence: 74 });
     expect(top?.why).toContain("Seen before: 3 of 4 similar past cases were config_error (resolution feedback): confidence 59% → 74%");
     expect(first.report.analysis.memory?.similar).toHaveLength(4);
-    expect(first.md).toContain("3 of 4 similar past cases were config_error");
+    expect(first.md).toContain("3 of 4 similar past cases were config\\_error");
     const [stored] = await t.db.select().from(investigationRuns).where(eq(investigationRuns.id, first.outcome.runId));
     expect(stored?.topHypotheses).toEqual([{ category: "config_error", title: top?.title, confidence: 74 }]);
 
