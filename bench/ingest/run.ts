@@ -7,6 +7,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { Webhook } from "standardwebhooks";
 import { sql } from "drizzle-orm";
 import { receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
@@ -26,6 +27,22 @@ const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 /** Fingerprint → how many requests carrying it were answered 2xx, for the receipt-by-receipt check. */
 const acceptedCopies = new Map<string, number>();
 const RUN_TAG = Date.now().toString(36);
+/** A generic source signed with Standard Webhooks, as an operator configures one in HTTP_SOURCES_FILE. */
+const SOURCE_ID = "bench";
+const SOURCE_SECRET = `whsec_${Buffer.from("tarka-bench-source-secret-32byte").toString("base64")}`;
+const SOURCES_YAML = `sources:
+  - id: ${SOURCE_ID}
+    preset: generic
+    secret: ${SOURCE_SECRET}
+    mapping:
+      alerts: "checks"
+      fingerprint: "id"
+      alertname: "'KubePodCrashLooping'"
+      status: "'firing'"
+      labels: "{ 'namespace': 'bench', 'pod': pod, 'severity': 'warning' }"
+      annotations: "{ 'summary': summary }"
+      startsAt: "since"
+`;
 
 type Row = { name: string; reqPerS: number; alertsPerS: number; p50: number; p99: number; non2xx: number; accepted: number };
 
@@ -50,11 +67,26 @@ function request(alertsPerRequest: number, seq: number, distinct: boolean): { bo
   return { body, fingerprints: alerts.map((a) => a.fingerprint) };
 }
 
+/** Request `seq` to the signed source: one alert never sent before, signed over the raw body (a fresh webhook-id each, as senders do). */
+function signedSourceRequest(seq: number, signer: Webhook): { body: string; headers: Record<string, string>; fingerprints: string[] } {
+  const id = `${RUN_TAG}-s${seq}`;
+  const body = JSON.stringify({ checks: [{ id, pod: `api-${id}`, summary: `bench pod api-${id} crash looping`, since: "2026-11-23T08:00:00Z" }] });
+  const msgId = `msg_${id}`;
+  const now = new Date();
+  const headers = {
+    "content-type": "application/json",
+    "webhook-id": msgId,
+    "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+    "webhook-signature": signer.sign(msgId, now, body),
+  };
+  return { body, headers, fingerprints: [`${SOURCE_ID}:${id}`] };
+}
+
 function countAccepted(fingerprints: string[]): void {
   for (const fp of fingerprints) acceptedCopies.set(fp, (acceptedCopies.get(fp) ?? 0) + 1);
 }
 
-async function load(name: string, url: string, alertsPerRequest: number, distinct = false): Promise<Row> {
+async function load(name: string, url: string, alertsPerRequest: number, distinct = false, signer?: Webhook): Promise<Row> {
   let seq = 0;
   // Each connection has one request in flight, so its context holds the alerts of the answer that comes back.
   type Context = { fingerprints?: string[] };
@@ -67,6 +99,11 @@ async function load(name: string, url: string, alertsPerRequest: number, distinc
     requests: [
       {
         setupRequest: (req, context: Context) => {
+          if (signer) {
+            const next = signedSourceRequest(seq++, signer);
+            context.fingerprints = next.fingerprints;
+            return { ...req, body: next.body, headers: next.headers };
+          }
           const next = request(alertsPerRequest, seq++, distinct);
           context.fingerprints = next.fingerprints;
           return { ...req, body: next.body };
@@ -215,7 +252,9 @@ async function main(): Promise<void> {
   };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-bench-"));
   const tarkaPort = await freePort();
-  const tarka = startNext(ROOT, tarkaPort, { ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error" });
+  const sourcesFile = path.join(dataDir, "sources.yaml");
+  fs.writeFileSync(sourcesFile, SOURCES_YAML);
+  const tarka = startNext(ROOT, tarkaPort, { ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error", HTTP_SOURCES_FILE: sourcesFile });
   const alertsUrl = `http://127.0.0.1:${tarkaPort}/alerts`;
   try {
     await waitHttp(`http://127.0.0.1:${tarkaPort}/healthz`, tarka, "tarka web");
@@ -223,6 +262,8 @@ async function main(): Promise<void> {
     rows.push(await load("tarka /alerts, 1 alert per request", alertsUrl, 1));
     rows.push(await load("tarka /alerts, 20 alerts per request", alertsUrl, 20));
     rows.push(await load("tarka /alerts, 1 alert per request, every alert distinct", alertsUrl, 1, true));
+    const sourceUrl = `http://127.0.0.1:${tarkaPort}/sources/${SOURCE_ID}/ingest`;
+    rows.push(await load("tarka signed source (generic, Standard Webhooks), 1 alert per request, every alert distinct", sourceUrl, 1, true, new Webhook(SOURCE_SECRET)));
     rows.push(await fixedRate("tarka /alerts, 1 alert, fixed 300 req/s (open loop)", alertsUrl, 300));
     // autocannon stops with requests in flight; let the server answer them before it is stopped.
     await new Promise((r) => setTimeout(r, 3_000));
@@ -257,6 +298,8 @@ async function main(): Promise<void> {
   const measured = rows.filter((r) => !r.name.startsWith("warm-up"));
   const emptyRate = measured.find((r) => r.name.startsWith("baseline: empty"))!.reqPerS;
   const bareRate = measured.find((r) => r.name.startsWith("baseline: bare"))!.reqPerS;
+  const distinctRate = measured.find((r) => r.name.startsWith("tarka /alerts, 1 alert per request, every alert distinct"))!.reqPerS;
+  const signedRate = measured.find((r) => r.name.startsWith("tarka signed source"))!.reqPerS;
   console.log(`\nbench/ingest — ${DURATION_S}s per scenario, ${CONNECTIONS} connections (fixed rate: open loop), ${os.cpus().length} cores, node ${process.version}\n`);
   console.log("| scenario | req/s | accepted alerts/s | p50 ms | p99 ms | non-2xx/errors | vs empty Next | vs bare node |");
   console.log("|---|---|---|---|---|---|---|---|");
@@ -265,6 +308,7 @@ async function main(): Promise<void> {
       `| ${r.name} | ${r.reqPerS.toFixed(0)} | ${r.alertsPerS.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.reqPerS / emptyRate).toFixed(2)} | ${(r.reqPerS / bareRate).toFixed(3)} |`,
     );
   }
+  console.log(`\nsigned source vs /alerts (both every alert distinct): ${(signedRate / distinctRate).toFixed(2)} of the rate, cost ${((1 - signedRate / distinctRate) * 100).toFixed(1)} % (target < 10 %)`);
   const accepted = [...acceptedCopies.values()].reduce((n, k) => n + k, 0);
   const recorded = byDisposition.reduce((n, d) => n + d.n, 0);
   console.log(`\nzero-loss check: ${recorded} alerts in the ledger; dispositions ${byDisposition.map((d) => `${d.disposition}=${d.n}`).join(", ")}`);
