@@ -103,23 +103,7 @@ export async function recordRun({
     .returning({ id: cases.id, runCount: cases.runCount });
   const [run] = await ctx.db
     .insert(investigationRuns)
-    .values({
-      caseId: row.id,
-      dedupeKey: input.dedupeKey,
-      alertFingerprint: alert.fingerprint,
-      alertname: alert.alertname,
-      family: summary.family,
-      status: "succeeded",
-      classification: summary.classification,
-      oneLiner: summary.oneLiner,
-      topHypotheses: summary.topHypotheses,
-      reportKey: input.reportKey,
-      worker: input.worker,
-      alertStartsAt: new Date(alert.startsAt),
-      startedAt: input.startedAt,
-      durationMs: input.durationMs,
-      timeWindow: input.timeWindow,
-    })
+    .values(runRow(row.id, input))
     .returning({ id: investigationRuns.id });
   await ctx.db.update(cases).set({ latestRunId: run.id }).where(eq(cases.id, row.id));
   await ctx.db
@@ -142,7 +126,7 @@ export async function recordRerunRun({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx };
+  ctx: { db: DbOrTx; outbound?: OutboundChannels };
   input: {
     caseId: string;
     alert: NormalizedAlert;
@@ -154,30 +138,14 @@ export async function recordRerunRun({
     timeWindow: string;
     requestedBy: string;
     summary: RunSummary;
+    /** The top hypothesis' first evidence line, for the notifications of this run. */
+    evidence?: string | null;
   };
 }): Promise<{ caseId: string; runId: string }> {
-  const { alert, summary } = input;
+  const { summary } = input;
   const [run] = await ctx.db
     .insert(investigationRuns)
-    .values({
-      caseId: input.caseId,
-      dedupeKey: input.dedupeKey,
-      alertFingerprint: alert.fingerprint,
-      alertname: alert.alertname,
-      family: summary.family,
-      status: "succeeded",
-      classification: summary.classification,
-      oneLiner: summary.oneLiner,
-      topHypotheses: summary.topHypotheses,
-      reportKey: input.reportKey,
-      worker: input.worker,
-      alertStartsAt: new Date(alert.startsAt),
-      startedAt: input.startedAt,
-      durationMs: input.durationMs,
-      trigger: "rerun",
-      timeWindow: input.timeWindow,
-      requestedBy: input.requestedBy,
-    })
+    .values({ ...runRow(input.caseId, input), trigger: "rerun", requestedBy: input.requestedBy })
     .returning({ id: investigationRuns.id });
   await ctx.db
     .update(cases)
@@ -192,5 +160,39 @@ export async function recordRerunRun({
       updatedAt: sql`now()`,
     })
     .where(eq(cases.id, input.caseId));
+  await enqueueCaseEvent({ ctx, input: { event: "case.updated", caseId: input.caseId, evidence: input.evidence ?? null } });
   return { caseId: input.caseId, runId: run.id };
+}
+
+type RunRowInput = {
+  alert: NormalizedAlert;
+  dedupeKey: string;
+  reportKey: string;
+  worker: string;
+  startedAt: Date;
+  durationMs: number;
+  timeWindow?: string;
+  summary: RunSummary;
+};
+
+/** The columns every succeeded run records, whether an alert or a person started it. */
+function runRow(caseId: string, input: RunRowInput) {
+  const { alert, summary } = input;
+  return {
+    caseId,
+    dedupeKey: input.dedupeKey,
+    alertFingerprint: alert.fingerprint,
+    alertname: alert.alertname,
+    family: summary.family,
+    status: "succeeded" as const,
+    classification: summary.classification,
+    oneLiner: summary.oneLiner,
+    topHypotheses: summary.topHypotheses,
+    reportKey: input.reportKey,
+    worker: input.worker,
+    alertStartsAt: new Date(alert.startsAt),
+    startedAt: input.startedAt,
+    durationMs: input.durationMs,
+    timeWindow: input.timeWindow,
+  };
 }

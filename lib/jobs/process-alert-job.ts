@@ -132,15 +132,7 @@ async function processJob({
   }
 
   const startedAt = now();
-  const keepAlive = setInterval(
-    () => {
-      delivery.heartbeat();
-      extendClaim({ ctx, input: { key, owner, leaseMs: ctx.config.claimLeaseMs } }).catch((e: unknown) =>
-        log.warn({ err: errorMessage(e) }, "could not extend claim lease"),
-      );
-    },
-    Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),
-  );
+  const stopKeepAlive = keepClaimAlive(ctx, { key, owner, delivery, log });
   try {
     const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket, dedupeKey: key });
     const report = await investigateAndStore(ctx, { alert, family, identity, timeWindow: job.timeWindow, baseKey }, log);
@@ -182,7 +174,7 @@ async function processJob({
     await releaseClaim({ ctx, input: { key, owner } }).catch(() => undefined);
     throw e;
   } finally {
-    clearInterval(keepAlive);
+    stopKeepAlive();
   }
 }
 
@@ -280,4 +272,21 @@ async function markReceipt(
     .update(receivedAlerts)
     .set({ disposition, dispositionReason: reason, updatedAt: sql`now()`, ...(caseId ? { caseId } : {}) })
     .where(eq(receivedAlerts.id, receiptId));
+}
+
+/** While an investigation runs: tell the queue the job is alive and extend the dedupe claim's lease. */
+export function keepClaimAlive(
+  ctx: ProcessContext,
+  { key, owner, delivery, log }: { key: string; owner: string; delivery: Delivery; log: Logger },
+): () => void {
+  const timer = setInterval(
+    () => {
+      delivery.heartbeat();
+      extendClaim({ ctx, input: { key, owner, leaseMs: ctx.config.claimLeaseMs } }).catch((e: unknown) =>
+        log.warn({ err: errorMessage(e) }, "could not extend claim lease"),
+      );
+    },
+    Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),
+  );
+  return () => clearInterval(timer);
 }

@@ -3,18 +3,18 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { familyOf } from "@/lib/alerts/family";
 import { dedupeBucket, reportBaseKey } from "@/lib/alerts/dedupe-key";
-import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { recordDerivedProposals } from "@/lib/actions/record-derived-proposals";
 import { recordRerunRun } from "@/lib/cases/record-run";
 import type { DbOrTx } from "@/lib/db/client";
 import { caseReruns, cases, receivedAlerts } from "@/lib/db/schema";
 import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
-import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
-import { ServiceError, errorMessage } from "@/lib/errors";
+import { completeClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
+import { ServiceError } from "@/lib/errors";
 import { rerunKey, type RerunJob } from "@/lib/queue/job";
 import type { Delivery } from "@/lib/queue/types";
 import { SpanKind, parentContext, withSpan } from "@/lib/tracing/spans";
-import { investigateAndStore, resolveIdentity, runSummaryOf, type ProcessContext } from "./process-alert-job";
+import { alertOfReceipt } from "./alert-of-receipt";
+import { investigateAndStore, keepClaimAlive, resolveIdentity, runSummaryOf, type ProcessContext } from "./process-alert-job";
 
 export type RerunOutcome =
   | { outcome: "investigated"; reportKey: string; caseId: string; runId: string }
@@ -48,19 +48,7 @@ async function processRerun({ ctx, input }: { ctx: ProcessContext; input: { job:
     await failRerun({ ctx, input: { rerunId: job.rerunId, error: "the case has no received alert to investigate again" } });
     return { outcome: "skipped", reason: "no_alert" };
   }
-  const alert: NormalizedAlert = {
-    fingerprint: row.fingerprint,
-    status: row.status,
-    alertname: row.alertname,
-    labels: row.labels,
-    annotations: row.annotations,
-    startsAt: row.startsAt.toISOString(),
-    endsAt: row.endsAt?.toISOString() ?? null,
-    generatorURL: null,
-    externalURL: null,
-    receiver: null,
-    source: row.source,
-  };
+  const alert = alertOfReceipt(row);
   const family = familyOf(alert.alertname, alert.labels);
   const identity = await resolveIdentity(ctx, alert, family, log);
   const key = rerunKey(job);
@@ -79,15 +67,7 @@ async function processRerun({ ctx, input }: { ctx: ProcessContext; input: { job:
 
   const startedAt = now();
   await ctx.db.update(caseReruns).set({ status: "running", startedAt }).where(eq(caseReruns.id, job.rerunId));
-  const keepAlive = setInterval(
-    () => {
-      delivery.heartbeat();
-      extendClaim({ ctx, input: { key, owner, leaseMs: ctx.config.claimLeaseMs } }).catch((e: unknown) =>
-        log.warn({ err: errorMessage(e) }, "could not extend claim lease"),
-      );
-    },
-    Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),
-  );
+  const stopKeepAlive = keepClaimAlive(ctx, { key, owner, delivery, log });
   try {
     const baseKey = reportBaseKey({ prefix: ctx.config.s3Prefix, identity, family, bucket, dedupeKey: `rerun-${job.rerunId}` });
     const report = await investigateAndStore(ctx, { alert, family, identity, timeWindow: job.timeWindow, baseKey }, log);
@@ -95,7 +75,7 @@ async function processRerun({ ctx, input }: { ctx: ProcessContext; input: { job:
     const recorded = await ctx.db.transaction(async (tx) => {
       if (!(await completeClaim({ ctx: { db: tx }, input: { key, owner, reportKey: baseKey } }))) return null;
       const run = await recordRerunRun({
-        ctx: { db: tx },
+        ctx: { db: tx, outbound: ctx.outbound },
         input: {
           caseId: caseRow.id,
           alert,
@@ -107,6 +87,7 @@ async function processRerun({ ctx, input }: { ctx: ProcessContext; input: { job:
           timeWindow: job.timeWindow,
           requestedBy: rerun.requestedBy,
           summary: runSummaryOf(report),
+          evidence: report.analysis.hypotheses[0]?.why[0] ?? null,
         },
       });
       await recordDerivedProposals({ ctx: { db: tx }, input: { caseId: run.caseId, runId: run.runId, report } });
@@ -123,7 +104,7 @@ async function processRerun({ ctx, input }: { ctx: ProcessContext; input: { job:
     await releaseClaim({ ctx, input: { key, owner } }).catch(() => undefined);
     throw e;
   } finally {
-    clearInterval(keepAlive);
+    stopKeepAlive();
   }
 }
 

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { receivedAlerts } from "@/lib/db/schema";
 import { alertJobSchema } from "@/lib/queue/job";
+import { alertOfReceipt } from "./alert-of-receipt";
 import type { JobQueue } from "@/lib/queue/types";
 
 /**
@@ -19,18 +20,7 @@ export async function requeueStranded({
   const stranded = await ctx.db.select().from(receivedAlerts).where(eq(receivedAlerts.disposition, "queued"));
   for (const row of stranded) {
     const job = alertJobSchema.parse({
-      alert: {
-        fingerprint: row.fingerprint,
-        status: row.status,
-        alertname: row.alertname,
-        labels: row.labels,
-        annotations: row.annotations,
-        startsAt: row.startsAt.toISOString(),
-        endsAt: row.endsAt?.toISOString() ?? null,
-        generatorURL: null,
-        externalURL: null,
-        receiver: null,
-      },
+      alert: alertOfReceipt(row),
       receiptId: row.id,
       receivedAt: row.receivedAt.toISOString(),
       timeWindow: input.timeWindow,
