@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import type { receivedAlerts } from "@/lib/db/schema";
+import { alertOfReceipt } from "./alert-of-receipt";
+
+function receipt(source: string): typeof receivedAlerts.$inferSelect {
+  return {
+    source,
+    fingerprint: "fp-1",
+    status: "firing",
+    alertname: "KubePodCrashLooping",
+    labels: { namespace: "shop", pod: "api-1" },
+    annotations: { summary: "crash looping" },
+    startsAt: new Date("2026-12-04T10:00:00.000Z"),
+    endsAt: null,
+  } as typeof receivedAlerts.$inferSelect;
+}
+
+describe("alertOfReceipt", () => {
+  it("keeps the source of an alert that came through a configured source, so a requeued job still records it", () => {
+    expect(alertOfReceipt(receipt("pagerduty")).source).toBe("pagerduty");
+  });
+
+  it("leaves source absent for Alertmanager, as intake does, and never carries a rule expression", () => {
+    const alert = alertOfReceipt(receipt("alertmanager"));
+    expect(alert).not.toHaveProperty("source");
+    expect(alert.generatorURL).toBeNull();
+    expect(alert.startsAt).toBe("2026-12-04T10:00:00.000Z");
+  });
+});
