@@ -4,15 +4,22 @@ import { alertOfReceipt } from "./alert-of-receipt";
 
 function receipt(source: string): typeof receivedAlerts.$inferSelect {
   return {
+    id: "00000000-0000-4000-8000-000000000001",
     source,
     fingerprint: "fp-1",
-    status: "firing",
+    status: "firing" as const,
     alertname: "KubePodCrashLooping",
     labels: { namespace: "shop", pod: "api-1" },
     annotations: { summary: "crash looping" },
     startsAt: new Date("2026-12-04T10:00:00.000Z"),
     endsAt: null,
-  } as typeof receivedAlerts.$inferSelect;
+    receivedAt: new Date("2026-12-04T10:00:05.000Z"),
+    disposition: "queued",
+    dispositionReason: null,
+    caseId: null,
+    runId: null,
+    updatedAt: new Date("2026-12-04T10:00:05.000Z"),
+  };
 }
 
 describe("alertOfReceipt", () => {
