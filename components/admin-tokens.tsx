@@ -6,7 +6,7 @@ import { hasRole, roles } from "@/lib/auth/roles";
 import { adminButton, adminErrorBox, adminInput, adminRequest } from "./admin-api";
 import { ApiError } from "./console-api";
 import { useConsole } from "./console-context";
-import { CopyButton } from "./copy-button";
+import { OneTimeSecret } from "./one-time-secret";
 import { formatTime } from "./format";
 
 function tokenState(t: ApiTokenSummary, now: number): string {
@@ -62,20 +62,9 @@ export function AdminTokens({ tokens, now }: { tokens: ApiTokenSummary[]; now: n
         </p>
       )}
       {secret && (
-        <div role="status" className="space-y-1 rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">
-          <p>
-            Token <strong>{secret.name}</strong> created. Copy it now: it is not shown again.
-          </p>
-          <div className="flex items-center gap-2">
-            <code data-testid="new-token-secret" className="break-all font-mono text-xs">
-              {secret.value}
-            </code>
-            <CopyButton text={secret.value} />
-          </div>
-          <button type="button" onClick={() => setSecret(null)} className="text-xs text-slate-600 underline dark:text-slate-300">
-            Done
-          </button>
-        </div>
+        <OneTimeSecret value={secret.value} testId="new-token-secret" onDone={() => setSecret(null)}>
+          Token <strong>{secret.name}</strong> created. Copy it now: it is not shown again.
+        </OneTimeSecret>
       )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full text-left text-sm" aria-label="API tokens">

@@ -6,7 +6,7 @@ import type { WebhookDeliveryView, WebhookEndpointView } from "@/lib/notificatio
 import { adminButton, adminErrorBox, adminInput, adminRequest } from "./admin-api";
 import { request } from "./console-api";
 import { useConsole } from "./console-context";
-import { CopyButton } from "./copy-button";
+import { OneTimeSecret } from "./one-time-secret";
 import { formatTime } from "./format";
 
 type WebhookList = { items: WebhookEndpointView[]; deliveries: WebhookDeliveryView[] };
@@ -53,20 +53,9 @@ export function AdminWebhooks() {
         </p>
       )}
       {secret && (
-        <div role="status" className="space-y-1 rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">
-          <p>
-            Webhook <strong>{secret.name}</strong> added. Give this signing secret to the receiver now: it is not shown again.
-          </p>
-          <div className="flex items-center gap-2">
-            <code data-testid="new-webhook-secret" className="break-all font-mono text-xs">
-              {secret.value}
-            </code>
-            <CopyButton text={secret.value} />
-          </div>
-          <button type="button" onClick={() => setSecret(null)} className="text-xs text-slate-600 underline dark:text-slate-300">
-            Done
-          </button>
-        </div>
+        <OneTimeSecret value={secret.value} testId="new-webhook-secret" onDone={() => setSecret(null)}>
+          Webhook <strong>{secret.name}</strong> added. Give this signing secret to the receiver now: it is not shown again.
+        </OneTimeSecret>
       )}
       <ul className="space-y-2 text-sm">
         {list.data?.items.length === 0 && <li className="text-slate-500">No webhooks yet.</li>}
