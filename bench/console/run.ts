@@ -2,6 +2,7 @@
 // page) on a fresh database seeded with 100 000 cases and 300 000 investigation runs. Prints figures;
 // asserts nothing about speed (the target is compared in the printed table and in docs/benchmarks.md).
 import { sql } from "drizzle-orm";
+import { findSimilarCases } from "@/lib/cases/find-similar-cases";
 import { getCase } from "@/lib/cases/get-case";
 import { listCases, listCasesQuerySchema } from "@/lib/cases/list-cases";
 import { testActor } from "@/lib/cases/testing";
@@ -124,7 +125,8 @@ async function seed(db: TestDatabase["db"]): Promise<Record<string, number>> {
   await step(
     "run counts",
     `
-    update cases set run_count = r.n, latest_run_id = r.latest, last_seen_at = greatest(cases.last_seen_at, r.last_finished)
+    update cases set run_count = r.n, latest_run_id = r.latest, last_seen_at = greatest(cases.last_seen_at, r.last_finished),
+      memory_text = cases.one_liner
     from (select case_id, count(*)::int as n, (array_agg(id order by finished_at desc))[1] as latest, max(finished_at) as last_finished
           from investigation_runs group by case_id) r
     where r.case_id = cases.id`,
@@ -225,6 +227,10 @@ async function main(): Promise<void> {
     results.push(
       await measure("case page (getCase, 50 busiest cases)", async (i) =>
         (await getCase({ ctx: ctx(), input: { caseId: at(hotIds, i) } })).runs.length),
+    );
+    results.push(
+      await measure("similar cases (findSimilarCases, random ids)", async (i) =>
+        (await findSimilarCases({ ctx: ctx(), input: { caseId: at(ids, i) } })).length),
     );
     const measureS = (performance.now() - t0) / 1000;
 

@@ -15,7 +15,7 @@ import { silentLog } from "@/test/helpers/engine-providers";
 import { processAlertJob } from "@/lib/jobs/process-alert-job";
 import { createFsStore } from "@/lib/storage/fs";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
-import { findSimilarCases } from "./find-similar-cases";
+import { caseMemoryText, findSimilarCases } from "./find-similar-cases";
 import { recordFeedback } from "./record-feedback";
 import { resolveCase } from "./resolve-case";
 import { seedCase, testActor } from "./testing";
@@ -36,7 +36,10 @@ const viewer = testActor("viewer", "victor");
 async function pastCase(values: Parameters<typeof seedCase>[1], hypotheses: RunHypothesis[]) {
   const seeded = await seedCase(t.db, values, { reportKey: "k" });
   await t.db.update(investigationRuns).set({ topHypotheses: hypotheses }).where(eq(investigationRuns.id, seeded.runId as string));
-  await t.db.update(cases).set({ latestRunId: seeded.runId }).where(eq(cases.id, seeded.case.id));
+  await t.db
+    .update(cases)
+    .set({ latestRunId: seeded.runId, memoryText: caseMemoryText(seeded.case.oneLiner ?? "", hypotheses) })
+    .where(eq(cases.id, seeded.case.id));
   return seeded.case;
 }
 
@@ -159,6 +162,8 @@ describe("resolution feedback adjusts later reports, visibly", () => {
     expect(first.md).toContain("3 of 4 similar past cases were config\\_error");
     const [stored] = await t.db.select().from(investigationRuns).where(eq(investigationRuns.id, first.outcome.runId));
     expect(stored?.topHypotheses).toEqual([{ category: "config_error", title: top?.title, confidence: 74 }]);
+    const [remembered] = await t.db.select({ memoryText: cases.memoryText }).from(cases).where(eq(cases.id, first.outcome.caseId));
+    expect(remembered?.memoryText).toBe(`${first.report.analysis.verdict.oneLiner} ${top?.title} config_error`);
 
     const second = await run("oom-killed-memory-growth");
     const actions = await listCaseActions({ ctx: { db: t.db, actor: viewer }, input: { caseId: second.outcome.caseId } });

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, or, sql } from "drizzle-orm";
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
 import { cases, investigationRuns, type RunHypothesis } from "@/lib/db/schema";
@@ -16,11 +16,21 @@ export type SimilarityProbe = {
   text: string;
 };
 
-/** Trigram similarity below this is not "alike" for a case of another family. */
+/** Trigram similarity below this is not "alike" for a case of another family (pg_trgm's own `%` default). */
 const MIN_TEXT_SIMILARITY = 0.3;
-const MAX_TEXT = 2000;
+const MAX_TEXT = 500;
+/**
+ * Case memory compares a new case with a bounded set of candidates, each found through an index, so
+ * its cost does not grow with the number of cases: the most recent cases of the same target and of the
+ * same family, and those of the most recent cases of other families whose text passes pg_trgm's `%`.
+ * (A trigram index finds alike text, but rechecks every hit: thousands when one failure repeats.)
+ */
+const SAME_TARGET_CANDIDATES = 50;
+const SAME_FAMILY_CANDIDATES = 200;
+const RECENT_OTHER_FAMILIES = 1000;
 
-export function probeText(oneLiner: string, hypotheses: RunHypothesis[]): string {
+/** The text a case is remembered by (`cases.memory_text`) and a new case is compared on. */
+export function caseMemoryText(oneLiner: string, hypotheses: RunHypothesis[]): string {
   return [oneLiner, ...hypotheses.map((h) => `${h.title} ${h.category}`)].join(" ").slice(0, MAX_TEXT);
 }
 
@@ -32,19 +42,19 @@ async function probeOfCase(db: DbOrTx, caseId: string): Promise<SimilarityProbe>
       alertname: cases.alertname,
       service: cases.service,
       targetName: cases.targetName,
-      oneLiner: cases.oneLiner,
-      hypotheses: investigationRuns.topHypotheses,
+      memoryText: cases.memoryText,
     })
     .from(cases)
-    .leftJoin(investigationRuns, eq(investigationRuns.id, cases.latestRunId))
     .where(eq(cases.id, assertCaseId(caseId)));
   if (!row) throw new ServiceError("not_found", `no case ${caseId}`);
-  return { ...row, text: probeText(row.oneLiner ?? "", row.hypotheses ?? []) };
+  const { memoryText, ...rest } = row;
+  return { ...rest, text: memoryText ?? "" };
 }
 
 /**
  * Case memory: past cases like this one, best first — same family and workload/service/alertname,
- * then same family, then cases whose one-liner and top hypotheses read alike (pg_trgm) — each with
+ * then same family, then cases whose one-liner and top hypotheses read alike (pg_trgm), among the
+ * bounded candidates above — each with
  * how it ended: resolution, the latest feedback on its report, and the cause that confirms.
  */
 export async function findSimilarCases({
@@ -57,13 +67,19 @@ export async function findSimilarCases({
   if ("caseId" in input) requireRole(ctx.actor, "viewer");
   const probe = "probe" in input ? input.probe : await probeOfCase(ctx.db, input.caseId);
   const limit = Math.min(Math.max(input.limit ?? 5, 1), 20);
-  const hypothesisText = sql`coalesce((select string_agg((h->>'title') || ' ' || (h->>'category'), ' ') from jsonb_array_elements(${investigationRuns.topHypotheses}) h), '')`;
-  const text = sql`coalesce(${cases.oneLiner}, '') || ' ' || ${hypothesisText}`;
-  const similarity = sql<number>`similarity(${text}, ${probe.text.slice(0, MAX_TEXT)})`;
-  const sameFamily = sql<boolean>`${cases.family} = ${probe.family}`;
+  const text = probe.text.slice(0, MAX_TEXT);
+  const others = sql`${cases.identityKey} <> ${probe.identityKey}`;
   const sameTarget = sql<boolean>`(${cases.family} = ${probe.family} and (${cases.alertname} = ${probe.alertname}${
     probe.service ? sql` or ${cases.service} = ${probe.service}` : sql``
   }${probe.targetName ? sql` or ${cases.targetName} = ${probe.targetName}` : sql``}))`;
+  const sameFamily = sql<boolean>`${cases.family} = ${probe.family}`;
+  const similarity = sql<number>`similarity(coalesce(${cases.memoryText}, ''), ${text})`;
+  const candidates = sql`(
+    (select ${cases.id} from ${cases} where ${sameTarget} and ${others} order by ${cases.lastSeenAt} desc limit ${SAME_TARGET_CANDIDATES})
+    union (select ${cases.id} from ${cases} where ${sameFamily} and ${others} order by ${cases.lastSeenAt} desc limit ${SAME_FAMILY_CANDIDATES})
+    union (select recent.id from (select ${cases.id}, ${cases.memoryText} from ${cases} where ${cases.family} <> ${probe.family} and ${others}
+           order by ${cases.lastSeenAt} desc limit ${RECENT_OTHER_FAMILIES}) recent where recent.memory_text % ${text})
+  )`;
   const rows = await ctx.db
     .select({
       id: cases.id,
@@ -81,7 +97,7 @@ export async function findSimilarCases({
     })
     .from(cases)
     .leftJoin(investigationRuns, eq(investigationRuns.id, cases.latestRunId))
-    .where(and(ne(cases.identityKey, probe.identityKey), or(eq(cases.family, probe.family), sql`${similarity} >= ${MIN_TEXT_SIMILARITY}`)))
+    .where(and(sql`${cases.id} in ${candidates}`, or(sameFamily, sql`${similarity} >= ${MIN_TEXT_SIMILARITY}`)))
     .orderBy(desc(sameTarget), desc(sameFamily), desc(similarity), desc(cases.lastSeenAt))
     .limit(limit);
   return rows.map((r) => {

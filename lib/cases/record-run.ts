@@ -4,6 +4,7 @@ import { cases, investigationRuns, receivedAlerts, type RunHypothesis } from "@/
 import type { Classification } from "@/lib/db/schema/constants";
 import type { Identity, Subject } from "@/lib/alerts/identity";
 import type { NormalizedAlert } from "@/lib/alerts/schema";
+import { caseMemoryText } from "./find-similar-cases";
 import { enqueueCaseEvent, type OutboundChannels } from "@/lib/notifications/case-event";
 
 export type RunSummary = {
@@ -69,6 +70,7 @@ export async function recordRun({
     impact: summary.impact,
     confidence: summary.confidence,
     noise: summary.noise,
+    memoryText: caseMemoryText(summary.oneLiner, summary.topHypotheses),
     labels: l,
     runCount: 1,
   };
@@ -92,6 +94,7 @@ export async function recordRun({
         impact: caseValues.impact,
         confidence: caseValues.confidence,
         noise: caseValues.noise,
+        memoryText: caseValues.memoryText,
         labels: caseValues.labels,
         status: "open",
         resolvedAt: null,
@@ -157,6 +160,7 @@ export async function recordRerunRun({
       impact: summary.impact,
       confidence: summary.confidence,
       noise: summary.noise,
+      memoryText: caseMemoryText(summary.oneLiner, summary.topHypotheses),
       updatedAt: sql`now()`,
     })
     .where(eq(cases.id, input.caseId));

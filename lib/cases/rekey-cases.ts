@@ -10,6 +10,7 @@ import { targetOf } from "@/lib/investigate/target";
 import { caseTitle } from "./case-title";
 import { recordAudit } from "@/lib/auth/record-audit";
 import { serviceOf } from "./record-run";
+import { caseMemoryText } from "./find-similar-cases";
 
 type CaseRow = typeof cases.$inferSelect;
 type RunRow = typeof investigationRuns.$inferSelect;
@@ -160,6 +161,7 @@ async function applyPlan(db: DbOrTx, actor: Actor, c: CaseRow, plan: Map<string,
             resolvedAt: c.resolvedAt,
             classification: latest?.classification ?? c.classification,
             oneLiner: latest?.oneLiner ?? c.oneLiner,
+            memoryText: latest ? caseMemoryText(latest.oneLiner ?? "", latest.topHypotheses ?? []) : c.memoryText,
             impact: c.impact,
             confidence: c.confidence,
             noise: c.noise,

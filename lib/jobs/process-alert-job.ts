@@ -11,7 +11,7 @@ import { dedupeBucket, dedupeKey, reportBaseKey } from "@/lib/alerts/dedupe-key"
 import { claimDedupeKey } from "@/lib/dedupe/claim-dedupe-key";
 import { completeClaim, extendClaim, releaseClaim } from "@/lib/dedupe/settle-claim";
 import { recordRun, serviceOf, type RunSummary } from "@/lib/cases/record-run";
-import { findSimilarCases, probeText } from "@/lib/cases/find-similar-cases";
+import { caseMemoryText, findSimilarCases } from "@/lib/cases/find-similar-cases";
 import { recordDerivedProposals } from "@/lib/actions/record-derived-proposals";
 import { applyCaseMemory } from "@/lib/investigate/case-memory";
 import type { Report } from "@/lib/investigate/report";
@@ -250,7 +250,7 @@ async function withCaseMemory(db: Db, report: Report, identity: Identity, log: L
           alertname: report.alert.alertname,
           service: serviceOf(identity.subject, report.alert.labels),
           targetName: report.target.name,
-          text: probeText(report.analysis.verdict.oneLiner, topHypothesesOf(report)),
+          text: caseMemoryText(report.analysis.verdict.oneLiner, topHypothesesOf(report)),
         },
       },
     });

@@ -33,12 +33,17 @@ function mapPayload(source: AlertSource, payload: unknown, ctx: SourceIngestCont
   }
 }
 
+/** Expired ids are pruned at most this often per process: a prune per request scanned every id the source had. */
+const PRUNE_EVERY_MS = 60_000;
+let prunedAt = 0;
+
 /** Record a Standard Webhooks delivery id; false when the source already accepted it (a replay). */
 async function claimDeliveryId(ctx: SourceIngestContext, sourceId: string, deliveryId: string): Promise<boolean> {
   try {
-    await ctx.db
-      .delete(sourceDeliveries)
-      .where(and(eq(sourceDeliveries.sourceId, sourceId), lt(sourceDeliveries.acceptedAt, sql`now() - ${DELIVERY_ID_RETENTION}::interval`)));
+    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      await ctx.db.delete(sourceDeliveries).where(lt(sourceDeliveries.acceptedAt, sql`now() - ${DELIVERY_ID_RETENTION}::interval`));
+    }
     const inserted = await ctx.db
       .insert(sourceDeliveries)
       .values({ sourceId, deliveryId })

@@ -36,6 +36,8 @@ export const cases = pgTable(
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     resolution: jsonb("resolution").$type<Record<string, unknown>>(),
+    /** What case memory compares cases on: the latest run's one-liner and top hypotheses (`caseMemoryText`). */
+    memoryText: text("memory_text"),
     labels: jsonb("labels").$type<Record<string, string>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -47,7 +49,7 @@ export const cases = pgTable(
     uniqueIndex("cases_identity_key_uq").on(t.identityKey),
     index("cases_status_last_seen_idx").on(t.status, t.lastSeenAt),
     index("cases_last_seen_idx").on(t.lastSeenAt),
-    index("cases_family_idx").on(t.family),
+    index("cases_family_last_seen_idx").on(t.family, t.lastSeenAt),
     index("cases_search_idx").using("gin", t.search),
     // Trigram indexes (pg_trgm, migration 0003) serve the console's substring searches.
     index("cases_namespace_trgm_idx").using("gin", t.namespace.op("gin_trgm_ops")),
