@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { intakeContext } from "@/lib/intake/intake-context";
 import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
+import { reopenCase } from "@/lib/cases/reopen-case";
 import { resolveCase } from "@/lib/cases/resolve-case";
 import { auditEvents, cases, notificationOutbox, receivedAlerts, slackMessages, users } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
@@ -259,6 +260,9 @@ describe("Slack buttons and mentions", () => {
       const replies = slack.replies(m.ts).map((r) => r.text);
       expect(replies).toEqual([`Acknowledged by ${responder.username}`, expect.stringMatching(`^Snoozed by ${responder.username} until `), `Resolved by ${responder.username} (other): resolved from Slack`]);
     }, 20_000);
+
+    await reopenCase({ ctx: { db: rt.database.db, actor: responder, outbound: rt.outbound }, input: { caseId: c.id } });
+    await until(async () => expect(slack.replies(m.ts).map((r) => r.text).at(-1)).toBe(`Reopened by ${responder.username}`), 20_000);
   }, 60_000);
 
   it("refuses an unknown Slack user and a viewer with an ephemeral explanation, changing nothing", async () => {

@@ -84,6 +84,8 @@ export function renderThreadReply(payload: CaseEventPayload): string | null {
       const what = typeof r.summary === "string" ? `: ${escapeMrkdwn(r.summary)}` : typeof r.reason === "string" ? `: ${escapeMrkdwn(r.reason)}` : "";
       return `Resolved by ${who}${how}${what}`;
     }
+    case "case.reopened":
+      return `Reopened by ${who}`;
     case "case.acknowledged":
       return `Acknowledged by ${who}`;
     case "case.snoozed":

@@ -50,6 +50,8 @@ export const cases = pgTable(
     index("cases_status_last_seen_idx").on(t.status, t.lastSeenAt),
     index("cases_last_seen_idx").on(t.lastSeenAt),
     index("cases_family_last_seen_idx").on(t.family, t.lastSeenAt),
+    // Intake and the worker ask which cases are snoozed for every alert.
+    index("cases_snoozed_until_idx").on(t.snoozedUntil).where(sql`${t.snoozedUntil} is not null`),
     index("cases_search_idx").using("gin", t.search),
     // Trigram indexes (pg_trgm, migration 0003) serve the console's substring searches.
     index("cases_namespace_trgm_idx").using("gin", t.namespace.op("gin_trgm_ops")),

@@ -67,7 +67,7 @@ export const notificationStatuses = ["pending", "delivered", "failed"] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
 
 /** What a case notification tells; `slack.mention` is a question asked in a case's Slack thread, answered there. */
-export const caseEvents = ["case.opened", "case.updated", "case.resolved", "case.acknowledged", "case.snoozed", "action.approved"] as const;
+export const caseEvents = ["case.opened", "case.updated", "case.resolved", "case.reopened", "case.acknowledged", "case.snoozed", "action.approved"] as const;
 export type CaseEvent = (typeof caseEvents)[number];
 export const notificationEvents = [...caseEvents, "slack.mention"] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];

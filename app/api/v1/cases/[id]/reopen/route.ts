@@ -6,6 +6,6 @@ import { consoleRoute } from "../../../_lib/console-route";
 export const dynamic = "force-dynamic";
 
 export const POST = consoleRoute<{ id: string }>({ mutating: true }, async ({ rt, actor, params, now }) => {
-  await reopenCase({ ctx: { db: rt.database.db, actor }, input: { caseId: params.id } });
+  await reopenCase({ ctx: { db: rt.database.db, actor, outbound: rt.outbound }, input: { caseId: params.id } });
   return Response.json(await getCase({ ctx: { db: rt.database.db, actor, now }, input: { caseId: params.id } }));
 });
