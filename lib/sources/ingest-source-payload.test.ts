@@ -211,6 +211,7 @@ function ctx(): SourceIngestContext {
     config: { allowlist: [], timeWindow: "30m" },
     sources,
     jiraProjectFilter: ["OPS"],
+    maxAlerts: 1000,
   };
 }
 
@@ -340,6 +341,15 @@ describe("payload mapping", () => {
 
     const notJson = "{oops";
     expect(await rejection(send("pagerduty", notJson, signedPagerDuty(notJson)))).toMatchObject({ code: "invalid_input" });
+
+    // A preset passes a vendor's text through; what it builds meets the /alerts schema, or the sender gets a 400 and nothing is recorded.
+    const pod = `nul-${randomUUID().slice(0, 8)}`;
+    const grafana = grafanaPayload("firing", pod) as { alerts: Array<Record<string, unknown>> };
+    grafana.alerts[0].startsAt = "\u0000";
+    const nul = await rejection(send("grafana-prod", JSON.stringify(grafana), signedGrafana()));
+    expect(nul).toMatchObject({ code: "invalid_input" });
+    expect(nul.message).toMatch(/alerts\.0\.startsAt/);
+    expect(await rt.database.db.select().from(receivedAlerts).where(eq(receivedAlerts.fingerprint, `grafana-prod:a1b2c3d4${pod.length}`))).toEqual([]);
   });
 
   it("stops a mapping that runs too deep or too long", async () => {

@@ -1,4 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
+import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/intake/ingest-alerts";
 import { sourceDeliveries } from "@/lib/db/schema";
 import { ServiceError, errorMessage } from "@/lib/errors";
@@ -13,6 +14,8 @@ import { verifySender } from "./verify-sender";
 export type SourceIngestContext = IngestContext & {
   sources: AlertSource[];
   jiraProjectFilter: string[];
+  /** WEBHOOK_MAX_ALERTS: the same cap per request as /alerts. */
+  maxAlerts: number;
 };
 
 export type SourceIngestResult = IngestResult & { source: string; ignored: boolean };
@@ -81,26 +84,26 @@ export async function ingestSourcePayload({
     throw e;
   }
 
-  let payload: unknown;
+  let body: unknown;
   try {
-    payload = JSON.parse(input.body.toString("utf8"));
+    body = JSON.parse(input.body.toString("utf8"));
   } catch (e) {
     throw new ServiceError("invalid_input", `body is not valid JSON: ${errorMessage(e)}`);
   }
-  const mapped = await mapPayload(source, payload, ctx);
+  const mapped = await mapPayload(source, body, ctx);
+  const now = ctx.now?.() ?? new Date();
+  // What a preset or mapping produced meets the same schema as an Alertmanager payload (400 naming the field, not a 503 from the database).
+  const payload =
+    mapped.length === 0 ? null : await parseWebhook({ alerts: mapped.map((m) => toAlertmanagerAlert(m, source, now)) }, { maxAlerts: ctx.maxAlerts });
 
   if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {
     throw new ServiceError("conflict", `delivery ${deliveryId} was already accepted (replay refused)`);
   }
   const empty = { received: 0, enqueued: 0, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } };
-  if (mapped.length === 0) return { ...empty, source: source.id, ignored: true };
+  if (!payload) return { ...empty, source: source.id, ignored: true };
 
-  const now = ctx.now?.() ?? new Date();
   try {
-    const result = await ingestAlerts({
-      ctx: { ...ctx, now: () => now },
-      input: { payload: { alerts: mapped.map((m) => toAlertmanagerAlert(m, source, now)) }, source: source.id },
-    });
+    const result = await ingestAlerts({ ctx: { ...ctx, now: () => now }, input: { payload, source: source.id } });
     return { ...result, source: source.id, ignored: false };
   } catch (e) {
     if (deliveryId) {
