@@ -1,5 +1,6 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
+import type { AlertmanagerWebhook } from "@/lib/alerts/schema";
 import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/intake/ingest-alerts";
 import { sourceDeliveries } from "@/lib/db/schema";
 import { ServiceError, errorMessage } from "@/lib/errors";
@@ -23,17 +24,32 @@ export type SourceIngestResult = IngestResult & { source: string; ignored: boole
 /** A delivery id older than Standard Webhooks' timestamp tolerance can no longer be replayed: its timestamp is refused. */
 const DELIVERY_ID_RETENTION = "10 minutes";
 
-function mapPayload(source: AlertSource, payload: unknown, ctx: SourceIngestContext): Promise<MappedAlert[]> | MappedAlert[] {
+function mapPayload(source: AlertSource, payload: unknown, jiraProjectFilter: string[]): Promise<MappedAlert[]> | MappedAlert[] {
   switch (source.preset) {
     case "grafana":
       return mapGrafanaPayload(payload);
     case "pagerduty":
       return mapPagerDutyPayload(payload);
     case "jira":
-      return mapJiraPayload(payload, ctx.jiraProjectFilter);
+      return mapJiraPayload(payload, jiraProjectFilter);
     case "generic":
       return mapGenericPayload(source.mapping ?? {}, payload);
   }
+}
+
+/**
+ * A source's payload as the alerts intake takes, or null when it holds none (an event that is not an
+ * alert). What a preset or mapping built must meet the /alerts schema: a 400 naming the field, never
+ * a 503 from the database.
+ */
+export async function sourceAlerts(
+  source: AlertSource,
+  body: unknown,
+  options: { jiraProjectFilter: string[]; maxAlerts: number; now: Date },
+): Promise<AlertmanagerWebhook | null> {
+  const mapped = await mapPayload(source, body, options.jiraProjectFilter);
+  if (mapped.length === 0) return null;
+  return parseWebhook({ alerts: mapped.map((m) => toAlertmanagerAlert(m, source, options.now)) }, { maxAlerts: options.maxAlerts });
 }
 
 /** Expired ids are pruned at most this often per process: a prune per request scanned every id the source had. */
@@ -90,11 +106,8 @@ export async function ingestSourcePayload({
   } catch (e) {
     throw new ServiceError("invalid_input", `body is not valid JSON: ${errorMessage(e)}`);
   }
-  const mapped = await mapPayload(source, body, ctx);
   const now = ctx.now?.() ?? new Date();
-  // What a preset or mapping produced meets the same schema as an Alertmanager payload (400 naming the field, not a 503 from the database).
-  const payload =
-    mapped.length === 0 ? null : await parseWebhook({ alerts: mapped.map((m) => toAlertmanagerAlert(m, source, now)) }, { maxAlerts: ctx.maxAlerts });
+  const payload = await sourceAlerts(source, body, { jiraProjectFilter: ctx.jiraProjectFilter, maxAlerts: ctx.maxAlerts, now });
 
   if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {
     throw new ServiceError("conflict", `delivery ${deliveryId} was already accepted (replay refused)`);
