@@ -54,8 +54,8 @@ async function probeOfCase(db: DbOrTx, caseId: string): Promise<SimilarityProbe>
 /**
  * Case memory: past cases like this one, best first — same family and workload/service/alertname,
  * then same family, then cases whose one-liner and top hypotheses read alike (pg_trgm), among the
- * bounded candidates above — each with
- * how it ended: resolution, the latest feedback on its report, and the cause that confirms.
+ * bounded candidates above — each with how it ended: resolution, the latest feedback on its report,
+ * and the cause that confirms.
  */
 export async function findSimilarCases({
   ctx,

@@ -25,6 +25,18 @@ export function serviceOf(subject: Subject, labels: Record<string, string>): str
   return subject.service ?? labels.app ?? subject.job;
 }
 
+/** What a case takes from its latest run, whether an alert or a person started it. */
+function verdictColumns(summary: RunSummary) {
+  return {
+    classification: summary.classification,
+    oneLiner: summary.oneLiner,
+    impact: summary.impact,
+    confidence: summary.confidence,
+    noise: summary.noise,
+    memoryText: caseMemoryText(summary.oneLiner, summary.topHypotheses),
+  };
+}
+
 /**
  * Index a finished investigation: the case for its identity is created or updated (and reopened if
  * it was resolved — a re-fire reopens), the run is appended, and the alert's receipt points at both.
@@ -65,12 +77,7 @@ export async function recordRun({
     service: serviceOf(identity.subject, l),
     targetType: summary.targetType,
     targetName: summary.targetName,
-    classification: summary.classification,
-    oneLiner: summary.oneLiner,
-    impact: summary.impact,
-    confidence: summary.confidence,
-    noise: summary.noise,
-    memoryText: caseMemoryText(summary.oneLiner, summary.topHypotheses),
+    ...verdictColumns(summary),
     labels: l,
     runCount: 1,
   };
@@ -89,12 +96,7 @@ export async function recordRun({
         service: caseValues.service,
         targetType: caseValues.targetType,
         targetName: caseValues.targetName,
-        classification: caseValues.classification,
-        oneLiner: caseValues.oneLiner,
-        impact: caseValues.impact,
-        confidence: caseValues.confidence,
-        noise: caseValues.noise,
-        memoryText: caseValues.memoryText,
+        ...verdictColumns(summary),
         labels: caseValues.labels,
         status: "open",
         resolvedAt: null,
@@ -155,12 +157,7 @@ export async function recordRerunRun({
     .set({
       latestRunId: run.id,
       runCount: sql`${cases.runCount} + 1`,
-      classification: summary.classification,
-      oneLiner: summary.oneLiner,
-      impact: summary.impact,
-      confidence: summary.confidence,
-      noise: summary.noise,
-      memoryText: caseMemoryText(summary.oneLiner, summary.topHypotheses),
+      ...verdictColumns(summary),
       updatedAt: sql`now()`,
     })
     .where(eq(cases.id, input.caseId));
