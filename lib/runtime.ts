@@ -11,6 +11,7 @@ import { createProviders } from "@/lib/investigate/providers/create-providers";
 import type { Providers } from "@/lib/investigate/providers/types";
 import { createSnoozeCache, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
 import { createReceiptLedger, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
+import { createDeliveryClaims, type DeliveryClaims } from "@/lib/sources/delivery-claims";
 import { startTracing, type Tracing } from "@/lib/tracing/start-tracing";
 import { createChatModel, type ChatModel } from "@/lib/llm/model";
 import type { OutboundChannels } from "@/lib/notifications/case-event";
@@ -27,6 +28,7 @@ export type Runtime = {
   providers: Providers;
   snoozeCache: SnoozeCache;
   receiptLedger: ReceiptLedger;
+  deliveryClaims: DeliveryClaims;
   tracing: Tracing;
   /** The configured model, or null: chat then answers deterministically. */
   chatModel: ChatModel | null;
@@ -75,6 +77,7 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
     providers,
     snoozeCache: createSnoozeCache(),
     receiptLedger: createReceiptLedger(database.db),
+    deliveryClaims: createDeliveryClaims(database.db),
     tracing,
     chatModel,
     outbound: { slack: slack !== null },

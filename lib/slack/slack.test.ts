@@ -4,6 +4,7 @@ import { backoffMs } from "@/lib/delivery/deliver-notifications";
 import type { CaseEventPayload } from "@/lib/notifications/case-event";
 import { retryAfterMs } from "@/lib/delivery/send-webhook";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { createDeliveryClaims, type DeliveryClaims } from "@/lib/sources/delivery-claims";
 import { rejection } from "@/test/helpers/rejection";
 import { escapeMrkdwn, renderCaseMessage, renderThreadReply, slackChannelFor } from "./case-message";
 import { slackSignature, verifySlackRequest } from "./verify-slack-request";
@@ -41,8 +42,10 @@ function payload(overrides: Partial<CaseEventPayload["case"]> = {}, event: CaseE
 
 describe("Slack request signatures (v0)", () => {
   let tdb: TestDatabase;
+  let claims: DeliveryClaims;
   beforeAll(async () => {
     tdb = await createTestDatabase();
+    claims = createDeliveryClaims(tdb.db);
   }, 60_000);
   afterAll(async () => {
     await tdb?.drop();
@@ -52,7 +55,7 @@ describe("Slack request signatures (v0)", () => {
   const ts = String(Math.floor(now.getTime() / 1000));
   const body = Buffer.from("token=x&payload=%7B%22type%22%3A%22block_actions%22%7D");
   const verify = (headers: Record<string, string>, b = body, at = now, secret: { value?: string } = { value: SECRET }) =>
-    verifySlackRequest({ ctx: { db: tdb.db, signingSecret: secret.value, now: at }, input: { headers: new Headers(headers), body: b, endpoint: "interactions" } });
+    verifySlackRequest({ ctx: { claims, signingSecret: secret.value, now: at }, input: { headers: new Headers(headers), body: b, endpoint: "interactions" } });
 
   it("matches Slack's documented example signature", () => {
     // From Slack's "Verifying requests from Slack" guide.

@@ -1,8 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { and, eq, lt, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/lib/db/client";
-import { sourceDeliveries } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
+import type { DeliveryClaims } from "@/lib/sources/delivery-claims";
 
 /** Slack's window for `X-Slack-Request-Timestamp`, either way. */
 export const SLACK_TIMESTAMP_TOLERANCE_S = 300;
@@ -21,7 +19,7 @@ export async function verifySlackRequest({
   ctx,
   input,
 }: {
-  ctx: { db: DbOrTx; signingSecret: string | undefined; now: Date };
+  ctx: { claims: DeliveryClaims; signingSecret: string | undefined; now: Date };
   input: { headers: Headers; body: Buffer; endpoint: "interactions" | "events" };
 }): Promise<void> {
   if (!ctx.signingSecret) throw new ServiceError("not_found", "Slack is not configured (SLACK_SIGNING_SECRET)");
@@ -34,14 +32,5 @@ export async function verifySlackRequest({
   const expected = Buffer.from(slackSignature(ctx.signingSecret, timestamp, input.body));
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ServiceError("unauthorized", "X-Slack-Signature does not match");
-  const sourceId = `slack:${input.endpoint}`;
-  await ctx.db
-    .delete(sourceDeliveries)
-    .where(and(eq(sourceDeliveries.sourceId, sourceId), lt(sourceDeliveries.acceptedAt, sql`now() - interval '10 minutes'`)));
-  const fresh = await ctx.db
-    .insert(sourceDeliveries)
-    .values({ sourceId, deliveryId: signature })
-    .onConflictDoNothing()
-    .returning({ id: sourceDeliveries.deliveryId });
-  if (fresh.length === 0) throw new ServiceError("unauthorized", "this signed request was already received (replay)");
+  if (!(await ctx.claims.claim(`slack:${input.endpoint}`, signature))) throw new ServiceError("unauthorized", "this signed request was already received (replay)");
 }

@@ -23,5 +23,5 @@ function pickSecrets(env: Env): Record<string, string | undefined> {
 
 /** What the source verbs need from a web runtime: the same intake context as /alerts, plus the sources. */
 export function sourceIngestContext(rt: Runtime): SourceIngestContext {
-  return { ...intakeContext(rt), sources: configuredSources(rt.env), jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER, maxAlerts: rt.env.WEBHOOK_MAX_ALERTS };
+  return { ...intakeContext(rt), sources: configuredSources(rt.env), jiraProjectFilter: rt.env.JIRA_PROJECT_FILTER, maxAlerts: rt.env.WEBHOOK_MAX_ALERTS, claims: rt.deliveryClaims };
 }

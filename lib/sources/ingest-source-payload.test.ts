@@ -212,6 +212,7 @@ function ctx(): SourceIngestContext {
     sources,
     jiraProjectFilter: ["OPS"],
     maxAlerts: 1000,
+    claims: rt.deliveryClaims,
   };
 }
 

@@ -1,11 +1,10 @@
-import { and, eq, lt, sql } from "drizzle-orm";
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import type { AlertmanagerWebhook } from "@/lib/alerts/schema";
 import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/intake/ingest-alerts";
-import { sourceDeliveries } from "@/lib/db/schema";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { AlertSource } from "./config";
-import { mapGenericPayload } from "./generic-mapping";
+import type { DeliveryClaims } from "./delivery-claims";
+import { compileMapping, mapGenericPayload } from "./generic-mapping";
 import { toAlertmanagerAlert, type MappedAlert } from "./mapped-alert";
 import { mapGrafanaPayload } from "./presets/grafana";
 import { mapJiraPayload } from "./presets/jira";
@@ -17,12 +16,11 @@ export type SourceIngestContext = IngestContext & {
   jiraProjectFilter: string[];
   /** WEBHOOK_MAX_ALERTS: the same cap per request as /alerts. */
   maxAlerts: number;
+  /** Delivery ids already accepted, for replay rejection (shared by a process's requests). */
+  claims: DeliveryClaims;
 };
 
 export type SourceIngestResult = IngestResult & { source: string; ignored: boolean };
-
-/** A delivery id older than Standard Webhooks' timestamp tolerance can no longer be replayed: its timestamp is refused. */
-const DELIVERY_ID_RETENTION = "10 minutes";
 
 function mapPayload(source: AlertSource, payload: unknown, jiraProjectFilter: string[]): Promise<MappedAlert[]> | MappedAlert[] {
   switch (source.preset) {
@@ -33,7 +31,7 @@ function mapPayload(source: AlertSource, payload: unknown, jiraProjectFilter: st
     case "jira":
       return mapJiraPayload(payload, jiraProjectFilter);
     case "generic":
-      return mapGenericPayload(source.mapping ?? {}, payload);
+      return mapGenericPayload(source.mapping ?? compileMapping({}), payload);
   }
 }
 
@@ -52,23 +50,9 @@ export async function sourceAlerts(
   return parseWebhook({ alerts: mapped.map((m) => toAlertmanagerAlert(m, source, options.now)) }, { maxAlerts: options.maxAlerts });
 }
 
-/** Expired ids are pruned at most this often per process: a prune per request scanned every id the source had. */
-const PRUNE_EVERY_MS = 60_000;
-let prunedAt = 0;
-
-/** Record a Standard Webhooks delivery id; false when the source already accepted it (a replay). */
 async function claimDeliveryId(ctx: SourceIngestContext, sourceId: string, deliveryId: string): Promise<boolean> {
   try {
-    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
-      prunedAt = Date.now();
-      await ctx.db.delete(sourceDeliveries).where(lt(sourceDeliveries.acceptedAt, sql`now() - ${DELIVERY_ID_RETENTION}::interval`));
-    }
-    const inserted = await ctx.db
-      .insert(sourceDeliveries)
-      .values({ sourceId, deliveryId })
-      .onConflictDoNothing()
-      .returning({ id: sourceDeliveries.deliveryId });
-    return inserted.length > 0;
+    return await ctx.claims.claim(sourceId, deliveryId);
   } catch (e) {
     throw new ServiceError("unavailable", `could not record the delivery id: ${errorMessage(e)}`, { cause: e });
   }
@@ -120,10 +104,7 @@ export async function ingestSourcePayload({
     return { ...result, source: source.id, ignored: false };
   } catch (e) {
     if (deliveryId) {
-      await ctx.db
-        .delete(sourceDeliveries)
-        .where(and(eq(sourceDeliveries.sourceId, source.id), eq(sourceDeliveries.deliveryId, deliveryId)))
-        .catch(() => undefined);
+      await ctx.claims.release(source.id, deliveryId).catch(() => undefined);
     }
     throw e;
   }

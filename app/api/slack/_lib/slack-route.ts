@@ -18,7 +18,7 @@ export function slackRoute(endpoint: "interactions" | "events", handler: (args: 
     try {
       const body = await readRawBody(req, MAX_SLACK_BODY_BYTES);
       await verifySlackRequest({
-        ctx: { db: rt.database.db, signingSecret: rt.env.SLACK_SIGNING_SECRET, now: new Date() },
+        ctx: { claims: rt.deliveryClaims, signingSecret: rt.env.SLACK_SIGNING_SECRET, now: new Date() },
         input: { headers: req.headers, body, endpoint },
       });
       return await handler({ rt, body });

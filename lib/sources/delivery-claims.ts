@@ -1,0 +1,58 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { groupCommit } from "@/lib/db/group-commit";
+import { sourceDeliveries } from "@/lib/db/schema";
+
+/**
+ * Replay rejection for signed requests: each delivery id (a Standard Webhooks `webhook-id`, a Slack
+ * signature) is accepted once per source. Concurrent claims share one INSERT (group commit): a claim
+ * per request on its own cost a fifth of a signed source's request rate.
+ */
+export type DeliveryClaims = {
+  /** True when this call recorded the id; false when the source had already accepted it (a replay). */
+  claim(sourceId: string, deliveryId: string): Promise<boolean>;
+  /** Forget an id, so the sender's retry of a delivery that was not queued is accepted. */
+  release(sourceId: string, deliveryId: string): Promise<void>;
+};
+
+/** An id older than every scheme's timestamp tolerance (5 minutes) can no longer be replayed: its timestamp is refused. */
+const RETENTION = "10 minutes";
+/** Expired ids are pruned at most this often per process: a prune per request scanned every id the source had. */
+const PRUNE_EVERY_MS = 60_000;
+
+type Claim = { sourceId: string; deliveryId: string; claimed: boolean };
+
+export function createDeliveryClaims(db: DbOrTx): DeliveryClaims {
+  const insertStatement = db
+    .insert(sourceDeliveries)
+    .select(
+      sql`select source_id, delivery_id, now() from jsonb_to_recordset(${sql.placeholder("rows")}::jsonb) as r(source_id text, delivery_id text)`,
+    )
+    .onConflictDoNothing()
+    .returning({ sourceId: sourceDeliveries.sourceId, deliveryId: sourceDeliveries.deliveryId })
+    .prepare("tarka_claim_deliveries");
+  let prunedAt = 0;
+
+  const write = groupCommit<Claim>(async (claims) => {
+    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      await db.delete(sourceDeliveries).where(sql`${sourceDeliveries.acceptedAt} < now() - ${RETENTION}::interval`);
+    }
+    const rows = claims.map((c) => ({ source_id: c.sourceId, delivery_id: c.deliveryId }));
+    const inserted = await insertStatement.execute({ rows: JSON.stringify(rows) });
+    const fresh = new Set(inserted.map((r) => JSON.stringify([r.sourceId, r.deliveryId])));
+    // The same id twice in one batch is inserted once: only its first claimer gets it.
+    for (const c of claims) c.claimed = fresh.delete(JSON.stringify([c.sourceId, c.deliveryId]));
+  });
+
+  return {
+    async claim(sourceId, deliveryId) {
+      const claim: Claim = { sourceId, deliveryId, claimed: false };
+      await write([claim]);
+      return claim.claimed;
+    },
+    async release(sourceId, deliveryId) {
+      await db.delete(sourceDeliveries).where(sql`${sourceDeliveries.sourceId} = ${sourceId} and ${sourceDeliveries.deliveryId} = ${deliveryId}`);
+    },
+  };
+}
