@@ -59,6 +59,13 @@ describe("source payload fuzzing (every preset's mapping, then the /alerts schem
     }
   });
 
+  it("refuses a numeric time beyond what a date can hold with a 400 naming the field (a counterexample fuzzing found)", async () => {
+    const payload = { checks: [{ ...genericSample.checks[0], since: 1e308 }] };
+    const error = await sourceAlerts(sources.generic, payload, options).catch((e: unknown) => e);
+    expect(httpStatus(error)).toBe(400);
+    expect((error as Error).message).toMatch(/^mapping\.startsAt: "1e\+308" is not a timestamp/);
+  });
+
   it("never fails with anything but a 4xx for arbitrary JSON", async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...presets), fc.jsonValue({ maxDepth: 4 }), (preset, payload) => expectAlertsOr4xx(preset, payload)),
@@ -77,6 +84,23 @@ describe("source payload fuzzing (every preset's mapping, then the /alerts schem
         return expectAlertsOr4xx(preset, mutate(sample, path, replacement));
       }),
       { numRuns: 600 },
+    );
+  });
+
+  it("maps a generic payload the same in one evaluation per alert as field by field: same alerts, or the same error", async () => {
+    const fieldByField: AlertSource = { ...sources.generic, mapping: { ...generic, item: null } };
+    const outcome = (source: AlertSource, payload: unknown) =>
+      sourceAlerts(source, payload, options).then(
+        (alerts) => ({ alerts }),
+        (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+      );
+    const replacement = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom("x".repeat(70_000), "resolved", "ok", "2026-12-05T07:30:00Z", 1_764_000_000_000, [{}], {}));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { maxLength: 4 }), replacement, async (path, value) => {
+        const payload = mutate(genericSample, path, value);
+        expect(await outcome(sources.generic, payload)).toEqual(await outcome(fieldByField, payload));
+      }),
+      { numRuns: 400 },
     );
   });
 });
