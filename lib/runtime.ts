@@ -15,7 +15,7 @@ import { createDeliveryClaims, type DeliveryClaims } from "@/lib/sources/deliver
 import { startTracing, type Tracing } from "@/lib/tracing/start-tracing";
 import { createChatModel, type ChatModel } from "@/lib/llm/model";
 import type { OutboundChannels } from "@/lib/notifications/case-event";
-import { createSlackApi, type SlackApi } from "@/lib/slack/slack-api";
+import type { SlackApi } from "@/lib/slack/slack-api";
 
 /** Everything a process wires together once at start and hands to the lib/ verbs as context. */
 export type Runtime = {
@@ -40,7 +40,7 @@ export type Runtime = {
 };
 
 export async function createRuntime({ env, name }: { env: Env; name: string }): Promise<Runtime> {
-  const tracing = startTracing({ env });
+  const tracing = await startTracing({ env });
   const log = createLogger({ level: env.LOG_LEVEL, name });
   const metrics = createMetrics();
   const database = await openDatabase({
@@ -51,9 +51,10 @@ export async function createRuntime({ env, name }: { env: Env; name: string }): 
   const queue = await createQueue({ env, log });
   const store = createStore({ env, log });
   const providers = createProviders({ env, log, inCluster: Boolean(env.KUBERNETES_SERVICE_HOST) });
-  const chatModel = createChatModel(env);
+  const chatModel = await createChatModel(env);
+  // Loaded only when configured, as the model's packages and the tracing SDK are: the worker's memory.
   const slack = env.SLACK_BOT_TOKEN
-    ? createSlackApi({ token: env.SLACK_BOT_TOKEN, baseUrl: env.SLACK_API_URL, timeoutMs: env.NOTIFICATIONS_TIMEOUT_MS })
+    ? (await import("@/lib/slack/slack-api")).createSlackApi({ token: env.SLACK_BOT_TOKEN, baseUrl: env.SLACK_API_URL, timeoutMs: env.NOTIFICATIONS_TIMEOUT_MS })
     : null;
   log.info(
     {

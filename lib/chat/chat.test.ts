@@ -96,9 +96,9 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
 
   const limits: ChatLimits = { ratePerMinute: 100, caseTokenBudget: 1_000_000, maxToolCalls: 4 };
 
-  function modelOf(extra: Record<string, string> = {}): ChatModel {
+  async function modelOf(extra: Record<string, string> = {}): Promise<ChatModel> {
     const env = loadEnv({ LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: "fake-1", LLM_INPUT_COST_PER_MTOK: "1", LLM_OUTPUT_COST_PER_MTOK: "2", ...extra });
-    return createChatModel(env)!;
+    return (await createChatModel(env))!;
   }
 
   async function turn(message: string, options: { chatModel?: ChatModel | null; actor?: ReturnType<typeof testActor>; threadId?: string; caseId?: string | null; limits?: Partial<ChatLimits> } = {}) {
@@ -112,7 +112,7 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
         log: silentLog,
         actor: options.actor ?? responder,
         now: new Date(),
-        chatModel: options.chatModel === undefined ? modelOf() : options.chatModel,
+        chatModel: options.chatModel === undefined ? await modelOf() : options.chatModel,
         limits: { ...limits, ...options.limits },
       },
       input: { message, ...(options.caseId === null ? {} : { caseId: options.caseId ?? caseId }), ...(options.threadId ? { threadId: options.threadId } : {}) },
@@ -277,7 +277,7 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
 
     llm.script([{ hang: true }]);
     const started = Date.now();
-    const slow = await turn("what happened?", { chatModel: modelOf({ LLM_TIMEOUT_MS: "700" }) });
+    const slow = await turn("what happened?", { chatModel: await modelOf({ LLM_TIMEOUT_MS: "700" }) });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(slow.text).toMatch(/The model did not answer within 1 s/);
     expect(slow.chunks.at(-1)).toMatchObject({ type: "finish", messageMetadata: { error: expect.stringMatching(/did not answer/) } });

@@ -1,4 +1,3 @@
-import { answerSlackMention } from "@/lib/slack/answer-mention";
 import type { SlackMentionPayload } from "@/lib/slack/receive-event";
 import type { Runtime } from "@/lib/runtime";
 import type { DeliveryContext } from "./deliver-notifications";
@@ -13,8 +12,10 @@ export function deliveryContext(rt: Runtime): DeliveryContext {
     metrics: rt.metrics,
     slack,
     answerMention: slack
-      ? (tx, row) =>
-          answerSlackMention({
+      ? async (tx, row) => {
+          // The chat engine (and the AI SDK under it) is loaded on the first question, not by every worker.
+          const { answerSlackMention } = await import("@/lib/slack/answer-mention");
+          await answerSlackMention({
             ctx: {
               // The row's transaction, not the pool: PGlite (embedded mode) has one connection, held by it.
               db: tx,
@@ -29,7 +30,8 @@ export function deliveryContext(rt: Runtime): DeliveryContext {
               slack,
             },
             input: { caseId: row.caseId, mention: row.payload as SlackMentionPayload },
-          })
+          });
+        }
       : undefined,
     config: {
       maxAttempts: env.NOTIFICATIONS_MAX_ATTEMPTS,

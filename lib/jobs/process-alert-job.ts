@@ -21,7 +21,6 @@ import { findSnoozed } from "@/lib/cases/find-snoozed-cases";
 import { investigateAlert } from "@/lib/investigate/investigate-alert";
 import { renderMarkdown } from "@/lib/investigate/render-markdown";
 import type { Providers } from "@/lib/investigate/providers/types";
-import { enrichReport } from "@/lib/llm/enrich-report";
 import type { ChatModel } from "@/lib/llm/model";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
@@ -206,6 +205,7 @@ export async function investigateAndStore(
   });
   const report = await withCaseMemory(ctx.db, investigated, identity, log);
   if (ctx.llm) {
+    const { enrichReport } = await import("@/lib/llm/enrich-report");
     report.analysis.llm = await enrichReport({ ctx: { chatModel: ctx.llm.chatModel, metrics: ctx.metrics, log }, input: { report, timeoutMs: ctx.llm.timeoutMs } });
   }
   await ctx.store.put(`${baseKey}.json`, `${JSON.stringify(report, null, 2)}\n`, "application/json");

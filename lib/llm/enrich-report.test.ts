@@ -24,9 +24,9 @@ describe("enrichReport against a fake OpenAI-protocol model", () => {
   });
   afterAll(() => llm?.stop());
 
-  const chatModel = () =>
-    createChatModel(loadEnv({ LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: "fake-writer", LLM_INPUT_COST_PER_MTOK: "2", LLM_OUTPUT_COST_PER_MTOK: "4" }))!;
-  const enrich = (timeoutMs = 5_000) => enrichReport({ ctx: { chatModel: chatModel(), metrics, log: silentLog }, input: { report, timeoutMs } });
+  const chatModel = async () =>
+    (await createChatModel(loadEnv({ LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: "fake-writer", LLM_INPUT_COST_PER_MTOK: "2", LLM_OUTPUT_COST_PER_MTOK: "4" })))!;
+  const enrich = async (timeoutMs = 5_000) => enrichReport({ ctx: { chatModel: await chatModel(), metrics, log: silentLog }, input: { report, timeoutMs } });
 
   it("adds a narrative and ranked next steps with model, tokens and cost, from the redacted evidence only", async () => {
     const answer = { narrative: "The container restarts repeatedly; the logs show no cause yet.", nextSteps: [{ step: "kubectl -n payments logs api-1 --previous", why: "the crash reason is in the previous container" }] };

@@ -1,7 +1,3 @@
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createVertex } from "@ai-sdk/google-vertex";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { Env } from "@/lib/env";
 import { priceOf, type Price } from "./cost";
@@ -21,29 +17,41 @@ export type ChatModel = {
   timeoutMs: number;
 };
 
-/** One place that turns LLM_* variables into an AI SDK model; lib/env.ts has already checked they fit together. */
-export function createChatModel(env: Env): ChatModel | null {
+/**
+ * One place that turns LLM_* variables into an AI SDK model; lib/env.ts has already checked they fit
+ * together. Only the configured provider's package is loaded, and none without a model: the four
+ * with the AI SDK were about 20 MB of the worker's memory.
+ */
+export async function createChatModel(env: Env): Promise<ChatModel | null> {
   if (!env.LLM_ENABLED) return null;
   const provider = env.LLM_PROVIDER;
   const modelId = env.LLM_MODEL ?? (provider === "openai-compatible" ? "" : defaultModels[provider]);
-  const model = languageModel(env, provider, modelId);
+  const model = await languageModel(env, provider, modelId);
   return { model, provider, modelId, price: priceOf(env, modelId), timeoutMs: env.LLM_TIMEOUT_MS };
 }
 
-function languageModel(env: Env, provider: Env["LLM_PROVIDER"], modelId: string): LanguageModel {
+async function languageModel(env: Env, provider: Env["LLM_PROVIDER"], modelId: string): Promise<LanguageModel> {
   switch (provider) {
-    case "vertex":
+    case "vertex": {
+      const { createVertex } = await import("@ai-sdk/google-vertex");
       return createVertex({ project: env.GOOGLE_VERTEX_PROJECT, location: env.GOOGLE_VERTEX_LOCATION })(modelId);
-    case "anthropic":
+    }
+    case "anthropic": {
+      const { createAnthropic } = await import("@ai-sdk/anthropic");
       return createAnthropic({ apiKey: env.LLM_API_KEY, ...(env.LLM_BASE_URL ? { baseURL: env.LLM_BASE_URL } : {}) })(modelId);
-    case "openai":
+    }
+    case "openai": {
+      const { createOpenAI } = await import("@ai-sdk/openai");
       return createOpenAI({ apiKey: env.LLM_API_KEY, ...(env.LLM_BASE_URL ? { baseURL: env.LLM_BASE_URL } : {}) }).chat(modelId);
-    case "openai-compatible":
+    }
+    case "openai-compatible": {
+      const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
       return createOpenAICompatible({
         name: "openai-compatible",
         baseURL: env.LLM_BASE_URL ?? "",
         ...(env.LLM_API_KEY ? { apiKey: env.LLM_API_KEY } : {}),
         includeUsage: true,
       })(modelId);
+    }
   }
 }

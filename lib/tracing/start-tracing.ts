@@ -1,8 +1,4 @@
 import { context, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Env } from "@/lib/env";
 import { propagator } from "./spans";
@@ -22,13 +18,21 @@ const disabled: Tracing = { isEnabled: false, flush: async () => {}, shutdown: a
 
 /**
  * Start exporting spans over OTLP/HTTP (JSON) when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise
- * register nothing, so the API's no-op tracer answers. One provider per process: a second call
- * (web route bundles, a second runtime) gets the running one.
+ * register nothing (and load no SDK), so the API's no-op tracer answers. One provider per process: a
+ * second call (web route bundles, a second runtime) gets the running one.
  */
-export function startTracing({ env }: { env: Pick<Env, "OTEL_EXPORTER_OTLP_ENDPOINT" | "OTEL_SERVICE_NAME"> }): Tracing {
+export async function startTracing({ env }: { env: Pick<Env, "OTEL_EXPORTER_OTLP_ENDPOINT" | "OTEL_SERVICE_NAME"> }): Promise<Tracing> {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return disabled;
   const holder = globalThis as Holder;
+  if (holder[KEY]) return holder[KEY];
+  const [{ AsyncLocalStorageContextManager }, { OTLPTraceExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }] = await Promise.all([
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/sdk-trace-base"),
+  ]);
+  // Another caller may have started tracing while the SDK loaded.
   const running = holder[KEY];
   if (running) return running;
 

@@ -112,7 +112,7 @@ describe("tracing off (OTEL_EXPORTER_OTLP_ENDPOINT unset)", () => {
     // The SDK's own env lookup must not switch tracing on behind lib/env.ts's back.
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = collector.url;
     try {
-      const tracing = startTracing({ env: loadEnv({}) });
+      const tracing = await startTracing({ env: loadEnv({}) });
       expect(tracing.isEnabled).toBe(false);
       await withSpan("tarka.test", {}, async (span) => {
         expect(span.isRecording()).toBe(false);
@@ -137,7 +137,7 @@ describe("tracing off (OTEL_EXPORTER_OTLP_ENDPOINT unset)", () => {
 describe("tracing on", () => {
   it("exports ingest → publish → job → provider spans as one trace, the job a child of its publish span", async () => {
     const serviceName = `tarka-test-${randomBytes(4).toString("hex")}`;
-    const tracing = startTracing({ env: loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/`, OTEL_SERVICE_NAME: serviceName }) });
+    const tracing = await startTracing({ env: loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `${collector.url}/`, OTEL_SERVICE_NAME: serviceName }) });
     expect(tracing.isEnabled).toBe(true);
     try {
       const run = await runPipeline();
@@ -181,13 +181,13 @@ describe("tracing on", () => {
     } finally {
       await tracing.shutdown();
     }
-    expect(startTracing({ env: loadEnv({}) }).isEnabled).toBe(false);
+    expect((await startTracing({ env: loadEnv({}) })).isEnabled).toBe(false);
     await withSpan("after shutdown", {}, async (span) => expect(span.isRecording()).toBe(false));
   }, 60_000);
 
   it("continues a caller's trace from its traceparent and ignores a malformed one", async () => {
     const serviceName = `tarka-test-${randomBytes(4).toString("hex")}`;
-    const tracing = startTracing({ env: loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: serviceName }) });
+    const tracing = await startTracing({ env: loadEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: serviceName }) });
     const caller = `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`;
     try {
       await withSpan("child", { parent: parentContext(caller) }, async () => {});
