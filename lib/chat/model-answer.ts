@@ -1,14 +1,25 @@
-import { APICallError, stepCountIs, streamText, tool, type ModelMessage, type ToolSet } from "ai";
+import { APICallError, stepCountIs, streamText, tool, zodSchema, type FlexibleSchema, type ModelMessage, type ToolSet } from "ai";
 import { deadline } from "@/lib/llm/deadline";
 import { describeModelFailure } from "@/lib/llm/describe-model-failure";
 import type { ChatModel } from "@/lib/llm/model";
 import { redactText } from "@/lib/redact";
 import type { ChatScope } from "./scope";
 import { toolsFor } from "./tools";
-import { runTool, type ToolContext, type ToolResult } from "./tools/chat-tool";
+import { runTool, type ChatTool, type ToolContext, type ToolResult } from "./tools/chat-tool";
 import type { TurnTranscript } from "./turn-transcript";
 
 export type ModelAnswer = { inputTokens: number; outputTokens: number; error: string | null };
+
+/**
+ * Each tool's input schema wrapped for the AI SDK once per process: the SDK converts a bare zod schema
+ * to JSON Schema on every call of every step, a fifth of a turn's CPU; a wrapper converts once.
+ */
+const inputSchemas = new Map<ChatTool, FlexibleSchema<unknown>>();
+function inputSchemaOf(t: ChatTool): FlexibleSchema<unknown> {
+  let schema = inputSchemas.get(t);
+  if (!schema) inputSchemas.set(t, (schema = zodSchema(t.input)));
+  return schema;
+}
 
 function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number, offer: { mayPropose: boolean; mayRerun: boolean }): ToolSet {
   let calls = 0;
@@ -16,7 +27,7 @@ function modelTools(scope: ChatScope, toolCtx: ToolContext, maxToolCalls: number
     t.name,
     tool({
       description: t.description,
-      inputSchema: t.input,
+      inputSchema: inputSchemaOf(t),
       execute: async (args: unknown): Promise<ToolResult> => {
         calls += 1;
         if (calls > maxToolCalls) {

@@ -25,7 +25,7 @@ export function consoleRoute<P = Record<string, never>>(options: { mutating: boo
     try {
       const session = await authenticateApiRequest({ rt, cookies: await cookies(), headers: req.headers, mutating: options.mutating });
       const res = await handler({ rt, actor: session.actor, session, req, params: await context.params, now: new Date() });
-      res.headers.set("cache-control", "no-store");
+      if (!res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
       return res;
     } catch (e) {
       const status = httpStatus(e);

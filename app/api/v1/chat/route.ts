@@ -23,5 +23,6 @@ export const POST = consoleRoute({ mutating: true }, async ({ rt, actor, req, no
     },
     input,
   });
-  return createUIMessageStreamResponse({ stream, headers: { "x-tarka-thread-id": threadId } });
+  // no-transform: Next.js would gzip the stream, a zlib flush per token, and proxies may hold it back.
+  return createUIMessageStreamResponse({ stream, headers: { "x-tarka-thread-id": threadId, "cache-control": "no-store, no-transform" } });
 });
