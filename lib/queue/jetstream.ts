@@ -223,8 +223,8 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
       timeout: publishTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
-      // The client otherwise builds an Error (with its stack) for every request, in case it times out:
-      // a tenth of intake's CPU per alert. Our errors name the operation themselves.
+      // The client otherwise captures a stack (an Error) for every request and its timer, to decorate a
+      // timeout that rarely comes; our errors name the operation themselves.
       noAsyncTraces: true,
     });
     try {

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { groupCommit } from "@/lib/db/group-commit";
 import { sourceDeliveries } from "@/lib/db/schema";
@@ -36,7 +36,7 @@ export function createDeliveryClaims(db: DbOrTx): DeliveryClaims {
   const write = groupCommit<Claim>(async (claims) => {
     if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
       prunedAt = Date.now();
-      await db.delete(sourceDeliveries).where(sql`${sourceDeliveries.acceptedAt} < now() - ${RETENTION}::interval`);
+      await db.delete(sourceDeliveries).where(lt(sourceDeliveries.acceptedAt, sql`now() - ${RETENTION}::interval`));
     }
     const rows = claims.map((c) => ({ source_id: c.sourceId, delivery_id: c.deliveryId }));
     const inserted = await insertStatement.execute({ rows: JSON.stringify(rows) });
@@ -52,7 +52,7 @@ export function createDeliveryClaims(db: DbOrTx): DeliveryClaims {
       return claim.claimed;
     },
     async release(sourceId, deliveryId) {
-      await db.delete(sourceDeliveries).where(sql`${sourceDeliveries.sourceId} = ${sourceId} and ${sourceDeliveries.deliveryId} = ${deliveryId}`);
+      await db.delete(sourceDeliveries).where(and(eq(sourceDeliveries.sourceId, sourceId), eq(sourceDeliveries.deliveryId, deliveryId)));
     },
   };
 }
