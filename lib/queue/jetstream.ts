@@ -223,9 +223,6 @@ export function createJetStreamQueue(options: JetStreamQueueOptions): JobQueue {
       timeout: publishTimeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
-      // The client otherwise captures a stack (an Error) for every request and its timer, to decorate a
-      // timeout that rarely comes; our errors name the operation themselves.
-      noAsyncTraces: true,
     });
     try {
       const jsm = await jetstreamManager(nc, { timeout: apiTimeoutMs });
