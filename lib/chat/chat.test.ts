@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { UIMessageChunk } from "ai";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCase } from "@/lib/cases/get-case";
 import { seedCase, testActor } from "@/lib/cases/testing";
@@ -303,6 +303,26 @@ describe("chat (real PostgreSQL, Kubernetes API fake, VictoriaMetrics, OpenAI-pr
     await turn("summary", { chatModel: null, actor: hasty, limits: { ratePerMinute: 2 } });
     await turn("status", { chatModel: null, actor: hasty, limits: { ratePerMinute: 2 } });
     expect(await rejection(turn("summary", { chatModel: null, actor: hasty, limits: { ratePerMinute: 2 } }))).toMatchObject({ code: "rate_limited" });
+
+    // A thread last touched an hour ago still counts once it is continued; a refused question is not stored.
+    const patient = testActor("responder");
+    const old = await turn("summary", { chatModel: null, actor: patient });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await t.db.update(chatThreads).set({ createdAt: hourAgo, updatedAt: hourAgo }).where(eq(chatThreads.id, old.threadId));
+    await t.db.update(chatMessages).set({ createdAt: hourAgo }).where(eq(chatMessages.threadId, old.threadId));
+    await turn("status", { chatModel: null, actor: patient, threadId: old.threadId, limits: { ratePerMinute: 2 } });
+    await turn("summary", { chatModel: null, actor: patient, threadId: old.threadId, limits: { ratePerMinute: 2 } });
+    expect(await rejection(turn("status", { chatModel: null, actor: patient, threadId: old.threadId, limits: { ratePerMinute: 2 } }))).toMatchObject({
+      code: "rate_limited",
+    });
+    expect((await t.db.select().from(chatMessages).where(eq(chatMessages.threadId, old.threadId)).orderBy(asc(chatMessages.createdAt))).map((m) => m.role)).toEqual([
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+      "user",
+      "assistant",
+    ]);
   });
 
   it("falls back to deterministic answers once the case has spent its token budget", async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, gt, sql, sum } from "drizzle-orm";
+import { asc, eq, sql, sum } from "drizzle-orm";
 import { createUIMessageStream, type ModelMessage, type UIMessageChunk } from "ai";
 import { z } from "zod";
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
-import { chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
+import { chatMessages, chatThreads } from "@/lib/db/schema";
 import type { ChatMode } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
 import type { Providers } from "@/lib/investigate/providers/types";
@@ -15,13 +15,14 @@ import type { Metrics } from "@/lib/metrics";
 import type { JobQueue } from "@/lib/queue/types";
 import { redactText } from "@/lib/redact";
 import type { ReportStore } from "@/lib/storage/types";
-import { loadChatSubject } from "./chat-subject";
+import { loadChatSubject, type ChatSubject } from "./chat-subject";
 import { answerWithoutModel } from "./deterministic-answer";
 import { answerWithModel } from "./model-answer";
 import { buildSystemPrompt } from "./system-prompt";
 import { asksForAction } from "./tools/case-memory";
 import type { ToolContext } from "./tools/chat-tool";
 import { asksForRerun } from "./tools/run";
+import { questionsInLastMinute, recordAnswer, recordQuestion } from "./turn-records";
 import { TurnTranscript } from "./turn-transcript";
 
 export const sendChatMessageInputSchema = z.object({
@@ -51,15 +52,6 @@ export type ChatMessageMetadata = { threadId: string; mode: ChatMode; model: str
 
 const HISTORY_MESSAGES = 20;
 
-async function assertUnderRateLimit(db: DbOrTx, owner: string, now: Date, perMinute: number): Promise<void> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(chatMessages)
-    .innerJoin(chatThreads, eq(chatThreads.id, chatMessages.threadId))
-    .where(and(eq(chatThreads.owner, owner), eq(chatMessages.role, "user"), gt(chatMessages.createdAt, new Date(now.getTime() - 60_000))));
-  if ((row?.n ?? 0) >= perMinute) throw new ServiceError("rate_limited", `at most ${perMinute} chat messages a minute; wait a moment`);
-}
-
 async function caseTokensUsed(db: DbOrTx, caseId: string): Promise<number> {
   const [row] = await db
     .select({ n: sum(sql`${chatMessages.inputTokens} + ${chatMessages.outputTokens}`) })
@@ -78,10 +70,13 @@ async function ownThread(db: DbOrTx, actor: Actor, input: SendChatMessageInput &
   return thread;
 }
 
-async function createThread(db: DbOrTx, actor: Actor, message: string, caseId: string | null) {
-  const title = redactText(message).replace(/\s+/g, " ").slice(0, 80);
-  const [thread] = await db.insert(chatThreads).values({ owner: actor.username, caseId, title }).returning();
-  return thread;
+/** The case (with its report and scope) and the model tokens its threads have used. */
+async function loadCase(ctx: ChatContext, caseId: string | null): Promise<{ subject: ChatSubject; tokensUsed: number }> {
+  const [subject, tokensUsed] = await Promise.all([
+    loadChatSubject({ ctx, input: { caseId } }),
+    ctx.chatModel && caseId ? caseTokensUsed(ctx.db, caseId) : 0,
+  ]);
+  return { subject, tokensUsed };
 }
 
 /**
@@ -91,26 +86,28 @@ async function createThread(db: DbOrTx, actor: Actor, message: string, caseId: s
  */
 export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input: SendChatMessageInput }): Promise<{ threadId: string; stream: ReadableStream<UIMessageChunk> }> {
   const actor = requireRole(ctx.actor, "responder");
-  // Independent reads go out together: a turn's latency is mostly PostgreSQL round trips.
-  const [, existing] = await Promise.all([
-    assertUnderRateLimit(ctx.db, actor.username, ctx.now, ctx.limits.ratePerMinute),
+  // Every read goes out at once: a turn's latency is mostly PostgreSQL round trips. Only a thread
+  // continued without its case named must be read before its case.
+  const caseKnown = input.caseId !== undefined || input.threadId === undefined;
+  const [asked, existing, history, known] = await Promise.all([
+    questionsInLastMinute(ctx.db, actor.username, ctx.now),
     input.threadId ? ownThread(ctx.db, actor, { ...input, threadId: input.threadId }) : null,
-  ]);
-  const caseId = input.caseId ?? existing?.caseId ?? null;
-  const [subject, history, tokensUsed] = await Promise.all([
-    loadChatSubject({ ctx, input: { caseId } }),
-    existing
+    input.threadId
       ? ctx.db
           .select({ role: chatMessages.role, content: chatMessages.content })
           .from(chatMessages)
-          .where(eq(chatMessages.threadId, existing.id))
+          .where(eq(chatMessages.threadId, input.threadId))
           .orderBy(asc(chatMessages.createdAt))
       : [],
-    ctx.chatModel && caseId ? caseTokensUsed(ctx.db, caseId) : 0,
+    caseKnown ? loadCase(ctx, input.caseId ?? null) : null,
   ]);
-  const thread = existing ?? (await createThread(ctx.db, actor, input.message, caseId));
+  if (asked >= ctx.limits.ratePerMinute) throw new ServiceError("rate_limited", `at most ${ctx.limits.ratePerMinute} chat messages a minute; wait a moment`);
+  const caseId = input.caseId ?? existing?.caseId ?? null;
+  const { subject, tokensUsed } = known ?? (await loadCase(ctx, caseId));
+  const threadId = existing?.id ?? randomUUID();
   const question = redactText(input.message);
-  await ctx.db.insert(chatMessages).values({ threadId: thread.id, role: "user", content: question });
+  const newThread = existing ? null : { owner: actor.username, caseId, title: question.replace(/\s+/g, " ").slice(0, 80) };
+  await recordQuestion(ctx.db, { threadId, newThread, content: question });
 
   let mode: ChatMode = ctx.chatModel ? "model" : "deterministic";
   let notice: string | null = null;
@@ -124,7 +121,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
   const stream = createUIMessageStream({
     execute: async ({ writer }) => {
       const modelId = mode === "model" ? (ctx.chatModel?.modelId ?? null) : null;
-      const meta: ChatMessageMetadata = { threadId: thread.id, mode, model: modelId };
+      const meta: ChatMessageMetadata = { threadId, mode, model: modelId };
       writer.write({ type: "start", messageMetadata: meta });
       const transcript = new TurnTranscript(writer);
       let usage = { inputTokens: 0, outputTokens: 0 };
@@ -154,39 +151,26 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
       }
       const costUsd = ctx.chatModel && mode === "model" ? recordLlmUsage(ctx.metrics, ctx.chatModel.price, usage) : 0;
       const durationMs = Math.round(performance.now() - started);
-      await ctx.db.transaction(async (tx) => {
-        const messageId = randomUUID();
-        await Promise.all([
-          tx
-            .insert(chatMessages)
-            .values({ id: messageId, threadId: thread.id, role: "assistant", content: redactText(transcript.finalText()), mode, model: modelId, ...usage, costUsd, error, durationMs }),
-          tx.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, thread.id)),
-        ]);
-        if (transcript.toolCalls.length) {
-          await tx.insert(chatToolCalls).values(
-            transcript.toolCalls.map((c, seq) => ({
-              messageId,
-              seq,
-              toolCallId: c.toolCallId,
-              toolName: c.toolName,
-              args: c.args,
-              outcome: c.result.outcome,
-              summary: c.result.summary,
-              view: c.result.view,
-              durationMs: c.result.durationMs,
-              resultTokens: mode === "model" ? Math.ceil(c.result.summary.length / 4) : 0,
-            })),
-          );
-        }
+      await recordAnswer(ctx.db, {
+        id: randomUUID(),
+        threadId,
+        content: redactText(transcript.finalText()),
+        mode,
+        model: modelId,
+        ...usage,
+        costUsd,
+        error,
+        durationMs,
+        toolCalls: transcript.toolCalls,
       });
       ctx.metrics.chatTurns.inc({ mode });
       for (const c of transcript.toolCalls) ctx.metrics.chatToolCalls.inc({ tool: c.toolName, outcome: c.result.outcome });
       writer.write({ type: "finish", messageMetadata: { ...meta, ...usage, costUsd, error } });
     },
     onError: (e) => {
-      ctx.log.error({ err: e instanceof Error ? e.message : String(e), threadId: thread.id }, "chat turn failed");
+      ctx.log.error({ err: e instanceof Error ? e.message : String(e), threadId }, "chat turn failed");
       return "Tarka could not finish this answer; the error is in the server log.";
     },
   });
-  return { threadId: thread.id, stream };
+  return { threadId, stream };
 }
