@@ -74,9 +74,10 @@ export async function ingestSourcePayload({
   const source = ctx.sources.find((s) => s.id === input.sourceId);
   if (!source) throw new ServiceError("not_found", `no alert source "${input.sourceId.slice(0, 64)}" is configured`);
 
+  const now = ctx.now?.() ?? new Date();
   let deliveryId: string | undefined;
   try {
-    deliveryId = verifySender(source, input.headers, input.body).deliveryId;
+    deliveryId = verifySender(source, input.headers, input.body, now).deliveryId;
   } catch (e) {
     const reason = e instanceof ServiceError ? String((e.details as { reason?: string })?.reason ?? e.message) : errorMessage(e);
     ctx.metrics?.sourceSignatureFailures.inc({ source: source.id, reason: reason.split(":")[0].slice(0, 40) });
@@ -90,7 +91,6 @@ export async function ingestSourcePayload({
   } catch (e) {
     throw new ServiceError("invalid_input", `body is not valid JSON: ${errorMessage(e)}`);
   }
-  const now = ctx.now?.() ?? new Date();
   const payload = await sourceAlerts(source, body, { jiraProjectFilter: ctx.jiraProjectFilter, maxAlerts: ctx.maxAlerts, now });
 
   if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { Webhook } from "standardwebhooks";
 import type { AlertSource } from "./config";
+import { signStandardWebhook, standardWebhookKey } from "./standard-webhooks";
 
 /** The headers the source's sender would send with `body`: what the admin page's test delivery carries. */
 export function signForSource(source: AlertSource, body: string, now: Date): Headers {
@@ -19,8 +19,9 @@ export function signForSource(source: AlertSource, body: string, now: Date): Hea
     case "generic": {
       const id = `msg_${randomUUID()}`;
       headers.set("webhook-id", id);
-      headers.set("webhook-timestamp", String(Math.floor(now.getTime() / 1000)));
-      headers.set("webhook-signature", new Webhook(source.secret).sign(id, now, body));
+      const timestampS = Math.floor(now.getTime() / 1000);
+      headers.set("webhook-timestamp", String(timestampS));
+      headers.set("webhook-signature", signStandardWebhook(standardWebhookKey(source.secret), id, timestampS, body));
       break;
     }
   }

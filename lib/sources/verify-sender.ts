@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { ServiceError } from "@/lib/errors";
 import type { AlertSource } from "./config";
+import { StandardWebhookError, standardWebhookKey, verifyStandardWebhook } from "./standard-webhooks";
 
 export type VerifiedSender = {
   /** The Standard Webhooks `webhook-id`, for replay rejection; absent for schemes without one. */
@@ -54,23 +54,27 @@ function verifyJira(source: AlertSource, headers: Headers, body: Buffer): Verifi
   return {};
 }
 
+const standardWebhookKeys = new WeakMap<AlertSource, Buffer>();
+
 /** Standard Webhooks: webhook-id, webhook-timestamp (5-minute tolerance) and webhook-signature (`v1,<base64>`). */
-function verifyStandardWebhook(source: AlertSource, headers: Headers, body: Buffer): VerifiedSender {
+function verifyStandardWebhookSender(source: AlertSource, headers: Headers, body: Buffer, now: Date): VerifiedSender {
   const id = headers.get("webhook-id");
   const timestamp = headers.get("webhook-timestamp");
   const signature = headers.get("webhook-signature");
   if (!id || !timestamp || !signature) throw rejected("missing webhook-id, webhook-timestamp or webhook-signature header");
+  let key = standardWebhookKeys.get(source);
+  if (!key) standardWebhookKeys.set(source, (key = standardWebhookKey(source.secret)));
   try {
-    new Webhook(source.secret).verify(body, { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature });
+    verifyStandardWebhook(key, { id, timestamp, signature }, body, now);
   } catch (e) {
-    if (e instanceof WebhookVerificationError) throw rejected(e.message.toLowerCase());
+    if (e instanceof StandardWebhookError) throw rejected(e.message);
     throw e;
   }
   return { deliveryId: id.slice(0, 256) };
 }
 
 /** Check that a request comes from the source's sender, before anything of it is parsed or stored. */
-export function verifySender(source: AlertSource, headers: Headers, body: Buffer): VerifiedSender {
+export function verifySender(source: AlertSource, headers: Headers, body: Buffer, now: Date): VerifiedSender {
   switch (source.preset) {
     case "grafana":
       return verifyGrafana(source, headers);
@@ -79,6 +83,6 @@ export function verifySender(source: AlertSource, headers: Headers, body: Buffer
     case "jira":
       return verifyJira(source, headers, body);
     case "generic":
-      return verifyStandardWebhook(source, headers, body);
+      return verifyStandardWebhookSender(source, headers, body, now);
   }
 }
