@@ -5,7 +5,8 @@
 // the recorder with the real providers, and must get the diagnosis the scenario expects. The blocked
 // fixtures swap one peer for a closed port, a stopped Loki or a Kubernetes API slower than the
 // timeout, so the recorded errors are the ones the real clients raise. A fixture is replayed from its
-// file text and must give the same report as the live run before anything is written.
+// file text and must give the same report as the live run before anything is written. A case
+// whose metrics are its own (`ownMetrics`) gets a VictoriaMetrics of its own.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { investigateAlert } from "@/lib/investigate/investigate-alert";
@@ -40,11 +41,17 @@ const fixtures: Fixture[] = [
   { name: "crashloop-missing-env", intent: "crash loop on start-up because an environment variable is missing", family: "crashloop", case: "missing environment variable: a configuration error, not an app crash" },
   { name: "crashloop-recovered-artifact", intent: "crash-loop alert still firing on a pod that is healthy and has not restarted for hours", family: "crashloop", case: "healthy" },
   { name: "pod-not-healthy-image-not-found", intent: "pod stuck on ImagePullBackOff for a tag the registry does not have", family: "pod_not_healthy", case: "firing" },
-  { name: "pod-not-healthy-unschedulable", intent: "pod Pending because no node has enough memory", family: "pod_not_healthy", case: "Pending on FailedScheduling" },
   { name: "pod-not-healthy-create-container-config-error", intent: "container cannot be created because the secret it references does not exist", family: "pod_not_healthy", case: "CreateContainerConfigError on a missing Secret" },
+  { name: "pod-not-healthy-unschedulable", intent: "pod Pending because no node has enough memory", family: "pod_not_healthy", case: "Pending on FailedScheduling" },
   { name: "oom-killed-memory-growth", intent: "OOM kill after working set grew steadily up to the limit", family: "oom_killed", case: "firing" },
   { name: "cpu-throttling-limit-too-low", intent: "throttled while usage sits at the CPU limit", family: "cpu_throttling", case: "firing" },
   { name: "cpu-throttling-flapping", intent: "throttling alert that keeps flapping while usage is low: noise", family: "cpu_throttling", case: "the same burst throttling, alert flapping: noisy" },
+  {
+    name: "http-5xx-rollout-regression",
+    intent: "Service-level 5xx starting after a rollout, only from the new ReplicaSet's pods",
+    family: "http_5xx",
+    case: "Service-level 5xx: the Service's pods and Deployment are found, errors come only from the new ReplicaSet",
+  },
   { name: "http-5xx-dependency-refused", intent: "service 5xx while its logs show the payments dependency refusing connections", family: "http_5xx", case: "firing" },
   { name: "latency-database-slow", intent: "p99 latency up with slow-query and statement-timeout logs", family: "latency", case: "firing" },
   { name: "target-down-job-wide", intent: "most targets of one scrape job down at once", family: "target_down", case: "firing" },
@@ -128,19 +135,29 @@ async function main(): Promise<void> {
     await vm.flush();
     const closed = `http://127.0.0.1:${await freePort()}`;
     const peers = { metricsUrl: vm.selectUrl, logsUrl: loki.url, kubeconfigPath: writeKubeconfig(kube.url), timeoutMs: TIMEOUT_MS };
-    const providersOf: Record<Peers, () => Providers> = {
-      up: () => providersFor(peers),
+    const providersOf: Record<Peers, (metricsUrl: string) => Providers> = {
+      up: (metricsUrl) => providersFor({ ...peers, metricsUrl }),
       prometheus_down: () => providersFor({ ...peers, metricsUrl: closed }),
-      logs_down: () => providersFor({ ...peers, logsUrl: stoppedLoki.url }),
-      kubernetes_slow: () => providersFor({ ...peers, kubeconfigPath: writeKubeconfig(slowKube.url), timeoutMs: SLOW_TIMEOUT_MS }),
+      logs_down: (metricsUrl) => providersFor({ ...peers, metricsUrl, logsUrl: stoppedLoki.url }),
+      kubernetes_slow: (metricsUrl) => providersFor({ ...peers, metricsUrl, kubeconfigPath: writeKubeconfig(slowKube.url), timeoutMs: SLOW_TIMEOUT_MS }),
       none: () => ({ timeoutMs: TIMEOUT_MS }),
     };
     mkdirSync(join(fixturesDir, "golden"), { recursive: true });
     const index: Record<string, FixtureIndexEntry> = {};
     for (const f of chosen) {
-      const { name, ...entry } = await record(f, caseOf(cases, f), providersOf[f.peers ?? "up"]());
-      index[name] = entry;
-      console.log(`${name}: ${entry.family} ${entry.label} ${entry.classification}`);
+      const c = caseOf(cases, f);
+      const own = c.ownMetrics ? await startVictoriaMetrics() : null;
+      try {
+        if (own) {
+          await own.importPrometheus(c.seed.metrics);
+          await own.flush();
+        }
+        const { name, ...entry } = await record(f, c, providersOf[f.peers ?? "up"](own?.selectUrl ?? vm.selectUrl));
+        index[name] = entry;
+        console.log(`${name}: ${entry.family} ${entry.label} ${entry.classification}`);
+      } finally {
+        await own?.stop();
+      }
     }
     if (!only.length) writeFileSync(fixtureIndexPath, `${JSON.stringify(index, null, 2)}\n`);
   } finally {

@@ -162,12 +162,12 @@ describe("derived proposals", () => {
   it("turns hypotheses into proposals with risk, preconditions, command and evidence", () => {
     const rollback = deriveActionProposals({ input: { report: golden("http-5xx-rollout-regression") } });
     expect(rollback.map((p) => [p.spec.kind, p.risk, actionCommand(p.spec)])).toEqual([
-      ["rollback", "high", "kubectl -n shop rollout undo deployment/checkout --to-revision=4"],
+      ["rollback", "high", "kubectl -n rec-svc-rollout rollout undo deployment/checkout --to-revision=7"],
     ]);
-    expect(rollback[0]?.evidence[0]).toMatch(/bad_rollout, 65%/);
+    expect(rollback[0]?.evidence[0]).toMatch(/bad_rollout, 85%/);
 
     const oom = deriveActionProposals({ input: { report: golden("crashloop-oom") } });
-    expect(oom.map((p) => actionCommand(p.spec))).toEqual(["kubectl -n shop set resources deployment/checkout -c app --limits=memory=384Mi"]);
+    expect(oom.map((p) => actionCommand(p.spec))).toEqual(["kubectl -n rec-crash-bad set resources deployment/crash -c app --limits=memory=384Mi"]);
     expect(oom[0]?.preconditions.join("\n")).toMatch(/inferred from its name/);
     expect(oom[0]?.evidence.join("\n")).toMatch(/memory limit 256Mi/);
 
@@ -190,16 +190,16 @@ describe("derived proposals", () => {
         k8s: {
           ...base.evidence.k8s,
           pod: base.evidence.k8s.pod && { ...base.evidence.k8s.pod, deletionTimestamp: "2026-11-23T11:00:00Z" },
-          workload: { kind: "Deployment", namespace: "shop", name: "checkout", desired: 4, ready: 4, updated: 4, available: 4, conditions: [], images: [], revisions: [] },
+          workload: { kind: "Deployment", namespace: "rec-crash-bad", name: "crash", desired: 4, ready: 4, updated: 4, available: 4, conditions: [], images: [], revisions: [] },
         },
       },
       analysis: { ...base.analysis, hypotheses: [{ id: "sat", category: "saturation", title: "CPU saturated", confidence: 70, why: [], counter: [], nextTests: [] }] },
     };
     expect(deriveActionProposals({ input: { report: saturated } }).map((p) => actionCommand(p.spec))).toEqual([
-      "kubectl -n shop scale deployment/checkout --replicas=6",
-      "kubectl -n shop delete pod checkout-7d9f8-abcde --grace-period=0 --force",
+      "kubectl -n rec-crash-bad scale deployment/crash --replicas=6",
+      "kubectl -n rec-crash-bad delete pod crash-7d9f8-bad --grace-period=0 --force",
     ]);
-    const hostile: Report = { ...saturated, target: { ...saturated.target, namespace: "shop$(reboot)" } };
+    const hostile: Report = { ...saturated, target: { ...saturated.target, namespace: "rec-crash-bad$(reboot)" } };
     expect(deriveActionProposals({ input: { report: hostile } })).toEqual([]);
   });
 

@@ -22,7 +22,16 @@ export type Expected = {
   mentions?: string[];
 };
 
-export type Case = { alert: NormalizedAlert; seed: Seed; expected: Expected };
+export type Case = {
+  alert: NormalizedAlert;
+  seed: Seed;
+  expected: Expected;
+  /**
+   * The family's queries are cluster-wide (no label of the alert scopes them), so the case's metrics go
+   * into a VictoriaMetrics of their own: other cases stay free to write the same series.
+   */
+  ownMetrics?: true;
+};
 
 export type FamilyScenario = {
   family: Family;
@@ -107,12 +116,13 @@ type ContainerSpec = {
 
 function podObject(
   ctx: Ctx,
-  p: { namespace: string; name: string; node?: string; phase: string; labels?: Labels; container: ContainerSpec },
+  p: { namespace: string; name: string; node?: string; phase: string; labels?: Labels; owner?: { kind: string; name: string }; container: ContainerSpec },
 ): KubeObject {
   const c = p.container;
+  const owner = p.owner ? { ownerReferences: [{ apiVersion: "apps/v1", kind: p.owner.kind, name: p.owner.name, uid: `${p.namespace}-${p.owner.name}-uid`, controller: true }] } : {};
   return {
     kind: "Pod",
-    metadata: { name: p.name, namespace: p.namespace, labels: { app: p.name, ...p.labels }, creationTimestamp: ago(ctx, 600).toISOString() },
+    metadata: { name: p.name, namespace: p.namespace, labels: { app: p.name, ...p.labels }, creationTimestamp: ago(ctx, 600).toISOString(), ...owner },
     spec: {
       ...(p.node ? { nodeName: p.node } : {}),
       containers: [
@@ -180,7 +190,8 @@ function podScenario(ctx: Ctx, key: string, state: "ok" | "bad") {
   const namespace = `${ctx.prefix}-${key}-${state}`;
   const pod = `${key}-7d9f8-${state}`;
   const node = `${ctx.prefix}-${key}-${state}-node`;
-  return { namespace, pod, node, labels: { namespace, pod, container: "app" } };
+  // Owned like a Deployment's pod, so actions can name the workload to change (inferred from the ReplicaSet's name).
+  return { namespace, pod, node, owner: { kind: "ReplicaSet", name: `${key}-7d9f8` }, labels: { namespace, pod, container: "app" } };
 }
 
 function crashloop(ctx: Ctx): FamilyScenario {
@@ -1528,7 +1539,7 @@ function capacity(ctx: Ctx): FamilyScenario {
         objects: [hpa, deployment],
         metrics: [
           ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => (state === "bad" ? 0.48 : 0.1)),
-          // No requests series: KubeCPUOvercommit's scenario sums every pod's requests in the shared VictoriaMetrics.
+          ...gauge(ctx, "kube_pod_container_resource_requests", { ...podLabels, resource: "cpu" }, () => 0.5),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 1),
           ...counter(ctx, "container_cpu_cfs_periods_total", podLabels, () => 10),
           ...counter(ctx, "container_cpu_cfs_throttled_periods_total", podLabels, () => (state === "bad" ? 3 : 0)),
@@ -1548,7 +1559,7 @@ function capacity(ctx: Ctx): FamilyScenario {
       top: "autoscaling",
       classification: "actionable",
       logs: "empty",
-      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas", "scale target Deployment checkout: pods use 48% of CPU limits at peak, 30% of CPU periods throttled at peak"],
+      mentions: ["10/10 replicas", "cpu: 96% against a target of 70%", "TooManyReplicas", "scale target Deployment checkout: pods use 96% of CPU requests, 48% of CPU limits at peak, 30% of CPU periods throttled at peak"],
     }),
     healthy: mk(ctx, { alertname: "KubeHpaMaxedOut", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
@@ -1618,6 +1629,8 @@ function cpuOvercommit(ctx: Ctx): Case & { name: string } {
   ]);
   return {
     name: "KubeCPUOvercommit",
+    // The rule sums every pod's requests and every node's allocatable in the cluster.
+    ownMetrics: true,
     ...mk(ctx, { alertname: "KubeCPUOvercommit", severity: "warning" }, { metrics }, {
       label: "suspected_cluster_overcommit",
       top: "scheduling",
@@ -1857,10 +1870,11 @@ export function buildScenarios(ctx: Ctx): FamilyScenario[] {
 }
 
 /** Everything the peers must hold for these cases, merged. */
+/** The peers' shared data for `cases`: everything but the metrics of `ownMetrics` cases (see `Case`). */
 export function seedOf(cases: Case[]): Seed {
   const seed = emptySeed();
   for (const c of cases) {
-    seed.metrics.push(...c.seed.metrics);
+    if (!c.ownMetrics) seed.metrics.push(...c.seed.metrics);
     seed.objects.push(...c.seed.objects);
     seed.podLogs.push(...c.seed.podLogs);
     seed.streams.push(...c.seed.streams);

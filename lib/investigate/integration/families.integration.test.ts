@@ -11,7 +11,7 @@ import type { Providers } from "../providers/types";
 import { type Report, reportSchema } from "../report";
 import { UNKNOWN_NEEDS_HUMAN } from "../vocabulary";
 import { investigateAt, providersFor } from "@/test/scenarios/run-investigation";
-import { buildScenarios, type Expected, seedOf } from "@/test/scenarios/families";
+import { buildScenarios, type Case, type Expected, seedOf } from "@/test/scenarios/families";
 
 // Real VictoriaMetrics keeps samples within its retention only, so "now" is fixed near the wall clock.
 const NOW = new Date(Math.floor(Date.now() / 60_000) * 60_000);
@@ -24,9 +24,12 @@ let kube: FakeKubernetes;
 let loki: FakeLoki;
 let up: Providers;
 let down: Providers;
+const allCases = scenarios.flatMap((s): Case[] => [s.firing, s.healthy, ...(s.variants ?? [])]);
+const ownVms = new Map<Case, VictoriaMetrics>();
+const ownUp = new Map<Case, Providers>();
 
 beforeAll(async () => {
-  const seed = seedOf(scenarios.flatMap((s) => [s.firing, s.healthy, ...(s.variants ?? [])]));
+  const seed = seedOf(allCases);
   const stoppedLoki = await startFakeLoki();
   [vm, loki, kube] = await Promise.all([
     startVictoriaMetrics(),
@@ -37,13 +40,26 @@ beforeAll(async () => {
   await vm.flush();
   await stoppedLoki.stop();
   const closed = `http://127.0.0.1:${await freePort()}`;
-  up = providersFor({ metricsUrl: vm.selectUrl, logsUrl: loki.url, kubeconfigPath: writeKubeconfig(kube.url), timeoutMs: TIMEOUT_MS });
+  const peers = { logsUrl: loki.url, kubeconfigPath: writeKubeconfig(kube.url), timeoutMs: TIMEOUT_MS };
+  up = providersFor({ ...peers, metricsUrl: vm.selectUrl });
   down = providersFor({ metricsUrl: closed, logsUrl: stoppedLoki.url, kubeconfigPath: writeKubeconfig(closed), timeoutMs: TIMEOUT_MS });
+  for (const c of allCases.filter((x) => x.ownMetrics)) {
+    const own = await startVictoriaMetrics();
+    ownVms.set(c, own);
+    await own.importPrometheus(c.seed.metrics);
+    await own.flush();
+    ownUp.set(c, providersFor({ ...peers, metricsUrl: own.selectUrl }));
+  }
 });
 
 afterAll(async () => {
-  await Promise.all([vm?.stop(), kube?.stop(), loki?.stop()]);
+  await Promise.all([vm?.stop(), kube?.stop(), loki?.stop(), ...[...ownVms.values()].map((v) => v.stop())]);
 });
+
+/** Every peer answering, with the case's own VictoriaMetrics if it has one. */
+function upFor(c: Case): Providers {
+  return ownUp.get(c) ?? up;
+}
 
 async function investigate(alert: NormalizedAlert, providers: Providers): Promise<Report> {
   return reportSchema.parse(await investigateAt({ ctx: { providers, log, now: NOW }, input: { alert } }));
@@ -70,7 +86,7 @@ function expectDiagnosis(report: Report, family: string, e: Expected): void {
 
 describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernetes and fake Loki", (s) => {
   it("firing with the root cause present: diagnoses it from the peers' evidence", async () => {
-    const report = await investigate(s.firing.alert, up);
+    const report = await investigate(s.firing.alert, upFor(s.firing));
     expectDiagnosis(report, s.family, s.firing.expected);
     expect(report.evidence.metrics).toMatchObject({ status: "ok", backend: "victoriametrics" });
     expect(report.analysis.blockers).not.toContain("D");
@@ -78,7 +94,7 @@ describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernete
   });
 
   it("firing on healthy evidence: does not claim an actionable root cause", async () => {
-    const report = await investigate(s.healthy.alert, up);
+    const report = await investigate(s.healthy.alert, upFor(s.healthy));
     const e = s.healthy.expected;
     expect(outcomeOf(report)).toEqual({ family: s.family, label: e.label, top: e.top, classification: e.classification, logs: e.logs });
     const claimsCause = report.analysis.verdict.classification === "actionable" && report.analysis.enrichment.label !== UNKNOWN_NEEDS_HUMAN;
@@ -116,12 +132,12 @@ describe.each(scenarios)("family $family with no provider configured", (s) => {
   });
 });
 
-const variants = scenarios.flatMap((s) => (s.variants ?? []).map((v) => ({ ...v, family: s.family })));
+const variants = scenarios.flatMap((s) => (s.variants ?? []).map((v) => ({ name: v.name, case: v, family: s.family })));
 
-describe.each(variants)("$family: $name", (v) => {
+describe.each(variants)("$family: $name", ({ case: v, family }) => {
   it("names the cause its runbook points at, from the peers' evidence", async () => {
-    const report = await investigate(v.alert, up);
-    expectDiagnosis(report, v.family, v.expected);
+    const report = await investigate(v.alert, upFor(v));
+    expectDiagnosis(report, family, v.expected);
     expect(report.analysis.enrichment.next.length).toBeGreaterThan(0);
   });
 });
