@@ -2,6 +2,7 @@ import jsonata from "jsonata";
 import { labelFingerprint } from "@/lib/alerts/normalize";
 import { ServiceError } from "@/lib/errors";
 import { boundAnnotations, boundLabels, type MappedAlert } from "./mapped-alert";
+import { NOT_PLAIN, compilePlain } from "./plain-mapping";
 
 const fields = ["alerts", "fingerprint", "alertname", "status", "labels", "annotations", "startsAt", "endsAt"] as const;
 type Field = (typeof fields)[number];
@@ -17,6 +18,8 @@ export type CompiledMapping = {
    * a signed request). A failure is evaluated again field by field, to name the field.
    */
   item: jsonata.Expression | null;
+  /** The same, read straight off plain objects when every expression is plain (see plain-mapping.ts). */
+  plain: { alerts: ((payload: Record<string, unknown>) => unknown) | null; item: ((item: Record<string, unknown>) => unknown) | null };
 };
 
 const MAX_EXPRESSION_CHARS = 4096;
@@ -33,7 +36,7 @@ const MAX_ALERTS = 500;
 export function compileMapping(mapping: Partial<Record<Field, string>>): CompiledMapping {
   // jsonata's own guardrails: each evaluation stops after TIME_LIMIT_MS or MAX_DEPTH nested calls.
   const options = { timeout: TIME_LIMIT_MS, stack: MAX_DEPTH };
-  const compiled: CompiledMapping = { fields: {}, item: null };
+  const compiled: CompiledMapping = { fields: {}, item: null, plain: { alerts: null, item: null } };
   for (const field of fields) {
     const text = mapping[field];
     if (text === undefined) continue;
@@ -47,6 +50,19 @@ export function compileMapping(mapping: Partial<Record<Field, string>>): Compile
   // Each expression compiled on its own above, so each is whole inside its parentheses.
   const present = itemFields.filter((f) => mapping[f] !== undefined);
   if (present.length > 0) compiled.item = jsonata(`{ ${present.map((f) => `"${f}": (${mapping[f]}\n)`).join(", ")} }`, options);
+  if (compiled.fields.alerts) compiled.plain.alerts = compilePlain(compiled.fields.alerts, { lists: true });
+  const plainFields = present.map((f) => [f, compilePlain(compiled.fields[f] as jsonata.Expression)] as const);
+  if (plainFields.length > 0 && plainFields.every(([, plain]) => plain)) {
+    compiled.plain.item = (item) => {
+      const values: Record<string, unknown> = {};
+      for (const [field, plain] of plainFields) {
+        const value = plain!(item);
+        if (value === NOT_PLAIN) return NOT_PLAIN;
+        values[field] = value;
+      }
+      return values;
+    };
+  }
   return compiled;
 }
 
@@ -74,7 +90,14 @@ async function evaluate(field: Field, expression: jsonata.Expression, input: unk
 
 /** The per-alert fields of one item. An array item is mapped field by field: an object constructor would group over its elements. */
 async function evaluateItem(mapping: CompiledMapping, item: unknown): Promise<Partial<Record<ItemField, unknown>>> {
-  if (mapping.item && typeof item === "object" && item !== null && !Array.isArray(item)) {
+  if (mapping.plain.item && isPlainObject(item)) {
+    const values = mapping.plain.item(item) as Partial<Record<ItemField, unknown>> | typeof NOT_PLAIN;
+    if (values !== NOT_PLAIN) {
+      for (const field of itemFields) assertSize(field, values[field]);
+      return values;
+    }
+  }
+  if (mapping.item && isPlainObject(item)) {
     const values = (await mapping.item.evaluate(item).catch(() => null)) as Partial<Record<ItemField, unknown>> | null;
     if (values) {
       for (const field of itemFields) assertSize(field, values[field]);
@@ -87,6 +110,10 @@ async function evaluateItem(mapping: CompiledMapping, item: unknown): Promise<Pa
     if (expression) values[field] = await evaluate(field, expression, item);
   }
   return values;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function asText(field: Field, value: unknown): string | undefined {
@@ -118,7 +145,10 @@ function asTime(field: Field, value: unknown): string | undefined {
  * ServiceError("invalid_input") naming the field, answered 400 to the sender.
  */
 export async function mapGenericPayload(mapping: CompiledMapping, payload: unknown): Promise<MappedAlert[]> {
-  const selected = mapping.fields.alerts ? await evaluate("alerts", mapping.fields.alerts, payload) : payload;
+  const plainSelected = mapping.plain.alerts && isPlainObject(payload) ? mapping.plain.alerts(payload) : NOT_PLAIN;
+  if (plainSelected !== NOT_PLAIN) assertSize("alerts", plainSelected);
+  const selected =
+    plainSelected !== NOT_PLAIN ? plainSelected : mapping.fields.alerts ? await evaluate("alerts", mapping.fields.alerts, payload) : payload;
   const items = selected === undefined ? [] : Array.isArray(selected) ? selected : [selected];
   if (items.length > MAX_ALERTS) throw new ServiceError("invalid_input", `mapping.alerts: more than ${MAX_ALERTS} alerts`, { details: { field: "alerts" } });
   const alerts: MappedAlert[] = [];
