@@ -15,6 +15,7 @@ import { createTestDatabase } from "@/test/helpers/database";
 import { postExampleAlert } from "@/test/helpers/example-case";
 import { startFakeLlm, type FakeLlm } from "@/test/helpers/fake-llm";
 import { startWebServer } from "@/test/helpers/web-server";
+import { processCpuMicros } from "../shared/process-cpu";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 100);
 const USERS = [1, 20];
@@ -27,6 +28,13 @@ const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const BASELINE_APP = path.join(ROOT, "bench/chat/fixed-stream-app");
 
 type Sample = { ttftMs: number; totalMs: number };
+
+/** The server's CPU per turn while `run` goes. */
+async function withCpu<T extends Sample[]>(pid: number, run: () => Promise<T>): Promise<{ samples: T; cpu: string }> {
+  const before = processCpuMicros(pid);
+  const samples = await run();
+  return { samples, cpu: `server CPU ${((processCpuMicros(pid) - before) / 1000 / samples.length).toFixed(1)} ms/turn` };
+}
 
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -116,9 +124,9 @@ async function scenario(mode: "deterministic" | "model", llm: FakeLlm) {
     for (let i = 0; i < 10; i++) await turn(server.url, csrf, { message, caseId });
     for (const users of USERS) {
       const before = await rowsWritten(db.url);
-      const samples = await pool(TURNS, users, () => turn(server.url, csrf, { message, caseId }));
+      const { samples, cpu } = await withCpu(server.pid, () => pool(TURNS, users, () => turn(server.url, csrf, { message, caseId })));
       const perTurn = ((await rowsWritten(db.url)) - before) / samples.length;
-      report(`chat, ${mode}`, users, samples, `${mode === "model" ? `${overhead(samples)}; ` : ""}${perTurn.toFixed(1)} chat rows written per turn`);
+      report(`chat, ${mode}`, users, samples, `${mode === "model" ? `${overhead(samples)}; ` : ""}${cpu}; ${perTurn.toFixed(1)} chat rows written per turn`);
       report("GET /api/v1/chat/threads (auth + one query)", users, await pool(TURNS, users, () => get(`${server.url}/api/v1/chat/threads?caseId=${caseId}`)));
     }
   } finally {
@@ -129,7 +137,7 @@ async function scenario(mode: "deterministic" | "model", llm: FakeLlm) {
 }
 
 /** The baseline app, built with webpack from its own folder as bench/ingest's (Turbopack would take this repo as its root). */
-async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBaseline(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   if (!fs.existsSync(path.join(BASELINE_APP, ".next/BUILD_ID"))) {
     const r = spawnSync(process.execPath, [NEXT_BIN, "build", "--webpack"], { cwd: BASELINE_APP, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: "inherit" });
     if (r.status !== 0) throw new Error("next build bench/chat/fixed-stream-app failed");
@@ -148,6 +156,7 @@ async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> 
   }
   return {
     url,
+    pid: child.pid ?? 0,
     stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))),
   };
 }
@@ -158,9 +167,10 @@ async function baseline() {
     const scripted = { message: "x", scripted: true, delayMs: DELAY_MS, chunkDelayMs: CHUNK_MS };
     for (let i = 0; i < 10; i++) await turn(app.url, "", { message: "x" });
     for (const users of USERS) {
-      report("baseline: fixed UI message stream", users, await pool(TURNS, users, () => turn(app.url, "", { message: "x" })));
-      const samples = await pool(TURNS, users, () => turn(app.url, "", scripted));
-      report("baseline: fixed stream, the fake model's timing", users, samples, overhead(samples));
+      const fixed = await withCpu(app.pid, () => pool(TURNS, users, () => turn(app.url, "", { message: "x" })));
+      report("baseline: fixed UI message stream", users, fixed.samples, fixed.cpu);
+      const { samples, cpu } = await withCpu(app.pid, () => pool(TURNS, users, () => turn(app.url, "", scripted)));
+      report("baseline: fixed stream, the fake model's timing", users, samples, `${overhead(samples)}; ${cpu}`);
     }
   } finally {
     await app.stop();

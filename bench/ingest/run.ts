@@ -16,6 +16,7 @@ import { signStandardWebhook, standardWebhookKey } from "@/lib/sources/standard-
 import { createTestDatabase } from "@/test/helpers/database";
 import { freePort } from "@/test/helpers/free-port";
 import { deleteStreams, jetStreamEnv, uniqueQueueNames } from "@/test/helpers/nats";
+import { processCpuMicros } from "../shared/process-cpu";
 import { checkReceipts, waitForSettled } from "../shared/storm";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -46,12 +47,14 @@ const SOURCES_YAML = `sources:
       startsAt: "since"
 `;
 
-type Row = { name: string; reqPerS: number; alertsPerS: number; p50: number; p99: number; non2xx: number; accepted: number };
+type Row = { name: string; reqPerS: number; alertsPerS: number; p50: number; p99: number; non2xx: number; accepted: number; cpuUsPerReq?: number };
 
 /** Rounds of the signed-source comparison: each path measured this many times, alternating. */
 const COMPARE_ROUNDS = Number(process.env.BENCH_COMPARE_ROUNDS ?? 4);
 /** Signed source ÷ /alerts request rate, per round. */
 let signedVsAlerts: number[] = [];
+/** Signed source ÷ /alerts server CPU per request, per round. */
+let signedVsAlertsCpu: number[] = [];
 
 /** Rows of the same scenario as one: rates and counts summed or averaged over the rounds, latencies the worst round's. */
 function meanRow(rounds: Row[]): Row {
@@ -64,6 +67,7 @@ function meanRow(rounds: Row[]): Row {
     p99: Math.max(...rounds.map((r) => r.p99)),
     non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
     accepted: rounds.reduce((n, r) => n + r.accepted, 0),
+    cpuUsPerReq: mean((r) => r.cpuUsPerReq ?? NaN),
   };
 }
 
@@ -107,9 +111,11 @@ function countAccepted(fingerprints: string[]): void {
   for (const fp of fingerprints) acceptedCopies.set(fp, (acceptedCopies.get(fp) ?? 0) + 1);
 }
 
-async function load(name: string, url: string, alertsPerRequest: number, distinct = false, signingKey?: Buffer): Promise<Row> {
+/** `serverPid`: the server process whose CPU per request is measured beside the rate. */
+async function load(name: string, url: string, alertsPerRequest: number, distinct = false, signingKey?: Buffer, serverPid?: number): Promise<Row> {
   // Each connection has one request in flight, so its context holds the alerts of the answer that comes back.
   type Context = { fingerprints?: string[] };
+  const cpuBefore = serverPid ? processCpuMicros(serverPid) : 0;
   const result = await autocannon({
     url,
     method: "POST",
@@ -143,6 +149,7 @@ async function load(name: string, url: string, alertsPerRequest: number, distinc
     p99: result.latency.p99,
     non2xx: result.non2xx + result.errors + result.timeouts,
     accepted: ok * alertsPerRequest,
+    ...(serverPid ? { cpuUsPerReq: (processCpuMicros(serverPid) - cpuBefore) / result.requests.total } : {}),
   };
 }
 
@@ -288,8 +295,8 @@ async function main(): Promise<void> {
     // ledger, which alone moved the ratio by 0.2.
     const sourceUrl = `http://127.0.0.1:${tarkaPort}/sources/${SOURCE_ID}/ingest`;
     const signingKey = standardWebhookKey(SOURCE_SECRET);
-    const distinct = () => load("tarka /alerts, 1 alert per request, every alert distinct", alertsUrl, 1, true);
-    const signed = () => load("tarka signed source (generic, Standard Webhooks), 1 alert per request, every alert distinct", sourceUrl, 1, true, signingKey);
+    const distinct = () => load("tarka /alerts, 1 alert per request, every alert distinct", alertsUrl, 1, true, undefined, tarka.pid);
+    const signed = () => load("tarka signed source (generic, Standard Webhooks), 1 alert per request, every alert distinct", sourceUrl, 1, true, signingKey, tarka.pid);
     rows.push({ ...(await signed()), name: "warm-up signed source" });
     const rounds: Row[][] = [[], []];
     for (let round = 0; round < COMPARE_ROUNDS; round++) {
@@ -298,6 +305,7 @@ async function main(): Promise<void> {
     }
     rows.push(meanRow(rounds[0]), meanRow(rounds[1]));
     signedVsAlerts = rounds[1].map((r, i) => r.reqPerS / rounds[0][i].reqPerS);
+    signedVsAlertsCpu = rounds[1].map((r, i) => (r.cpuUsPerReq ?? NaN) / (rounds[0][i].cpuUsPerReq ?? NaN));
     rows.push(await fixedRate("tarka /alerts, 1 alert, fixed 300 req/s (open loop)", alertsUrl, 300));
     // autocannon stops with requests in flight; let the server answer them before it is stopped.
     await new Promise((r) => setTimeout(r, 3_000));
@@ -311,15 +319,19 @@ async function main(): Promise<void> {
   const distinctRate = measured.find((r) => r.name.startsWith("tarka /alerts, 1 alert per request, every alert distinct"))!.reqPerS;
   const signedRate = measured.find((r) => r.name.startsWith("tarka signed source"))!.reqPerS;
   console.log(`\nbench/ingest — ${DURATION_S}s per scenario, ${CONNECTIONS} connections (fixed rate: open loop), ${os.cpus().length} cores, node ${process.version}\n`);
-  console.log("| scenario | req/s | accepted alerts/s | p50 ms | p99 ms | non-2xx/errors | vs empty Next | vs bare node |");
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("| scenario | req/s | accepted alerts/s | p50 ms | p99 ms | non-2xx/errors | vs empty Next | vs bare node | server CPU µs/request |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of measured) {
     console.log(
-      `| ${r.name} | ${r.reqPerS.toFixed(0)} | ${r.alertsPerS.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.reqPerS / emptyRate).toFixed(2)} | ${(r.reqPerS / bareRate).toFixed(3)} |`,
+      `| ${r.name} | ${r.reqPerS.toFixed(0)} | ${r.alertsPerS.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${(r.reqPerS / emptyRate).toFixed(2)} | ${(r.reqPerS / bareRate).toFixed(3)} | ${r.cpuUsPerReq === undefined ? "" : r.cpuUsPerReq.toFixed(0)} |`,
     );
   }
   console.log(
     `\nsigned source vs /alerts (both every alert distinct, mean of ${COMPARE_ROUNDS} alternating rounds each): ${(signedRate / distinctRate).toFixed(2)} of the rate, cost ${((1 - signedRate / distinctRate) * 100).toFixed(1)} % (target < 10 %); per round ${signedVsAlerts.map((r) => r.toFixed(2)).join(", ")}`,
+  );
+  const cpuRatio = signedVsAlertsCpu.reduce((n, r) => n + r, 0) / signedVsAlertsCpu.length;
+  console.log(
+    `signed source vs /alerts, Tarka server CPU per request (user + system, the web process): ${cpuRatio.toFixed(2)} × (${((cpuRatio - 1) * 100).toFixed(1)} % more); per round ${signedVsAlertsCpu.map((r) => r.toFixed(2)).join(", ")}`,
   );
   const runtime = await createRuntime({
     env: loadEnv({ ...queueEnv, DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: "error", WORKER_CONCURRENCY: "8", KUBERNETES_ENABLED: "false" }),

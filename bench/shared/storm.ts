@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { inArray, sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { investigationRuns, receivedAlerts } from "@/lib/db/schema";
 import { eventually, jetStreamEnv, type QueueNames } from "@/test/helpers/nats";
@@ -147,6 +147,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Fingerprint in the list, as one parameter: a storm sends more alerts than PostgreSQL's 65 535 parameters. */
+function fingerprintIn(fingerprints: string[]): SQL {
+  return sql`${receivedAlerts.fingerprint} in (select jsonb_array_elements_text(${JSON.stringify(fingerprints)}::jsonb))`;
+}
+
 const SETTLED = sql`${receivedAlerts.disposition} not in ('queued', 'enqueue_failed')`;
 
 /** Wait until no receipt of these alerts is still queued and each has a settled receipt; returns seconds waited. */
@@ -157,11 +162,11 @@ export async function waitForSettled(db: Db, fingerprints: string[], timeoutMs: 
       const [open] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(receivedAlerts)
-        .where(sql`${receivedAlerts.disposition} = 'queued' and ${inArray(receivedAlerts.fingerprint, fingerprints)}`);
+        .where(sql`${receivedAlerts.disposition} = 'queued' and ${fingerprintIn(fingerprints)}`);
       const [settled] = await db
         .select({ n: sql<number>`count(distinct ${receivedAlerts.fingerprint})::int` })
         .from(receivedAlerts)
-        .where(sql`${SETTLED} and ${inArray(receivedAlerts.fingerprint, fingerprints)}`);
+        .where(sql`${SETTLED} and ${fingerprintIn(fingerprints)}`);
       return open.n === 0 && settled.n >= fingerprints.length;
     },
     timeoutMs,
@@ -196,7 +201,7 @@ export async function checkReceipts(o: {
   const rows = await o.db
     .select({ fingerprint: receivedAlerts.fingerprint, disposition: receivedAlerts.disposition, reason: receivedAlerts.dispositionReason })
     .from(receivedAlerts)
-    .where(inArray(receivedAlerts.fingerprint, o.fingerprints));
+    .where(fingerprintIn(o.fingerprints));
   const runs = await o.db
     .select({ fingerprint: investigationRuns.alertFingerprint, dedupeKey: investigationRuns.dedupeKey, reportKey: investigationRuns.reportKey })
     .from(investigationRuns);

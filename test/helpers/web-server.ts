@@ -3,7 +3,7 @@ import path from "node:path";
 import { startChildServer } from "./child-server";
 import { freePort } from "./free-port";
 
-export type WebServer = { url: string; output(): string; stop(): Promise<void> };
+export type WebServer = { url: string; pid: number; output(): string; stop(): Promise<void> };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -25,5 +25,5 @@ export async function startWebServer(env: Record<string, string>): Promise<WebSe
     readyUrl: `${url}/healthz`,
     timeoutMs: 60_000,
   });
-  return { url, output: server.output, stop: server.stop };
+  return { url, pid: server.child.pid ?? 0, output: server.output, stop: server.stop };
 }
