@@ -86,11 +86,21 @@ function caseOf(cases: Map<string, Case>, f: Fixture): Case {
   return c;
 }
 
+const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const STRING = String.raw`"(?:[^"\\]|\\.)*"`;
+// A pretty-printed `[timestamp, value]` sample takes four lines; series of them made most of fixtures/.
+// A newline never occurs inside a JSON string, so this only ever matches array structure.
+const samplePair = new RegExp(String.raw`\[\n\s*(${NUMBER}),\n\s*(${NUMBER}|${STRING})\n\s*\]`, "g");
+
+function onePairALine(json: string): string {
+  return json.replace(samplePair, "[$1, $2]");
+}
+
 async function record(f: Fixture, c: Case, providers: Providers): Promise<FixtureIndexEntry & { name: string }> {
   const recorder = recordProviders(providers);
   const input = investigationInput({ alert: c.alert, timeWindow: "1h" });
   const live = await investigateAlert({ ctx: { providers: recorder.providers, log, now: () => NOW }, input });
-  const text = `${JSON.stringify(recorder.recording({ now: NOW, recordedAt: NOW, alert: c.alert, timeWindow: input.timeWindow }), null, 2)}\n`;
+  const text = `${onePairALine(JSON.stringify(recorder.recording({ now: NOW, recordedAt: NOW, alert: c.alert, timeWindow: input.timeWindow }), null, 2))}\n`;
   const source = `${f.name}.json`;
   const replayed = await replayInvestigation({ ctx: { log }, input: { recording: parseRecording(text, source), source } });
   const liveJson = JSON.stringify(live, null, 2);

@@ -107,14 +107,14 @@ describe("resolution feedback adjusts later reports, visibly", () => {
     };
     const out = applyCaseMemory({ input: { report, similar: [seen("config_error"), seen("config_error"), seen("config_error"), seen(null, "oom"), seen(null)] } });
     expect(out.analysis.hypotheses.map((h) => [h.id, h.confidence])).toEqual([
-      ["log_missing_env", 78],
+      ["log_missing_env", 74],
       ["oom_kill", 57],
     ]);
     expect(out.analysis.memory?.adjustments).toEqual([
       { hypothesisId: "oom_kill", category: "oom", delta: -5, reason: "1 of 4 similar past cases were judged not oom (resolution feedback): confidence 62% → 57%" },
-      { hypothesisId: "log_missing_env", category: "config_error", delta: 15, reason: "3 of 4 similar past cases were config_error (resolution feedback): confidence 63% → 78%" },
+      { hypothesisId: "log_missing_env", category: "config_error", delta: 15, reason: "3 of 4 similar past cases were config_error (resolution feedback): confidence 59% → 74%" },
     ]);
-    expect(out.analysis.hypotheses[0]?.why.at(-1)).toBe("Seen before: 3 of 4 similar past cases were config_error (resolution feedback): confidence 63% → 78%");
+    expect(out.analysis.hypotheses[0]?.why.at(-1)).toBe("Seen before: 3 of 4 similar past cases were config_error (resolution feedback): confidence 59% → 74%");
     expect(out.analysis.verdict).toEqual(base.analysis.verdict);
     expect(reportSchema.safeParse(out).success).toBe(true);
     const md = renderMarkdown(out);
@@ -156,12 +156,12 @@ describe("resolution feedback adjusts later reports, visibly", () => {
 
     const first = await run("crashloop-missing-env");
     const top = first.report.analysis.hypotheses[0];
-    expect(top).toMatchObject({ category: "config_error", confidence: 78 });
-    expect(top?.why).toContain("Seen before: 3 of 4 similar past cases were config_error (resolution feedback): confidence 63% → 78%");
+    expect(top).toMatchObject({ category: "config_error", confidence: 74 });
+    expect(top?.why).toContain("Seen before: 3 of 4 similar past cases were config_error (resolution feedback): confidence 59% → 74%");
     expect(first.report.analysis.memory?.similar).toHaveLength(4);
     expect(first.md).toContain("3 of 4 similar past cases were config\\_error");
     const [stored] = await t.db.select().from(investigationRuns).where(eq(investigationRuns.id, first.outcome.runId));
-    expect(stored?.topHypotheses).toEqual([{ category: "config_error", title: top?.title, confidence: 78 }]);
+    expect(stored?.topHypotheses).toEqual([{ category: "config_error", title: top?.title, confidence: 74 }]);
     const [remembered] = await t.db.select({ memoryText: cases.memoryText }).from(cases).where(eq(cases.id, first.outcome.caseId));
     expect(remembered?.memoryText).toBe(`${first.report.analysis.verdict.oneLiner} ${top?.title} config_error`);
 

@@ -3,6 +3,7 @@ import type { Logger } from "@/lib/log";
 import { redactText } from "@/lib/redact";
 import type { K8sObjectKind, MetricQuery } from "./families/types";
 import { matchLogPatterns } from "./log-patterns";
+import { labelConventions } from "./providers/logs";
 import { selector } from "./promql";
 import { alertmanagerMatcher } from "./providers/alertmanager";
 import { type ProviderCall, type Recorder, recorder } from "./recorder";
@@ -11,7 +12,7 @@ import { readCronJob } from "./workload/job-runs";
 import { podsToRead } from "./workload/service-pods";
 import { kubeReads } from "./workload/kube-reads";
 import type { ResolvedWorkload } from "./workload/resolve-workload";
-import type { KubeEvent, KubernetesProvider, PodFacts, Providers, QueryRecord, RangeSeries } from "./providers/types";
+import type { KubeEvent, KubernetesProvider, LogEntry, PodFacts, Providers, QueryRecord, RangeSeries } from "./providers/types";
 import type {
   AlertmanagerEvidence,
   K8sEvidence,
@@ -396,7 +397,8 @@ function withObjects(k8s: K8sEvidence, read: ObjectsRead | null, noAccess: boole
 
 /**
  * The previous container's last lines are the crash's own words: fetch them from the API server when
- * the container restarted, and fall back to current pod logs when the logs backend has nothing.
+ * the container restarted and add those the logs backend lacks, and fall back to current pod logs
+ * when the logs backend has nothing.
  */
 async function withKubernetesLogs(
   call: ProviderCall,
@@ -432,8 +434,16 @@ async function withKubernetesLogs(
   const results = await Promise.all(reads.map(async (r) => ({ ...r, res: await r.run() })));
   const read = results.filter((r) => r.res.ok && r.res.value.length > 0);
   if (!read.length) return fallback;
+  if (fallback.status === "ok") {
+    const added = read.map((r) => ({ ...r, lines: notHeld(fallback.entries, r.labels, r.res.ok ? r.res.value : []) })).filter((r) => r.lines.length > 0);
+    if (!added.length) return fallback;
+    return {
+      ...fallback,
+      query: [fallback.query, ...added.map((r) => r.cmd)].filter(Boolean).join("; "),
+      entries: [...fallback.entries, ...added.flatMap((r) => r.lines.map((line) => ({ timestamp: "", line, labels: r.labels })))],
+    };
+  }
   const extra = read.flatMap((r) => (r.res.ok ? r.res.value.map((line) => ({ timestamp: "", line, labels: r.labels })) : []));
-  if (fallback.status === "ok") return { ...fallback, entries: [...fallback.entries, ...extra] };
   return {
     status: "ok",
     backend: "kubernetes",
@@ -442,4 +452,33 @@ async function withKubernetesLogs(
     entries: extra,
     matches: [],
   };
+}
+
+function labelOf(labels: Record<string, string>, key: "pod" | "container"): string | undefined {
+  for (const c of labelConventions) {
+    const name = c.labels[key];
+    if (name && labels[name]) return labels[name];
+  }
+  return undefined;
+}
+
+/**
+ * The API-server lines of one pod's container that the logs backend does not hold. The backend
+ * usually shipped the previous container's lines too, and API lines carry no timestamp: each backend
+ * line of the same pod, container and text stands for one API line, so a message logged three times
+ * stays three lines, not six.
+ */
+function notHeld(held: LogEntry[], from: { pod: string; container?: string }, lines: string[]): string[] {
+  const count = new Map<string, number>();
+  for (const e of held) {
+    if (labelOf(e.labels, "pod") !== from.pod) continue;
+    const container = labelOf(e.labels, "container");
+    if (container && from.container && container !== from.container) continue;
+    count.set(e.line, (count.get(e.line) ?? 0) + 1);
+  }
+  return lines.filter((line) => {
+    const n = count.get(line) ?? 0;
+    if (n > 0) count.set(line, n - 1);
+    return n === 0;
+  });
 }

@@ -86,9 +86,12 @@ function evidenceLines(f: Features): string[] {
     }
   }
   if (f.evidence.logs.status === "ok") {
+    const { entries, backend } = f.evidence.logs;
     const top = f.logMatches[0];
+    const fromApi = backend === "kubernetes" ? 0 : entries.filter((e) => e.labels.source === "kubernetes").length;
+    const origin = fromApi ? `: ${entries.length - fromApi} from ${backend}, ${fromApi} from the Kubernetes API (not in ${backend})` : ` from ${backend}`;
     lines.push(
-      `${f.evidence.logs.entries.length} log line(s) from ${f.evidence.logs.backend}${top ? `; most frequent known pattern: ${top.title} ×${top.count}${top.detail ? ` (${top.detail})` : ""}` : "; no known failure pattern"}`,
+      `${entries.length} log line(s)${origin}${top ? `; most frequent known pattern: ${top.title} ×${top.count}${top.detail ? ` (${top.detail})` : ""}` : "; no known failure pattern"}`,
     );
   }
   return lines;
