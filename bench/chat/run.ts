@@ -29,11 +29,15 @@ const BASELINE_APP = path.join(ROOT, "bench/chat/fixed-stream-app");
 
 type Sample = { ttftMs: number; totalMs: number };
 
-/** The server's CPU per turn while `run` goes. */
+/** CPU per turn while `run` goes: the server's, and this process's (the clients and the fake model), which shares the cores. */
 async function withCpu<T extends Sample[]>(pid: number, run: () => Promise<T>): Promise<{ samples: T; cpu: string }> {
   const before = processCpuMicros(pid);
+  const own = process.cpuUsage();
   const samples = await run();
-  return { samples, cpu: `server CPU ${((processCpuMicros(pid) - before) / 1000 / samples.length).toFixed(1)} ms/turn` };
+  const server = (processCpuMicros(pid) - before) / 1000 / samples.length;
+  const { user, system } = process.cpuUsage(own);
+  const bench = (user + system) / 1000 / samples.length;
+  return { samples, cpu: `CPU ms/turn: server ${server.toFixed(1)}, this process (clients and fake model) ${bench.toFixed(1)}` };
 }
 
 function pct(values: number[], p: number): number {
