@@ -1,27 +1,12 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DbHandle } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { receivedAlerts } from "@/lib/db/schema";
-import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { bothDatabases, createTestDatabase } from "@/test/helpers/database";
 import { startPrivatePostgres } from "@/test/helpers/private-postgres";
 import { createReceiptLedger, type Receipt } from "./receipt-ledger";
 
-let postgres: TestDatabase;
-let pglite: DbHandle;
-const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-ledger-"));
-beforeAll(async () => {
-  postgres = await createTestDatabase();
-  pglite = await openDatabase({ dataDir: pgliteDir });
-});
-afterAll(async () => {
-  await postgres?.drop();
-  await pglite?.close();
-  fs.rmSync(pgliteDir, { recursive: true, force: true });
-});
+const databases = bothDatabases("ledger");
 
 function receipt(n: number, labels: Record<string, string> = {}): Receipt {
   return {
@@ -44,8 +29,8 @@ function receipt(n: number, labels: Record<string, string> = {}): Receipt {
 }
 
 describe.each([
-  { name: "PostgreSQL", handle: () => postgres },
-  { name: "PGlite", handle: () => pglite },
+  { name: "PostgreSQL", handle: databases.postgres },
+  { name: "PGlite", handle: databases.pglite },
 ])("receipt ledger on $name", ({ handle }) => {
   it("records concurrent requests' receipts with every field, and marks their dispositions", async () => {
     const ledger = createReceiptLedger(handle().db);

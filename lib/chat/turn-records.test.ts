@@ -1,26 +1,11 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DbHandle } from "@/lib/db/client";
+import { describe, expect, it } from "vitest";
 import { chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
-import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
+import { bothDatabases } from "@/test/helpers/database";
 import { questionsInLastMinute, recordAnswer, recordQuestion, type Answer } from "./turn-records";
 
-let postgres: TestDatabase;
-let pglite: DbHandle;
-const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-turn-records-"));
-beforeAll(async () => {
-  postgres = await createTestDatabase();
-  pglite = await openDatabase({ dataDir: pgliteDir });
-});
-afterAll(async () => {
-  await postgres?.drop();
-  await pglite?.close();
-  fs.rmSync(pgliteDir, { recursive: true, force: true });
-});
+const databases = bothDatabases("turn-records");
 
 function answerOf(threadId: string, toolCalls: Answer["toolCalls"]): Answer {
   return { id: randomUUID(), threadId, content: "the answer", mode: "model", model: "fake-1", inputTokens: 10, outputTokens: 20, costUsd: 0.001, error: null, durationMs: 42, toolCalls };
@@ -34,8 +19,8 @@ const call = (toolCallId: string) => ({
 });
 
 describe.each([
-  ["PostgreSQL", () => postgres.db],
-  ["PGlite", () => pglite.db],
+  ["PostgreSQL", () => databases.postgres().db],
+  ["PGlite", () => databases.pglite().db],
 ])("chat turn records (%s)", (_name, dbOf) => {
   it("stores a new thread with its question, then the answer with its tool calls, each in one statement", async () => {
     const db = dbOf();

@@ -1,4 +1,8 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { openDatabase, type DbHandle } from "@/lib/db/client";
 
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
@@ -34,4 +38,24 @@ export async function createTestDatabase(adminUrl = process.env.TEST_DATABASE_AD
       await a.end();
     },
   };
+}
+
+/**
+ * A migrated PostgreSQL database and an embedded PGlite one for the tests of a file (created before
+ * them, removed after), for code that must behave the same on both.
+ */
+export function bothDatabases(name: string): { postgres: () => DbHandle; pglite: () => DbHandle } {
+  let postgres: TestDatabase | undefined;
+  let pglite: DbHandle | undefined;
+  const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), `tarka-${name}-`));
+  beforeAll(async () => {
+    postgres = await createTestDatabase();
+    pglite = await openDatabase({ dataDir: pgliteDir });
+  });
+  afterAll(async () => {
+    await postgres?.drop();
+    await pglite?.close();
+    fs.rmSync(pgliteDir, { recursive: true, force: true });
+  });
+  return { postgres: () => postgres as DbHandle, pglite: () => pglite as DbHandle };
 }
