@@ -29,7 +29,7 @@ function evidenceRead(f: Features): string {
  * Ranked hypotheses, each naming evidence for and against: a cause with nothing for it is pushed
  * below `unknown`, and one with nothing against it says what was read that could have contradicted it.
  */
-function rank(hypotheses: Hypothesis[], f: Features): Hypothesis[] {
+export function rankHypotheses(hypotheses: Hypothesis[], f: Features): Hypothesis[] {
   const seen = new Set<string>();
   const checked = hypotheses.map((h) => {
     if (h.category === "unknown") return h;
@@ -98,7 +98,7 @@ export async function investigateAlert({
   const draft = familyMod.enrich(f);
   const enrichmentLabel = draft.label;
   const enrichment = { label: enrichmentLabel, why: draft.why, next: draft.steps.map((s) => s.text), steps: draft.steps };
-  const hypotheses = rank(familyMod.hypotheses(f), f);
+  const hypotheses = rankHypotheses(familyMod.hypotheses(f), f);
   const extra = familyMod.reasons?.(f) ?? [];
   const scores = scoreReport({ f, blockers, hypotheses, enrichmentLabel, contradicted, extra });
   const verdict = verdictOf({ f, enrichmentLabel, hypotheses, blockers, contradicted, scores });
