@@ -370,8 +370,22 @@ async function readObjects(
         }
         if (pvName) {
           const name = pvName;
-          const pv = await attempt(`GET persistentvolumes/${name}`, () => kube.getPersistentVolume(name), (v) => v === null);
+          // Events about a cluster-scoped object are recorded in the default namespace.
+          const [pv, pvEvents] = await Promise.all([
+            attempt(`GET persistentvolumes/${name}`, () => kube.getPersistentVolume(name), (v) => v === null),
+            attempt(`LIST events/default?involvedObject.name=${name}`, () => kube.listEvents("default", name), (v) => v.length === 0),
+          ]);
           if (pv) out.objects.pv = pv;
+          out.events.push(...(pvEvents ?? []));
+          const claim = pv?.claim;
+          if (claim?.namespace && !out.objects.pvc) {
+            const [pvc, events] = await Promise.all([
+              attempt(`GET persistentvolumeclaims/${claim.namespace}/${claim.name}`, () => kube.getPersistentVolumeClaim(claim.namespace, claim.name), (v) => v === null),
+              attempt(`LIST events/${claim.namespace}?involvedObject.name=${claim.name}`, () => kube.listEvents(claim.namespace, claim.name), (v) => v.length === 0),
+            ]);
+            if (pvc) out.objects.pvc = pvc;
+            out.events.push(...(events ?? []));
+          }
         }
       })(),
     );

@@ -686,7 +686,7 @@ function latency(ctx: Ctx): FamilyScenario {
       { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" },
     ),
     blocked: ["B", "C", "D"],
-    variants: [latencySaturation(ctx), latencySlowDatabase(ctx)],
+    variants: [latencySaturation(ctx), latencySlowDatabase(ctx), latencyFromUpstream(ctx)],
   };
 }
 
@@ -1224,9 +1224,11 @@ function inodesFilling(ctx: Ctx): Case & { name: string } {
 }
 
 function persistentVolumeErrors(ctx: Ctx): Case & { name: string } {
-  // KubePersistentVolumeErrors, from its runbook: the PV's phase and the provisioner's events.
+  // KubePersistentVolumeErrors, from its runbook: the PV's phase, its claim and the provisioner's events (`kubectl describe pv`).
   const namespace = `${ctx.prefix}-pv`;
   const pv = `${ctx.prefix}-pv-0`;
+  const pvc = "data-db-0";
+  const failure = "rpc error: code = FailedPrecondition desc = disk projects/shop/zones/europe-west1-b/disks/pvc-4f1c is attached to VM gke-pool-1-a3f2";
   return {
     name: "KubePersistentVolumeErrors",
     ...mk(
@@ -1234,11 +1236,29 @@ function persistentVolumeErrors(ctx: Ctx): Case & { name: string } {
       { alertname: "KubePersistentVolumeErrors", severity: "critical", persistentvolume: pv, phase: "Failed", job: "kube-state-metrics" },
       {
         objects: [
-          { kind: "PersistentVolume", metadata: { name: pv }, spec: { storageClassName: "fast-ssd", claimRef: { namespace, name: "data-db-0" } }, status: { phase: "Failed", reason: "VolumeFailedDelete", message: "rpc error: code = Internal desc = disk is attached to a VM" } },
+          {
+            kind: "PersistentVolume",
+            metadata: { name: pv },
+            spec: { storageClassName: "fast-ssd", persistentVolumeReclaimPolicy: "Delete", capacity: { storage: "20Gi" }, claimRef: { kind: "PersistentVolumeClaim", namespace, name: pvc } },
+            status: { phase: "Failed", reason: "VolumeFailedDelete", message: failure },
+          },
+          {
+            kind: "PersistentVolumeClaim",
+            metadata: { name: pvc, namespace },
+            spec: { storageClassName: "fast-ssd", volumeName: pv, resources: { requests: { storage: "20Gi" } } },
+            status: { phase: "Bound", capacity: { storage: "20Gi" } },
+          },
+          eventObject(ctx, "default", { kind: "PersistentVolume", name: pv }, "VolumeFailedDelete", failure),
         ],
         metrics: gauge(ctx, "kube_persistentvolume_status_phase", { persistentvolume: pv, phase: "Failed" }, () => 1),
       },
-      { label: "suspected_volume_provisioning_error", top: "disk_full", classification: "actionable", logs: "unavailable", mentions: ["phase Failed (VolumeFailedDelete)", "storage class fast-ssd"] },
+      {
+        label: "suspected_volume_provisioning_error",
+        top: "disk_full",
+        classification: "actionable",
+        logs: "unavailable",
+        mentions: ["phase Failed (VolumeFailedDelete)", "storage class fast-ssd", `PersistentVolumeClaim ${namespace}/${pvc}: phase Bound, requests 20Gi`, `event VolumeFailedDelete on PersistentVolume ${pv} ×5: ${failure}`],
+      },
     ),
   };
 }
@@ -2128,6 +2148,55 @@ function latencySlowDatabase(ctx: Ctx): Case & { name: string } {
         classification: "actionable",
         logs: "ok",
         mentions: ["database query p95", "owned by Deployment api"],
+      },
+    ),
+  };
+}
+
+/** The look-alike of a slow service: its own CPU is idle, its calls to `payments` time out, and payments' own latency rose at the same time. */
+function latencyFromUpstream(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-svc-upstream`;
+  const upstreamNs = `${ctx.prefix}-payments`;
+  const upstream = `payments.${upstreamNs}.svc:8080`;
+  const s = steadyService(ctx, namespace);
+  const podLabels = { namespace, pod: s.pod, container: "app" };
+  const timeout = `ERROR checkout failed: Post "http://${upstream}/v1/charges": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+  const slice: KubeObject = {
+    kind: "EndpointSlice",
+    metadata: { name: "payments-p7k2", namespace: upstreamNs, labels: { "kubernetes.io/service-name": "payments" } },
+    addressType: "IPv4",
+    endpoints: [{ addresses: ["10.244.3.9"], conditions: { ready: true }, targetRef: { kind: "Pod", name: "payments-5c9d7-abcde", namespace: upstreamNs } }],
+    ports: [{ port: 8080 }],
+  };
+  const upstreamLabels = { namespace: upstreamNs, service: "payments" };
+  return {
+    name: "Latency from a slow upstream: calls to payments time out in the logs and payments' own latency climbs, CPU has headroom",
+    ...mk(
+      ctx,
+      { alertname: "APILatencyHigh", severity: "warning", quantile: "0.99", ...s.labels },
+      {
+        metrics: [
+          ...latencyHistogram(ctx, "http_request_duration_seconds_bucket", s.labels, (m) => (m < 25 ? 0.4 : 0.01)),
+          ...counter(ctx, "http_requests_total", { ...s.labels, code: "200" }, () => 20),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.08),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+          ...latencyHistogram(ctx, "http_request_duration_seconds_bucket", upstreamLabels, (m) => (m < 25 ? 0.5 : 0.01)),
+          ...counter(ctx, "http_requests_total", { ...upstreamLabels, code: "200" }, () => 20),
+        ],
+        objects: [
+          ...s.objects,
+          serviceObject(upstreamNs, "payments", { app: "payments" }),
+          slice,
+          podObject(ctx, { namespace: upstreamNs, name: "payments-5c9d7-abcde", phase: "Running", labels: { app: "payments" }, container: { ready: true } }),
+        ],
+        streams: [stream(ctx, s.labels, [timeout, "POST /checkout 200 2870ms", timeout, timeout])],
+      },
+      {
+        label: "suspected_dependency_latency",
+        top: "dependency_latency",
+        classification: "actionable",
+        logs: "ok",
+        mentions: [`Upstream ${upstreamNs}/payments is slow or times out`, `connection timed out (${upstream}) ×3`, "context deadline exceeded", `Service ${upstreamNs}/payments has 1 ready endpoint(s)`],
       },
     ),
   };

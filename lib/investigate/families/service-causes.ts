@@ -152,7 +152,8 @@ export function dependencyFailure(f: Features, opts: { label: string; category: 
   const steps = dep?.service && ns
     ? [kubectl`-n ${ns} get endpointslices -l kubernetes.io/service-name=${dep.service} -o wide`, kubectl`-n ${ns} describe service ${dep.service}`, kubectl`-n ${ns} get pods -o wide`]
     : [...(m.detail ? [text(`Check ${m.detail} (health, endpoints, recent changes).`)] : []), ...(ns ? [kubectl`-n ${ns} get endpointslices -o wide`] : [])];
-  const title = dep?.service ? `Upstream ${dep.namespace}/${dep.service} fails` : `Upstream ${m.detail ?? "dependency"} fails`;
+  const verb = opts.category === "dependency_latency" ? "is slow or times out" : "fails";
+  const title = `Upstream ${dep?.service ? `${dep.namespace}/${dep.service}` : (m.detail ?? "dependency")} ${verb}`;
   return { label: opts.label, category: opts.category, title, confidence, why, counter, steps };
 }
 

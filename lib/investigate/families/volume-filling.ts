@@ -72,7 +72,7 @@ function provisioningFinding(f: Features): Finding[] {
   const pv = f.evidence.k8s.objects?.pv;
   const pvc = f.evidence.k8s.objects?.pvc;
   const badPhase = stat(f, "pv_bad_phase");
-  const events = f.events.filter((e) => /ProvisioningFailed|FailedBinding|VolumeFailedRecycle|FailedAttachVolume|FailedMount|ExternalProvisioning/.test(e.reason));
+  const events = f.events.filter((e) => /ProvisioningFailed|ProvisioningCleanupFailed|FailedBinding|VolumeFailedRecycle|VolumeFailedDelete|FailedAttachVolume|FailedMount|ExternalProvisioning/.test(e.reason));
   const pvBad = pv && (pv.phase === "Failed" || pv.phase === "Pending");
   const pvcBad = pvc && pvc.phase !== "Bound";
   if (!pvBad && !pvcBad && !events.length && !(badPhase && badPhase.last > 0)) return [];
