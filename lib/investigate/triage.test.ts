@@ -28,6 +28,8 @@ describe("triage of an alert whose subject cannot be resolved", () => {
 
     const next = report.analysis.decision.next;
     expect(next).toEqual(expect.arrayContaining(findWorkload));
+    // The alert named its Service: asking for labels it already has would send the reader astray.
+    expect(next.join("\n")).not.toMatch(/Add namespace and pod/);
     for (const cmd of findWorkload) expect(report.analysis.decision.steps).toContainEqual({ kind: "kubectl", text: cmd });
     // Nothing was found, so no cause outranks "we do not know".
     expect(report.analysis.enrichment.label).toBe("unknown_needs_human");

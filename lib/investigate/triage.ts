@@ -143,7 +143,8 @@ export function decide(
     ...kubectlSteps(f.target, { previousLogs: restarted }),
   ];
   if (f.evidence.k8s.resolution?.status === "unresolved") steps.push(...findWorkloadSteps(f));
-  if (blockers.includes("A")) {
+  // When the alert named its subject and the lookup failed, asking for labels would mislead.
+  if (blockers.includes("A") && f.evidence.k8s.resolution?.status !== "unresolved") {
     steps.push(text("Add namespace and pod (or service/node) labels to the alert rule so Tarka can find the target."));
   }
   if (steps.length === 0) steps.push(text("Open the alert's source expression in Prometheus and check which series fire."));
