@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { receivedAlerts } from "@/lib/db/schema";
+import { receivedAlerts, sourceDeliveries } from "@/lib/db/schema";
 import { bothDatabases, createTestDatabase } from "@/test/helpers/database";
 import { startPrivatePostgres } from "@/test/helpers/private-postgres";
-import { createReceiptLedger, type Receipt } from "./receipt-ledger";
+import { createReceiptLedger, type DeliveryClaim, type Receipt } from "./receipt-ledger";
 
 const databases = bothDatabases("ledger");
 
@@ -75,6 +75,41 @@ describe.each([
     const ids = [...good.flat(), ...bad].map((r) => r.id);
     const rows = await handle().db.select({ id: receivedAlerts.id }).from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
     expect(rows.map((r) => r.id).sort()).toEqual(good.flat().map((r) => r.id).sort());
+  });
+
+  it("a signed request's delivery id is written with its receipts; a replay, in the same batch or later, records nothing", async () => {
+    const ledger = createReceiptLedger(handle().db);
+    const source = `src-${randomUUID().slice(0, 8)}`;
+    const claim = (deliveryId: string): DeliveryClaim => ({ sourceId: source, deliveryId });
+    // One batch: an /alerts request, two requests carrying the same id, and one with another id.
+    const requests = [
+      { receipts: [receipt(400)], claim: undefined },
+      { receipts: [receipt(402), receipt(404)], claim: claim("msg_1") },
+      { receipts: [receipt(406)], claim: claim("msg_1") },
+      { receipts: [receipt(408)], claim: claim("msg_2") },
+    ];
+    const outcomes = await Promise.all(requests.map((r) => ledger.record(r.receipts, new Date(), r.claim)));
+    expect(outcomes).toEqual([true, true, false, true]);
+    expect(requests.map((r) => r.claim?.recorded)).toEqual([undefined, true, false, true]);
+    const later = claim("msg_2");
+    expect(await ledger.record([receipt(410)], new Date(), later)).toBe(false);
+    expect(later.recorded).toBe(false);
+
+    const ids = [...requests.flatMap((r) => r.receipts), receipt(410)].map((r) => r.id);
+    const stored = await handle().db.select({ fingerprint: receivedAlerts.fingerprint }).from(receivedAlerts).where(inArray(receivedAlerts.id, ids));
+    expect(stored.map((r) => r.fingerprint).sort()).toEqual(["fp400", "fp402", "fp404", "fp408"]);
+    const deliveries = await handle().db.select().from(sourceDeliveries).where(eq(sourceDeliveries.sourceId, source));
+    expect(deliveries.map((d) => d.deliveryId).sort()).toEqual(["msg_1", "msg_2"]);
+  });
+
+  it("a delivery id whose receipts cannot be stored is not taken: the sender's retry is accepted", async () => {
+    const ledger = createReceiptLedger(handle().db);
+    const source = `src-${randomUUID().slice(0, 8)}`;
+    const bad = { sourceId: source, deliveryId: "msg_nul" };
+    await expect(ledger.record([receipt(500, { note: "nul\u0000byte" })], new Date(), bad)).rejects.toThrow();
+    expect(bad).toMatchObject({ recorded: false });
+    const retry = { sourceId: source, deliveryId: "msg_nul" };
+    expect(await ledger.record([receipt(502)], new Date(), retry)).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@ import { familyOf } from "@/lib/alerts/family";
 import { identityOf } from "@/lib/alerts/identity";
 import { normalizeAlert } from "@/lib/alerts/normalize";
 import { yieldToEventLoop } from "@/lib/alerts/parse-webhook";
-import { createReceiptLedger, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
+import { createReceiptLedger, type DeliveryClaim, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
 import type { AlertmanagerWebhook, NormalizedAlert } from "@/lib/alerts/schema";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
 import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
@@ -56,6 +56,8 @@ export type IngestInput = {
   payload: AlertmanagerWebhook;
   /** The configured source the payload came through (its alerts are already in Alertmanager's shape); absent for /alerts. */
   source?: string;
+  /** The signed request's delivery id: recorded with the receipts, and a replay records nothing (conflict). */
+  claim?: DeliveryClaim;
 };
 
 export function ingestAlerts(args: { ctx: IngestContext; input: IngestInput }): Promise<IngestResult> {
@@ -116,8 +118,9 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
   });
 
   const ledger = ctx.ledger ?? createReceiptLedger(ctx.db);
+  let recorded: boolean;
   try {
-    await ledger.record(rows, now);
+    recorded = await ledger.record(rows, now, input.claim);
   } catch (e) {
     // The insert may have committed before its connection died: settle those receipts once the
     // database is back, or they would stay `queued` with no job (the resend gets receipts of its own).
@@ -126,6 +129,7 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
     void ledger.markLater(refused.map((r) => ({ id: r.id, disposition: "enqueue_failed", reason })));
     throw new ServiceError("unavailable", `could not record alerts: ${describeDbError(e)}`, { cause: e });
   }
+  if (!recorded) throw new ServiceError("conflict", `delivery ${input.claim?.deliveryId} was already accepted (replay refused)`);
 
   if (resolved.length > 0) {
     await closeResolvedCases({ ctx, input: { fingerprints: resolved.map((a) => a.fingerprint), by: input.source } }).catch((e: unknown) =>

@@ -44,4 +44,13 @@ describe("delivery id claims (PostgreSQL)", () => {
     expect(row.n).toBe(1);
     expect(await fresh.claim("old", "stale")).toBe(true);
   });
+
+  it("prunes expired ids in the background for callers that record ids with their receipts", async () => {
+    await tdb.db.insert(sourceDeliveries).values({ sourceId: "ledger", deliveryId: "stale", acceptedAt: new Date(Date.now() - 3_600_000) });
+    await tdb.db.insert(sourceDeliveries).values({ sourceId: "ledger", deliveryId: "fresh" });
+    createDeliveryClaims(tdb.db).pruneExpired();
+    await expect
+      .poll(async () => (await tdb.db.select({ id: sourceDeliveries.deliveryId }).from(sourceDeliveries).where(sql`${sourceDeliveries.sourceId} = 'ledger'`)).map((r) => r.id))
+      .toEqual(["fresh"]);
+  });
 });

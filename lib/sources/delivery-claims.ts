@@ -13,6 +13,11 @@ export type DeliveryClaims = {
   claim(sourceId: string, deliveryId: string): Promise<boolean>;
   /** Forget an id, so the sender's retry of a delivery that was not queued is accepted. */
   release(sourceId: string, deliveryId: string): Promise<void>;
+  /**
+   * Delete ids past the replay window, at most once a minute, in the background: for callers that
+   * record their ids elsewhere (the receipt ledger writes a signed request's id with its receipts).
+   */
+  pruneExpired(): void;
 };
 
 /** An id older than every scheme's timestamp tolerance (5 minutes) can no longer be replayed: its timestamp is refused. */
@@ -32,12 +37,14 @@ export function createDeliveryClaims(db: DbOrTx): DeliveryClaims {
     .returning({ sourceId: sourceDeliveries.sourceId, deliveryId: sourceDeliveries.deliveryId })
     .prepare("tarka_claim_deliveries");
   let prunedAt = 0;
+  async function pruneIfDue(): Promise<void> {
+    if (Date.now() - prunedAt <= PRUNE_EVERY_MS) return;
+    prunedAt = Date.now();
+    await db.delete(sourceDeliveries).where(lt(sourceDeliveries.acceptedAt, sql`now() - ${RETENTION}::interval`));
+  }
 
   const write = groupCommit<Claim>(async (claims) => {
-    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
-      prunedAt = Date.now();
-      await db.delete(sourceDeliveries).where(lt(sourceDeliveries.acceptedAt, sql`now() - ${RETENTION}::interval`));
-    }
+    await pruneIfDue();
     const rows = claims.map((c) => ({ source_id: c.sourceId, delivery_id: c.deliveryId }));
     const inserted = await insertStatement.execute({ rows: JSON.stringify(rows) });
     const fresh = new Set(inserted.map((r) => JSON.stringify([r.sourceId, r.deliveryId])));
@@ -53,6 +60,10 @@ export function createDeliveryClaims(db: DbOrTx): DeliveryClaims {
     },
     async release(sourceId, deliveryId) {
       await db.delete(sourceDeliveries).where(and(eq(sourceDeliveries.sourceId, sourceId), eq(sourceDeliveries.deliveryId, deliveryId)));
+    },
+    pruneExpired() {
+      // A failed prune is tried again a minute later; expired ids are refused by their timestamp meanwhile.
+      pruneIfDue().catch(() => undefined);
     },
   };
 }

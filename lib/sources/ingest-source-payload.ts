@@ -1,4 +1,5 @@
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
+import type { DeliveryClaim } from "@/lib/alerts/receipt-ledger";
 import type { AlertmanagerWebhook } from "@/lib/alerts/schema";
 import { ingestAlerts, type IngestContext, type IngestResult } from "@/lib/intake/ingest-alerts";
 import { ServiceError, errorMessage } from "@/lib/errors";
@@ -62,7 +63,8 @@ async function claimDeliveryId(ctx: SourceIngestContext, sourceId: string, deliv
  * Take one request of a configured alert source: verify its sender over the raw body, map the payload
  * with the source's preset, and hand the alerts to the same intake as /alerts (receipt ledger,
  * snooze and allowlist guards, queue), recorded under the source's id. A replayed delivery id is
- * refused; a delivery that could not be queued releases its id, so the sender's retry is accepted.
+ * refused (its id is written with the receipts, in one statement); a delivery that could not be
+ * queued releases its id, so the sender's retry is accepted.
  */
 export async function ingestSourcePayload({
   ctx,
@@ -93,19 +95,20 @@ export async function ingestSourcePayload({
   }
   const payload = await sourceAlerts(source, body, { jiraProjectFilter: ctx.jiraProjectFilter, maxAlerts: ctx.maxAlerts, now });
 
-  if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {
-    throw new ServiceError("conflict", `delivery ${deliveryId} was already accepted (replay refused)`);
+  if (!payload) {
+    if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {
+      throw new ServiceError("conflict", `delivery ${deliveryId} was already accepted (replay refused)`);
+    }
+    return { received: 0, enqueued: 0, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 }, source: source.id, ignored: true };
   }
-  const empty = { received: 0, enqueued: 0, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } };
-  if (!payload) return { ...empty, source: source.id, ignored: true };
 
+  const claim: DeliveryClaim | undefined = deliveryId ? { sourceId: source.id, deliveryId } : undefined;
+  if (claim) ctx.claims.pruneExpired();
   try {
-    const result = await ingestAlerts({ ctx: { ...ctx, now: () => now }, input: { payload, source: source.id } });
+    const result = await ingestAlerts({ ctx: { ...ctx, now: () => now }, input: { payload, source: source.id, claim } });
     return { ...result, source: source.id, ignored: false };
   } catch (e) {
-    if (deliveryId) {
-      await ctx.claims.release(source.id, deliveryId).catch(() => undefined);
-    }
+    if (claim?.recorded) await ctx.claims.release(claim.sourceId, claim.deliveryId).catch(() => undefined);
     throw e;
   }
 }
