@@ -20,6 +20,8 @@ export type Expected = {
   logs: "ok" | "empty" | "unavailable";
   /** Text the base triage, the enrichment or a hypothesis must name. */
   mentions?: string[];
+  /** The least confidence the top hypothesis must reach. */
+  minConfidence?: number;
 };
 
 export type Case = {
@@ -2196,7 +2198,14 @@ function latencyFromUpstream(ctx: Ctx): Case & { name: string } {
         top: "dependency_latency",
         classification: "actionable",
         logs: "ok",
-        mentions: [`Upstream ${upstreamNs}/payments is slow or times out`, `connection timed out (${upstream}) ×3`, "context deadline exceeded", `Service ${upstreamNs}/payments has 1 ready endpoint(s)`],
+        mentions: [
+          `Upstream ${upstreamNs}/payments is slow or times out`,
+          `connection timed out (${upstream}) ×3`,
+          "context deadline exceeded",
+          `Service ${upstreamNs}/payments has 1 ready endpoint(s)`,
+          `upstream ${upstreamNs}/payments p95 latency `,
+        ],
+        minConfidence: 80,
       },
     ),
   };

@@ -82,6 +82,7 @@ function expectDiagnosis(report: Report, family: string, e: Expected): void {
   const a = report.analysis;
   const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why])].join("\n");
   for (const m of e.mentions ?? []) expect(said).toContain(m);
+  if (e.minConfidence) expect(a.hypotheses[0]?.confidence).toBeGreaterThanOrEqual(e.minConfidence);
 }
 
 describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernetes and fake Loki", (s) => {
