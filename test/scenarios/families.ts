@@ -1346,13 +1346,20 @@ function replicationNetwork(ctx: Ctx): Case & { name: string } {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, lag),
           ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, (m) => lag(m) - 1),
+          ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, (m) => (m < 25 ? 2_000 : 2 * MiB)),
           ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => 0.05),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
         ],
         objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
         streams: [stream(ctx, p.labels, lines)],
       },
-      { label: "suspected_replication_network", top: "network", classification: "actionable", logs: "ok", mentions: ["WAL does not reach the replica"] },
+      {
+        label: "suspected_replication_network",
+        top: "network",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["WAL does not reach the replica", "replica pod network receive 2 MiB/s → 2 KiB/s"],
+      },
     ),
   };
 }
@@ -1500,7 +1507,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
       top: "saturation",
       classification: "actionable",
       logs: "ok",
-      mentions: ["replication lag 2 s → 3 min", "WAL arrives (write lag only 0 s)", "replica CPU at 96% of its limit"],
+      mentions: ["replication lag 2 s → 3 min", "WAL arrives (write lag only 100 ms)", "replica CPU at 96% of its limit"],
     }),
     healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],

@@ -236,7 +236,7 @@ function findings(f: Features): Finding[] {
 
   const arrives = (receive && receive.last < Math.max(5, 0.2 * lag.last)) || (io?.min === 1 && sql?.min === 1);
   if (arrives && !network.length && lag.last >= lag.first) {
-    const arrivesLine = receive ? `WAL arrives (write lag only ${formatSeconds(receive.last)}) while replay falls behind` : "IO and SQL threads both run: changes arrive but are applied late";
+    const arrivesLine = receive ? `WAL arrives (write lag only ${formatDuration(receive.last)}) while replay falls behind` : "IO and SQL threads both run: changes arrive but are applied late";
     out.push(...replayCauses(f, { lag, lagLine, arrivesLine, queryOf }));
   }
   return out;
