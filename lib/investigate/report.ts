@@ -196,6 +196,8 @@ export const dependencySchema = z.object({
   notReadyEndpoints: z.number().int().nonnegative().nullable(),
   /** Its own 5xx share (http_requests_total) at the end of the window, when it exports one. */
   errorRatio: z.number().nullable(),
+  /** Its own p95 request latency in seconds (http_request_duration_seconds) over the window, when it exports one. */
+  latencyP95: z.object({ first: z.number(), last: z.number(), max: z.number() }).nullable(),
   healthy: z.boolean().nullable(),
   summary: z.string(),
 });

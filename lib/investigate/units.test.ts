@@ -15,6 +15,7 @@ describe("human units", () => {
     expect(formatDuration(5400)).toBe("90 min");
     expect(formatDuration(3 * 86_400)).toBe("3 days");
     expect(formatValue(2.6e8, "bytes")).toBe("248 MiB");
+    expect(formatValue(5 * 2 ** 20, "bytes/s")).toBe("5 MiB/s");
     expect(formatValue(12.5, "restarts")).toBe("12.5 restarts");
   });
 

@@ -49,6 +49,8 @@ export function formatValue(value: number, unit: string): string {
   switch (unit) {
     case "bytes":
       return formatBytes(value);
+    case "bytes/s":
+      return `${formatBytes(value)}/s`;
     case "cores":
       return formatCores(value);
     case "ratio":

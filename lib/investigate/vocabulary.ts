@@ -97,7 +97,13 @@ export const enrichmentLabels = {
   cert_expiry: ["suspected_cert_rotation_failure", "suspected_cert_expiring"],
   queue_backlog: ["suspected_worker_starvation", "suspected_stuck_consumers", "suspected_producer_spike"],
   cache_churn: ["suspected_cache_memory_eviction", "suspected_ttl_too_short"],
-  replication_lag: ["suspected_replica_overloaded", "suspected_replication_network"],
+  replication_lag: [
+    "suspected_replica_overloaded",
+    "suspected_replication_network",
+    "suspected_primary_write_burst",
+    "suspected_replica_query_conflict",
+    "suspected_replica_io_saturated",
+  ],
   observability_pipeline: [
     "suspected_alerting_rules_error",
     "suspected_ingestion_failure",

@@ -18,8 +18,10 @@ export type Expected = {
   top: HypothesisCategory;
   classification: Classification;
   logs: "ok" | "empty" | "unavailable";
-  /** Text the base triage, the enrichment or a hypothesis must name. */
+  /** Text the base triage, the enrichment or a hypothesis (its evidence for or against) must name. */
   mentions?: string[];
+  /** The least confidence the top hypothesis must reach. */
+  minConfidence?: number;
 };
 
 export type Case = {
@@ -1344,13 +1346,134 @@ function replicationNetwork(ctx: Ctx): Case & { name: string } {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, lag),
           ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, (m) => lag(m) - 1),
+          ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, (m) => (m < 25 ? 2_000 : 2 * MiB)),
           ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => 0.05),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
         ],
         objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
         streams: [stream(ctx, p.labels, lines)],
       },
-      { label: "suspected_replication_network", top: "network", classification: "actionable", logs: "ok", mentions: ["WAL does not reach the replica"] },
+      {
+        label: "suspected_replication_network",
+        top: "network",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["WAL does not reach the replica", "replica pod network receive 2 MiB/s → 2 KiB/s"],
+      },
+    ),
+  };
+}
+
+/** Replica-side pg_stat_* and cadvisor series: CPU used of a 0.5-core limit, I/O stall share, the longest open transaction. */
+function replicaPodSeries(ctx: Ctx, labels: Labels, load: { cpu: number; ioStalled: number; maxTx: (m: number) => number }): string[] {
+  return [
+    ...counter(ctx, "container_cpu_usage_seconds_total", labels, () => load.cpu),
+    ...gauge(ctx, "kube_pod_container_resource_limits", { ...labels, resource: "cpu" }, () => 0.5),
+    ...counter(ctx, "container_pressure_io_stalled_seconds_total", labels, () => load.ioStalled),
+    ...counter(ctx, "container_fs_reads_bytes_total", { ...labels, device: "/dev/nvme1n1" }, () => 3 * MiB),
+    ...counter(ctx, "container_fs_writes_bytes_total", { ...labels, device: "/dev/nvme1n1" }, () => 6 * MiB),
+    ...gauge(ctx, "pg_stat_activity_max_tx_duration", { ...labels, datname: "orders", state: "active" }, load.maxTx),
+    ...counter(ctx, "pg_stat_database_conflicts_confl_snapshot", { ...labels, datname: "orders" }, () => 0),
+  ];
+}
+
+/** The primary's postgres_exporter row for this replica: its WAL position grows by `perSecond(m)` bytes a second. */
+function primaryWalPosition(ctx: Ctx, replica: string, perSecond: (m: number) => number): string[] {
+  const labels = { namespace: `${ctx.prefix}-pg-primary`, pod: "pg-primary-0", application_name: replica, client_addr: "10.244.1.17", state: "streaming", slot_name: replica.replace(/-/g, "_") };
+  return counter(ctx, "pg_stat_replication_pg_current_wal_lsn_bytes", labels, perSecond);
+}
+
+/** Replay falls behind because the primary writes twelve times its usual WAL: the replica's CPU, disk and queries are unremarkable. */
+function replicationWalBurst(ctx: Ctx): Case & { name: string } {
+  const p = podScenario(ctx, "pgwal", "bad");
+  const walPerSecond = (m: number) => (m < 25 ? 24 * MiB : 2 * MiB);
+  return {
+    name: "WAL burst on the primary: it writes 12× its usual WAL, the replica receives it and replays behind",
+    ...mk(
+      ctx,
+      { alertname: "PostgresReplicationLagHigh", severity: "critical", ...p.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 6 * (25 - m) : 2)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.2),
+          ...primaryWalPosition(ctx, p.pod, walPerSecond),
+          ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, walPerSecond),
+          ...replicaPodSeries(ctx, p.labels, { cpu: 0.2, ioStalled: 0.04, maxTx: () => 2 }),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [stream(ctx, p.labels, ["LOG:  restartpoint starting: wal", "LOG:  restartpoint complete: wrote 48211 buffers (36.8%)"])],
+      },
+      {
+        label: "suspected_primary_write_burst",
+        top: "replication",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["primary WAL generation 2 MiB/s → 24 MiB/s at peak (12.0× the window's start)", "the replica pod receives 24 MiB/s at peak", "WAL arrives"],
+        minConfidence: 80,
+      },
+    ),
+  };
+}
+
+/**
+ * Replay stops behind a 26-minute report query on the replica (max_standby_streaming_delay = -1, so
+ * the query is never cancelled and replay waits): the primary's WAL rate and the replica's load are usual.
+ */
+function replicationLongQuery(ctx: Ctx): Case & { name: string } {
+  const p = podScenario(ctx, "pgtx", "bad");
+  return {
+    name: "Long query on the replica holding replay: the open transaction ages with the lag, the primary's WAL rate is steady",
+    ...mk(
+      ctx,
+      { alertname: "PostgresReplicationLagHigh", severity: "critical", ...p.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 60 * (25 - m) : 2)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.2),
+          ...primaryWalPosition(ctx, p.pod, () => 2 * MiB),
+          ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, () => 2 * MiB),
+          ...replicaPodSeries(ctx, p.labels, { cpu: 0.1, ioStalled: 0.02, maxTx: (m) => (m < 26 ? 60 * (26 - m) : 3) }),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [stream(ctx, p.labels, ["LOG:  recovery still waiting after 1023.527 ms: recovery conflict on snapshot", "DETAIL:  Conflicting process: 48213."])],
+      },
+      {
+        label: "suspected_replica_query_conflict",
+        top: "replication",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["Long queries on the replica hold replay back", "longest open transaction on the replica 3 s → 26 min", "primary WAL generation steady (2 MiB/s → 2 MiB/s)"],
+        minConfidence: 80,
+      },
+    ),
+  };
+}
+
+/** Replay waits on a saturated disk (I/O stalled most of the time) while CPU has headroom; the primary's exporter is not scraped, so its WAL rate is unknown. */
+function replicationDiskSaturated(ctx: Ctx): Case & { name: string } {
+  const p = podScenario(ctx, "pgio", "bad");
+  return {
+    name: "Replica disk saturated: I/O stalled most of the time, CPU idle, the primary's WAL rate not available",
+    ...mk(
+      ctx,
+      { alertname: "PostgresReplicationLagHigh", severity: "critical", ...p.labels },
+      {
+        metrics: [
+          ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 5 * (25 - m) : 2)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.3),
+          ...replicaPodSeries(ctx, p.labels, { cpu: 0.12, ioStalled: 0.6, maxTx: () => 4 }),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [stream(ctx, p.labels, ["LOG:  restartpoint complete: wrote 91822 buffers (70.1%); write=268.512 s, sync=41.208 s"])],
+      },
+      {
+        label: "suspected_replica_io_saturated",
+        top: "saturation",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["replica stalled on I/O 60% of the time at peak", "replica disk reads 3 MiB/s, writes 6 MiB/s at peak", `the primary's WAL rate was not found (no pg_stat_replication_pg_current_wal_lsn_bytes row for application_name "${p.pod}"`],
+        minConfidence: 80,
+      },
     ),
   };
 }
@@ -1384,11 +1507,11 @@ function replicationLag(ctx: Ctx): FamilyScenario {
       top: "saturation",
       classification: "actionable",
       logs: "ok",
-      mentions: ["replication lag 2 s → 3 min", "WAL arrives (write lag only 0 s)", "replica CPU at 96% of its limit"],
+      mentions: ["replication lag 2 s → 3 min", "WAL arrives (write lag only 100 ms)", "replica CPU at 96% of its limit"],
     }),
     healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],
-    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx)],
+    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx)],
   };
 }
 
@@ -2196,7 +2319,14 @@ function latencyFromUpstream(ctx: Ctx): Case & { name: string } {
         top: "dependency_latency",
         classification: "actionable",
         logs: "ok",
-        mentions: [`Upstream ${upstreamNs}/payments is slow or times out`, `connection timed out (${upstream}) ×3`, "context deadline exceeded", `Service ${upstreamNs}/payments has 1 ready endpoint(s)`],
+        mentions: [
+          `Upstream ${upstreamNs}/payments is slow or times out`,
+          `connection timed out (${upstream}) ×3`,
+          "context deadline exceeded",
+          `Service ${upstreamNs}/payments has 1 ready endpoint(s)`,
+          `upstream ${upstreamNs}/payments p95 latency `,
+        ],
+        minConfidence: 80,
       },
     ),
   };

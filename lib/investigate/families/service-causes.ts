@@ -1,7 +1,8 @@
 import { kubectl, nsFlag, promql, text, workloadRef } from "../commands";
 import { type Features, logMatch, stat } from "../features";
 import { podSelector, selector, withMatcher } from "../promql";
-import type { MetricSeries, Target } from "../report";
+import type { Dependency, MetricSeries, Target } from "../report";
+import { formatDuration } from "../units";
 import type { HypothesisCategory } from "../vocabulary";
 import type { Finding } from "./findings";
 import { formatSeconds } from "./trend";
@@ -130,6 +131,13 @@ export function rolloutRegression(
   };
 }
 
+/** The upstream's own p95 now at least 100 ms and twice the window's start: it got slow, not only its callers. */
+export function latencyRise(dep: Dependency): string | null {
+  const p95 = dep.latencyP95;
+  if (!p95 || p95.last < 0.1 || p95.last < 2 * Math.max(p95.first, 1e-3)) return null;
+  return `upstream ${dep.namespace}/${dep.service ?? dep.pod} p95 latency ${formatDuration(p95.first)} → ${formatDuration(p95.last)} over the window`;
+}
+
 /** An upstream named in the logs, with what the dependency check found about it. */
 export function dependencyFailure(f: Features, opts: { label: string; category: HypothesisCategory; categories: HypothesisCategory[] }): Finding | null {
   const m = logMatch(f, ...opts.categories);
@@ -138,10 +146,14 @@ export function dependencyFailure(f: Features, opts: { label: string; category: 
   const why = [`logs: ${m.title}${m.detail ? ` (${m.detail})` : ""} ×${m.count}${from}: "${m.sample.slice(0, 160)}"`];
   const counter: string[] = [];
   const dep = (f.evidence.k8s.dependencies ?? []).find((d) => d.address === m.detail);
+  const slower = opts.category === "dependency_latency" && dep ? latencyRise(dep) : null;
   let confidence = 70;
   if (dep?.healthy === false) {
     confidence = 85;
-    why.push(dep.summary);
+    why.push(dep.summary, ...(slower ? [slower] : []));
+  } else if (dep && slower) {
+    confidence = 80;
+    why.push(slower, dep.summary);
   } else if (dep?.healthy === true) {
     confidence = 50;
     counter.push(`${dep.summary}: the upstream looks healthy from the cluster (the path to it, or its slowness, may still fail)`);

@@ -80,8 +80,9 @@ function expectDiagnosis(report: Report, family: string, e: Expected): void {
   expect(report.queries.filter((q) => q.outcome === "error" || q.outcome === "timeout")).toEqual([]);
   expect(report.analysis.enrichment.why.length).toBeGreaterThan(0);
   const a = report.analysis;
-  const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why])].join("\n");
+  const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why, ...h.counter])].join("\n");
   for (const m of e.mentions ?? []) expect(said).toContain(m);
+  if (e.minConfidence) expect(a.hypotheses[0]?.confidence).toBeGreaterThanOrEqual(e.minConfidence);
 }
 
 describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernetes and fake Loki", (s) => {

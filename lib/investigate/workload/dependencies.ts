@@ -3,7 +3,7 @@ import { isLabelSelector } from "../kubernetes-names";
 import { selector } from "../promql";
 import type { KubernetesProvider, MetricsProvider, PodFacts } from "../providers/types";
 import type { ProviderCall } from "../recorder";
-import type { Dependency, LogMatch, Target } from "../report";
+import type { Dependency, LogMatch, SeriesStats, Target } from "../report";
 import type { HypothesisCategory } from "../vocabulary";
 import { kubeReads } from "./kube-reads";
 import { parseAddress } from "./scraped-address";
@@ -23,8 +23,8 @@ export function dependencyAddresses(matches: LogMatch[]): string[] {
 
 /**
  * Each upstream named in the logs (`orders-db.orders.svc:5432`, `10.1.2.3:5432`) resolved to its
- * Service's endpoints and pods, or to the pod with that IP, with its own 5xx share when it exports
- * one: "Service orders/orders-db has 0 ready endpoints (orders-db-0 is Pending)" is the cause a
+ * Service's endpoints and pods, or to the pod with that IP, with its own 5xx share and p95 latency
+ * when it exports them: "Service orders/orders-db has 0 ready endpoints (orders-db-0 is Pending)" is the cause a
  * human wants, not the address.
  */
 export async function checkDependencies({
@@ -53,6 +53,7 @@ export async function checkDependencies({
         readyEndpoints: null,
         notReadyEndpoints: null,
         errorRatio: null,
+        latencyP95: null,
         healthy: pod ? pod.phase === "Running" && pod.containers.every((c) => c.ready) : null,
         summary: pod ? `${text} is pod ${pod.namespace}/${podState(pod)}` : `no pod has IP ${ip} (a Service's cluster IP, a node, or outside the cluster)`,
       });
@@ -66,7 +67,7 @@ export async function checkDependencies({
       reads.read(`LIST endpointslices/${ns}?labelSelector=kubernetes.io/service-name=${name}`, () => kube.listEndpoints(ns, name), (v) => v.length === 0),
     ]);
     if (!svc) {
-      out.push({ address: text, namespace: ns, service: name, pod: null, readyEndpoints: null, notReadyEndpoints: null, errorRatio: null, healthy: reads.failures.length ? null : false, summary: reads.failures.length ? `Service ${ns}/${name} could not be read` : `no Service ${ns}/${name} exists: the name does not resolve in the cluster` });
+      out.push({ address: text, namespace: ns, service: name, pod: null, readyEndpoints: null, notReadyEndpoints: null, errorRatio: null, latencyP95: null, healthy: reads.failures.length ? null : false, summary: reads.failures.length ? `Service ${ns}/${name} could not be read` : `no Service ${ns}/${name} exists: the name does not resolve in the cluster` });
       continue;
     }
     const ready = (endpoints ?? []).filter((e) => e.ready).length;
@@ -77,7 +78,8 @@ export async function checkDependencies({
       const pods = (await reads.read(`LIST pods/${ns}?labelSelector=${sel}`, () => kube.listPods(ns, sel), (v) => v.length === 0)) ?? [];
       podNote = pods.length ? ` (${pods.slice(0, 3).map(podState).join("; ")})` : ` (no pod matches its selector ${sel})`;
     }
-    const errorRatio = metrics ? await ownErrorRatio(call, metrics, ns, name, input) : null;
+    const [errors, latency] = metrics ? await ownHttpStats(call, metrics, ns, name, input) : [null, null];
+    const errorRatio = errors?.last ?? null;
     const failing = errorRatio !== null && errorRatio >= 0.05;
     out.push({
       address: text,
@@ -87,6 +89,7 @@ export async function checkDependencies({
       readyEndpoints: endpoints ? ready : null,
       notReadyEndpoints: endpoints ? notReady : null,
       errorRatio,
+      latencyP95: latency ? { first: latency.first, last: latency.last, max: latency.max } : null,
       healthy: endpoints ? ready > 0 && !failing : null,
       summary: `Service ${ns}/${name} has ${ready} ready endpoint(s)${notReady ? ` and ${notReady} not ready` : ""}${podNote}${errorRatio !== null ? `; its own 5xx share is ${(errorRatio * 100).toFixed(1)}%` : ""}`,
     });
@@ -94,17 +97,23 @@ export async function checkDependencies({
   return out;
 }
 
-async function ownErrorRatio(
+/** The upstream's own 5xx share and p95 latency over the window, when it exports the usual HTTP metrics. */
+function ownHttpStats(
   call: ProviderCall,
   metrics: MetricsProvider,
   namespace: string,
   service: string,
   input: { start: Date; end: Date; stepSeconds: number },
-): Promise<number | null> {
+): Promise<[SeriesStats | null, SeriesStats | null]> {
   const sel = selector({ namespace, service });
   const errSel = selector({ namespace, service, code: null });
-  const query = `sum(rate(http_requests_total${errSel.slice(0, -1)},code=~"5.."}[5m])) / sum(rate(http_requests_total${sel}[5m]))`;
+  const errorRatio = `sum(rate(http_requests_total${errSel.slice(0, -1)},code=~"5.."}[5m])) / sum(rate(http_requests_total${sel}[5m]))`;
+  const latencyP95 = `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket${sel}[5m])))`;
+  return Promise.all([rangeStats(call, metrics, errorRatio, input), rangeStats(call, metrics, latencyP95, input)]);
+}
+
+async function rangeStats(call: ProviderCall, metrics: MetricsProvider, query: string, input: { start: Date; end: Date; stepSeconds: number }): Promise<SeriesStats | null> {
   const r = await call("prometheus", query, () => metrics.range(query, input.start, input.end, input.stepSeconds), (v) => v.length === 0);
   if (!r.ok || !r.value[0]) return null;
-  return statsOf(r.value[0].values.map(([t, v]) => [t, Number(v)] as [number, number]))?.last ?? null;
+  return statsOf(r.value[0].values.map(([t, v]) => [t, Number(v)] as [number, number]));
 }
