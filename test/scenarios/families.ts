@@ -1105,7 +1105,7 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx)],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx), natsConsumer(ctx, "saturated"), natsConsumer(ctx, "gone"), sqsPublishSpike(ctx)],
   };
 }
 
@@ -2332,6 +2332,92 @@ function kafkaConsumerFromMetrics(ctx: Ctx): Case & { name: string } {
         objects,
       },
       { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["workers use 98% of their CPU limit at peak"] },
+    ),
+  };
+}
+
+function workerDeployment(namespace: string, name: string, replicas: number): KubeObject {
+  return {
+    kind: "Deployment",
+    metadata: { name, namespace, uid: `${namespace}-${name}`, generation: 1, labels: { app: name } },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image: `registry.example/${name}:3.1` }] } } },
+    status: { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas },
+  };
+}
+
+function natsConsumer(ctx: Ctx, kind: "saturated" | "gone"): Case & { name: string } {
+  // prometheus-nats-exporter (-jsz=all) series: the consumer's pending and ack-pending gauges, the stream's and consumer's sequences.
+  const namespace = `${ctx.prefix}-nats-${kind}`;
+  const stream = `${ctx.prefix}-${kind}-SHIPMENTS`;
+  const consumer = `${ctx.prefix}-${kind}-shipment-processor`;
+  const c = { stream_name: stream, consumer_name: consumer, is_consumer_leader: "true" };
+  const pod = "shipment-processor-7c9d8b6f5-q2w3e";
+  const podLabels = { namespace, pod, container: "app" };
+  const gone = kind === "gone";
+  return {
+    name: gone
+      ? "NATS JetStream consumer pending grows, nothing delivered and nothing awaiting ack: no client fetches"
+      : "NATS JetStream consumer pending grows, consumer found by name: its pods at their CPU limit, acks flat below publishing",
+    ...mk(
+      ctx,
+      { alertname: "NatsConsumerPendingHigh", severity: "warning", namespace, stream_name: stream, consumer_name: consumer },
+      {
+        metrics: [
+          ...gauge(ctx, "jetstream_consumer_num_pending", c, (m) => (m < 20 ? 200 + 40 * (20 - m) : 200)),
+          ...gauge(ctx, "jetstream_consumer_num_ack_pending", c, (m) => (gone && m < 20 ? 0 : 64)),
+          ...counter(ctx, "jetstream_stream_last_seq", { stream_name: stream }, () => 20),
+          ...counter(ctx, "jetstream_consumer_delivered_consumer_seq", c, (m) => (gone && m < 20 ? 0 : 15)),
+          ...counter(ctx, "jetstream_consumer_ack_floor_consumer_seq", c, (m) => (gone && m < 20 ? 0 : 15)),
+          ...(gone
+            ? []
+            : [...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.49), ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5)]),
+        ],
+        objects: [workerDeployment(namespace, "shipment-processor", gone ? 0 : 3), workerDeployment(namespace, "web-frontend", 2)],
+      },
+      gone
+        ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["No consumer is processing the queue", "no consumer fetches"] }
+        : {
+            label: "suspected_worker_starvation",
+            top: "queue_starvation",
+            classification: "actionable",
+            logs: "empty",
+            mentions: [`Deployment shipment-processor in ${namespace} is named after ${consumer}`, "workers use 98% of their CPU limit at peak"],
+          },
+    ),
+  };
+}
+
+function sqsPublishSpike(ctx: Ctx): Case & { name: string } {
+  // YACE (yet-another-cloudwatch-exporter) series: CloudWatch's per-5-minute SQS statistics as gauges, named by dimension_QueueName.
+  const namespace = `${ctx.prefix}-sqs`;
+  const queue = `${ctx.prefix}-email-outbox`;
+  const q = { dimension_QueueName: queue, region: "eu-west-1" };
+  const pod = "email-worker-6f5e4d3c2-z9x8c";
+  const podLabels = { namespace, pod, container: "app" };
+  return {
+    name: "SQS queue backlog: producers send 4× more per period while the workers delete at their usual pace, well under their CPU limit",
+    ...mk(
+      ctx,
+      { alertname: "SQSQueueBacklog", severity: "warning", namespace, ...q },
+      {
+        metrics: [
+          ...gauge(ctx, "aws_sqs_approximate_number_of_messages_visible_average", q, (m) => (m < 20 ? 100 + 900 * (20 - m) : 100)),
+          ...gauge(ctx, "aws_sqs_approximate_number_of_messages_not_visible_average", q, () => 40),
+          ...gauge(ctx, "aws_sqs_number_of_messages_sent_sum", q, (m) => (m < 20 ? 24_000 : 6_000)),
+          ...gauge(ctx, "aws_sqs_number_of_messages_received_sum", q, () => 6_000),
+          ...gauge(ctx, "aws_sqs_number_of_messages_deleted_sum", q, () => 6_000),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.2),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects: [workerDeployment(namespace, "email-worker", 4), workerDeployment(namespace, "web-frontend", 2)],
+      },
+      {
+        label: "suspected_producer_spike",
+        top: "saturation",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["4.0× its rate at the start of the window", "consumers work at their usual pace"],
+      },
     ),
   };
 }
