@@ -1425,7 +1425,7 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
-    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx)],
+    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx)],
   };
 }
 
@@ -1488,6 +1488,81 @@ function cardinalityBehindRuleErrors(ctx: Ctx): Case & { name: string } {
         ],
       },
       { label: "suspected_high_cardinality", top: "high_cardinality", classification: "actionable", logs: "empty", mentions: ["head series"] },
+    ),
+  };
+}
+
+function tsdbCompactionsFailing(ctx: Ctx): Case & { name: string } {
+  // PrometheusTSDBCompactionsFailing, from its runbook: the failure counters and the storage used by the pod.
+  const namespace = `${ctx.prefix}-monitoring-tsdb`;
+  const pod = "prometheus-k8s-0";
+  const self = { job: `${ctx.prefix}-prometheus-tsdb`, instance: "10.0.4.7:9090" };
+  return {
+    name: "PrometheusTSDBCompactionsFailing with a full volume",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusTSDBCompactionsFailing", severity: "warning", namespace, pod, container: "prometheus", ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_tsdb_compactions_failed_total", self, (m) => (m < 40 ? 0.002 : 0)),
+          ...counter(ctx, "prometheus_tsdb_reloads_failures_total", self, () => 0),
+          ...gauge(ctx, "prometheus_tsdb_storage_blocks_bytes", self, () => 48 * 2 ** 30),
+          ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
+          ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+        streams: [
+          stream(ctx, { namespace, pod, container: "prometheus" }, [
+            'ts=2026-12-04T10:00:00.000Z caller=db.go:1014 level=error component=tsdb msg="compaction failed" err="compact head: persist head block: mkdir /prometheus/01JEXAMPLE.tmp-for-creation: no space left on device"',
+          ]),
+        ],
+      },
+      { label: "suspected_prometheus_or_vm_incident", top: "disk_full", classification: "actionable", logs: "ok", mentions: ["failed TSDB compactions in 3 h", "Prometheus' disk is full", "no space left on device"] },
+    ),
+  };
+}
+
+function operatorReconcileErrors(ctx: Ctx): Case & { name: string } {
+  // PrometheusOperatorReconcileErrors carries only controller and namespace; the runbook starts from the operator's logs.
+  const namespace = `${ctx.prefix}-monitoring-op`;
+  const series = { job: "prometheus-operator", namespace, controller: "prometheus", instance: "10.0.5.5:8080" };
+  return {
+    name: "PrometheusOperatorReconcileErrors: half the reconciliations fail on a missing secret",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusOperatorReconcileErrors", severity: "warning", namespace, controller: "prometheus" },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_operator_reconcile_operations_total", series, () => 0.5),
+          ...counter(ctx, "prometheus_operator_reconcile_errors_total", series, (m) => (m < 25 ? 0.25 : 0)),
+        ],
+        streams: [
+          stream(ctx, { namespace, pod: "prometheus-operator-6c8d7f9b5-h2k4m", container: "prometheus-operator" }, [
+            'level=error ts=2026-12-04T10:00:00.000Z caller=klog.go:126 component=k8s_client_runtime func=ErrorDepth msg="sync \\"monitoring/k8s\\" failed: creating config failed: loading additional scrape configs from Secret failed: secrets \\"additional-scrape-configs\\" not found"',
+          ]),
+        ],
+      },
+      { label: "suspected_config_reload_failure", top: "config_error", classification: "actionable", logs: "ok", mentions: ["50% of reconciliations failed at peak", "additional-scrape-configs"] },
+    ),
+  };
+}
+
+function scrapeSampleLimitHit(ctx: Ctx): Case & { name: string } {
+  const self = { job: `${ctx.prefix}-prometheus-limits`, instance: "10.0.4.8:9090" };
+  return {
+    name: "PrometheusScrapeSampleLimitHit",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusScrapeSampleLimitHit", severity: "warning", namespace: `${ctx.prefix}-monitoring-limits`, ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_target_scrapes_exceeded_sample_limit_total", self, (m) => (m < 30 ? 0.1 : 0)),
+          ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
+          ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+      },
+      { label: "suspected_ingestion_failure", top: "alerting_pipeline", classification: "actionable", logs: "empty", mentions: ["scrapes were dropped for exceeding the sample limit"] },
     ),
   };
 }

@@ -96,6 +96,25 @@ describe("every family's commands with hostile labels", () => {
     expect(sandbox.files()).toEqual([]);
   });
 
+  it.each([
+    "PrometheusTSDBCompactionsFailing", "PrometheusScrapeSampleLimitHit", "PrometheusDuplicateTimestamps", "PrometheusMissingRuleEvaluations",
+    "PrometheusHighQueryLoad", "PrometheusOperatorReconcileErrors", "PrometheusOperatorNotReady", "PrometheusOperatorRejectedResources",
+    "PrometheusOperatorNodeLookupErrors", "GrafanaRequestsFailing", "NodeTextFileCollectorScrapeError", "KubeStateMetricsShardsMissing",
+    "AlertmanagerClusterDown", "AlertmanagerMembersInconsistent",
+  ])("observability_pipeline for %s", async (alertname) => {
+    const commands = new Set<string>();
+    for (const p of Object.values(payloads)) {
+      const alert = alertOf({ alertname, ...Object.fromEntries([...labelKeys, "controller", "handler"].map((k) => [k, p])) });
+      for (const providers of [{}, richProviders(p)]) {
+        const report = await investigate(alert, providers, { family: "observability_pipeline" });
+        for (const c of commandsOf(report)) commands.add(c);
+      }
+    }
+    expect(commands.size).toBeGreaterThan(0);
+    sandbox.run([...commands]);
+    expect(sandbox.files()).toEqual([]);
+  });
+
   // The label set above names a RabbitMQ queue and a Kafka group, so the NATS and SQS branches need their own.
   it.each([
     ["NATS JetStream", ["stream_name", "consumer_name", "namespace"]],
