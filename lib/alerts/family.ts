@@ -255,7 +255,7 @@ export const familyRegistry: FamilyRule[] = [
   {
     family: "queue_backlog",
     names: ["QueueBacklog"],
-    patterns: [/WorkerStarvation/, /QueueDepthHigh/, /Backlog/, /ConsumerLag/],
+    patterns: [/WorkerStarvation/, /QueueDepthHigh/, /QueueMessages/, /Backlog/, /ConsumerLag/, /ConsumerGroupLag/, /ConsumerPending/, /AckPending/, /JetStreamConsumer/, /^(Aws)?(SQS|Sqs)[A-Z]/, /MessagesVisible/, /OldestMessage/],
   },
   {
     family: "cache_churn",

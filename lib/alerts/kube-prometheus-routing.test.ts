@@ -86,6 +86,13 @@ describe("family registry", () => {
     ["CheckoutContainerCrashLooping", "crashloop"],
     ["CheckoutErrorBudgetBurn", "http_5xx"],
     ["VMAlertRuleFailures", "observability_pipeline"],
+    ["NatsConsumerPendingHigh", "queue_backlog"],
+    ["JetStreamConsumerAckPendingHigh", "queue_backlog"],
+    ["SQSQueueBacklog", "queue_backlog"],
+    ["SqsMessagesVisibleHigh", "queue_backlog"],
+    ["AwsSqsApproximateAgeOfOldestMessage", "queue_backlog"],
+    ["KafkaConsumerGroupLagHigh", "queue_backlog"],
+    ["RabbitmqQueueMessagesHigh", "queue_backlog"],
   ])("%s → %s", (name, family) => {
     expect(familyOf(name)).toBe(family);
   });

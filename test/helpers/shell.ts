@@ -22,7 +22,7 @@ export type ShellSandbox = {
   remove(): void;
 };
 
-const STUBS = ["kubectl", "curl", "openssl", "cmctl", "rabbitmqctl", "kafka-consumer-groups.sh", "nc", "nslookup", "redis-cli", "psql", "mysql", "base64", "head", "grep", "tail", "ip", "ethtool", "dmesg", "systemctl", "journalctl", "etcdctl"];
+const STUBS = ["kubectl", "curl", "openssl", "cmctl", "rabbitmqctl", "kafka-consumer-groups.sh", "nc", "nslookup", "redis-cli", "psql", "mysql", "base64", "head", "grep", "tail", "ip", "ethtool", "dmesg", "systemctl", "journalctl", "etcdctl", "nats", "aws", "promtool"];
 
 export function shellSandbox(): ShellSandbox {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tarka-sh-"));

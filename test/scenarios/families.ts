@@ -1107,7 +1107,7 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx)],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx), natsConsumer(ctx, "saturated"), natsConsumer(ctx, "gone"), sqsPublishSpike(ctx)],
   };
 }
 
@@ -1548,7 +1548,7 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
-    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx)],
+    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx)],
   };
 }
 
@@ -1611,6 +1611,81 @@ function cardinalityBehindRuleErrors(ctx: Ctx): Case & { name: string } {
         ],
       },
       { label: "suspected_high_cardinality", top: "high_cardinality", classification: "actionable", logs: "empty", mentions: ["head series"] },
+    ),
+  };
+}
+
+function tsdbCompactionsFailing(ctx: Ctx): Case & { name: string } {
+  // PrometheusTSDBCompactionsFailing, from its runbook: the failure counters and the storage used by the pod.
+  const namespace = `${ctx.prefix}-monitoring-tsdb`;
+  const pod = "prometheus-k8s-0";
+  const self = { job: `${ctx.prefix}-prometheus-tsdb`, instance: "10.0.4.7:9090" };
+  return {
+    name: "PrometheusTSDBCompactionsFailing with a full volume",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusTSDBCompactionsFailing", severity: "warning", namespace, pod, container: "prometheus", ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_tsdb_compactions_failed_total", self, (m) => (m < 40 ? 0.002 : 0)),
+          ...counter(ctx, "prometheus_tsdb_reloads_failures_total", self, () => 0),
+          ...gauge(ctx, "prometheus_tsdb_storage_blocks_bytes", self, () => 48 * 2 ** 30),
+          ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
+          ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+        streams: [
+          stream(ctx, { namespace, pod, container: "prometheus" }, [
+            'ts=2026-12-04T10:00:00.000Z caller=db.go:1014 level=error component=tsdb msg="compaction failed" err="compact head: persist head block: mkdir /prometheus/01JEXAMPLE.tmp-for-creation: no space left on device"',
+          ]),
+        ],
+      },
+      { label: "suspected_prometheus_or_vm_incident", top: "disk_full", classification: "actionable", logs: "ok", mentions: ["failed TSDB compactions in 3 h", "Prometheus' disk is full", "no space left on device"] },
+    ),
+  };
+}
+
+function operatorReconcileErrors(ctx: Ctx): Case & { name: string } {
+  // PrometheusOperatorReconcileErrors carries only controller and namespace; the runbook starts from the operator's logs.
+  const namespace = `${ctx.prefix}-monitoring-op`;
+  const series = { job: "prometheus-operator", namespace, controller: "prometheus", instance: "10.0.5.5:8080" };
+  return {
+    name: "PrometheusOperatorReconcileErrors: half the reconciliations fail on a missing secret",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusOperatorReconcileErrors", severity: "warning", namespace, controller: "prometheus" },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_operator_reconcile_operations_total", series, () => 0.5),
+          ...counter(ctx, "prometheus_operator_reconcile_errors_total", series, (m) => (m < 25 ? 0.25 : 0)),
+        ],
+        streams: [
+          stream(ctx, { namespace, pod: "prometheus-operator-6c8d7f9b5-h2k4m", container: "prometheus-operator" }, [
+            'level=error ts=2026-12-04T10:00:00.000Z caller=klog.go:126 component=k8s_client_runtime func=ErrorDepth msg="sync \\"monitoring/k8s\\" failed: creating config failed: loading additional scrape configs from Secret failed: secrets \\"additional-scrape-configs\\" not found"',
+          ]),
+        ],
+      },
+      { label: "suspected_config_reload_failure", top: "config_error", classification: "actionable", logs: "ok", mentions: ["50% of reconciliations failed at peak", "additional-scrape-configs"] },
+    ),
+  };
+}
+
+function scrapeSampleLimitHit(ctx: Ctx): Case & { name: string } {
+  const self = { job: `${ctx.prefix}-prometheus-limits`, instance: "10.0.4.8:9090" };
+  return {
+    name: "PrometheusScrapeSampleLimitHit",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusScrapeSampleLimitHit", severity: "warning", namespace: `${ctx.prefix}-monitoring-limits`, ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_target_scrapes_exceeded_sample_limit_total", self, (m) => (m < 30 ? 0.1 : 0)),
+          ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
+          ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
+          ...gauge(ctx, "up", self, () => 1),
+        ],
+      },
+      { label: "suspected_ingestion_failure", top: "alerting_pipeline", classification: "actionable", logs: "empty", mentions: ["scrapes were dropped for exceeding the sample limit"] },
     ),
   };
 }
@@ -2462,6 +2537,92 @@ function kafkaConsumerFromMetrics(ctx: Ctx): Case & { name: string } {
         objects,
       },
       { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["workers use 98% of their CPU limit at peak"] },
+    ),
+  };
+}
+
+function workerDeployment(namespace: string, name: string, replicas: number): KubeObject {
+  return {
+    kind: "Deployment",
+    metadata: { name, namespace, uid: `${namespace}-${name}`, generation: 1, labels: { app: name } },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image: `registry.example/${name}:3.1` }] } } },
+    status: { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas },
+  };
+}
+
+function natsConsumer(ctx: Ctx, kind: "saturated" | "gone"): Case & { name: string } {
+  // prometheus-nats-exporter (-jsz=all) series: the consumer's pending and ack-pending gauges, the stream's and consumer's sequences.
+  const namespace = `${ctx.prefix}-nats-${kind}`;
+  const stream = `${ctx.prefix}-${kind}-SHIPMENTS`;
+  const consumer = `${ctx.prefix}-${kind}-shipment-processor`;
+  const c = { stream_name: stream, consumer_name: consumer, is_consumer_leader: "true" };
+  const pod = "shipment-processor-7c9d8b6f5-q2w3e";
+  const podLabels = { namespace, pod, container: "app" };
+  const gone = kind === "gone";
+  return {
+    name: gone
+      ? "NATS JetStream consumer pending grows, nothing delivered and nothing awaiting ack: no client fetches"
+      : "NATS JetStream consumer pending grows, consumer found by name: its pods at their CPU limit, acks flat below publishing",
+    ...mk(
+      ctx,
+      { alertname: "NatsConsumerPendingHigh", severity: "warning", namespace, stream_name: stream, consumer_name: consumer },
+      {
+        metrics: [
+          ...gauge(ctx, "jetstream_consumer_num_pending", c, (m) => (m < 20 ? 200 + 40 * (20 - m) : 200)),
+          ...gauge(ctx, "jetstream_consumer_num_ack_pending", c, (m) => (gone && m < 20 ? 0 : 64)),
+          ...counter(ctx, "jetstream_stream_last_seq", { stream_name: stream }, () => 20),
+          ...counter(ctx, "jetstream_consumer_delivered_consumer_seq", c, (m) => (gone && m < 20 ? 0 : 15)),
+          ...counter(ctx, "jetstream_consumer_ack_floor_consumer_seq", c, (m) => (gone && m < 20 ? 0 : 15)),
+          ...(gone
+            ? []
+            : [...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.49), ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5)]),
+        ],
+        objects: [workerDeployment(namespace, "shipment-processor", gone ? 0 : 3), workerDeployment(namespace, "web-frontend", 2)],
+      },
+      gone
+        ? { label: "suspected_worker_starvation", top: "queue_starvation", classification: "actionable", logs: "empty", mentions: ["No consumer is processing the queue", "no consumer fetches"] }
+        : {
+            label: "suspected_worker_starvation",
+            top: "queue_starvation",
+            classification: "actionable",
+            logs: "empty",
+            mentions: [`Deployment shipment-processor in ${namespace} is named after ${consumer}`, "workers use 98% of their CPU limit at peak"],
+          },
+    ),
+  };
+}
+
+function sqsPublishSpike(ctx: Ctx): Case & { name: string } {
+  // YACE (yet-another-cloudwatch-exporter) series: CloudWatch's per-5-minute SQS statistics as gauges, named by dimension_QueueName.
+  const namespace = `${ctx.prefix}-sqs`;
+  const queue = `${ctx.prefix}-email-outbox`;
+  const q = { dimension_QueueName: queue, region: "eu-west-1" };
+  const pod = "email-worker-6f5e4d3c2-z9x8c";
+  const podLabels = { namespace, pod, container: "app" };
+  return {
+    name: "SQS queue backlog: producers send 4× more per period while the workers delete at their usual pace, well under their CPU limit",
+    ...mk(
+      ctx,
+      { alertname: "SQSQueueBacklog", severity: "warning", namespace, ...q },
+      {
+        metrics: [
+          ...gauge(ctx, "aws_sqs_approximate_number_of_messages_visible_average", q, (m) => (m < 20 ? 100 + 900 * (20 - m) : 100)),
+          ...gauge(ctx, "aws_sqs_approximate_number_of_messages_not_visible_average", q, () => 40),
+          ...gauge(ctx, "aws_sqs_number_of_messages_sent_sum", q, (m) => (m < 20 ? 24_000 : 6_000)),
+          ...gauge(ctx, "aws_sqs_number_of_messages_received_sum", q, () => 6_000),
+          ...gauge(ctx, "aws_sqs_number_of_messages_deleted_sum", q, () => 6_000),
+          ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.2),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
+        ],
+        objects: [workerDeployment(namespace, "email-worker", 4), workerDeployment(namespace, "web-frontend", 2)],
+      },
+      {
+        label: "suspected_producer_spike",
+        top: "saturation",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["4.0× its rate at the start of the window", "consumers work at their usual pace"],
+      },
     ),
   };
 }

@@ -21,7 +21,7 @@ const labelKeys = [
   "certificate", "issuer", "endpoint", "target", "host", "cluster", "horizontalpodautoscaler", "resourcequota", "persistentvolume",
   "poddisruptionbudget", "device", "master", "resource", "phase",
 ];
-const tools = "kubectl|curl|openssl|cmctl|rabbitmqctl|kafka-consumer-groups\\.sh|redis-cli|psql|mysql|nc|nslookup|ip|systemctl|etcdctl";
+const tools = "kubectl|curl|openssl|cmctl|rabbitmqctl|kafka-consumer-groups\\.sh|nats|aws|promtool|redis-cli|psql|mysql|nc|nslookup|ip|systemctl|etcdctl";
 const commandWords = new RegExp(`^(${tools}) `);
 const quotedCommand = new RegExp(`: (${tools}) `);
 
@@ -92,6 +92,43 @@ describe("every family's commands with hostile labels", () => {
     }
     expect(commands.size).toBeGreaterThan(0);
     for (const command of commands) expect(command).not.toMatch(/(^|\s)--kubeconfig/);
+    sandbox.run([...commands]);
+    expect(sandbox.files()).toEqual([]);
+  });
+
+  it.each([
+    "PrometheusTSDBCompactionsFailing", "PrometheusScrapeSampleLimitHit", "PrometheusDuplicateTimestamps", "PrometheusMissingRuleEvaluations",
+    "PrometheusHighQueryLoad", "PrometheusOperatorReconcileErrors", "PrometheusOperatorNotReady", "PrometheusOperatorRejectedResources",
+    "PrometheusOperatorNodeLookupErrors", "GrafanaRequestsFailing", "NodeTextFileCollectorScrapeError", "KubeStateMetricsShardsMissing",
+    "AlertmanagerClusterDown", "AlertmanagerMembersInconsistent",
+  ])("observability_pipeline for %s", async (alertname) => {
+    const commands = new Set<string>();
+    for (const p of Object.values(payloads)) {
+      const alert = alertOf({ alertname, ...Object.fromEntries([...labelKeys, "controller", "handler"].map((k) => [k, p])) });
+      for (const providers of [{}, richProviders(p)]) {
+        const report = await investigate(alert, providers, { family: "observability_pipeline" });
+        for (const c of commandsOf(report)) commands.add(c);
+      }
+    }
+    expect(commands.size).toBeGreaterThan(0);
+    sandbox.run([...commands]);
+    expect(sandbox.files()).toEqual([]);
+  });
+
+  // The label set above names a RabbitMQ queue and a Kafka group, so the NATS and SQS branches need their own.
+  it.each([
+    ["NATS JetStream", ["stream_name", "consumer_name", "namespace"]],
+    ["SQS", ["dimension_QueueName", "region", "namespace"]],
+  ])("queue_backlog for %s", async (_broker, keys) => {
+    const commands = new Set<string>();
+    for (const p of Object.values(payloads)) {
+      const alert = alertOf({ alertname: "QueueBacklog", ...Object.fromEntries(keys.map((k) => [k, p])) });
+      for (const providers of [{}, richProviders(p)]) {
+        const report = await investigate(alert, providers, { family: "queue_backlog" });
+        for (const c of commandsOf(report)) commands.add(c);
+      }
+    }
+    expect([...commands].some((c) => /^(nats|aws) /.test(c))).toBe(true);
     sandbox.run([...commands]);
     expect(sandbox.files()).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { round } from "../triage";
 import { formatDuration, formatPercent } from "../units";
 import { type Finding, findingsModule } from "./findings";
 import { alertExprQuery } from "../alert-expression";
+import { monitoringStackFindings, monitoringStackQueries } from "./monitoring-stack";
 import { trendOf } from "./trend";
 import type { MetricQuery } from "./types";
 
@@ -45,14 +46,14 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
     },
   ];
   if (alert.labels.job) out.push({ id: "self_up", title: `Scrape of ${alert.labels.job} up`, unit: "bool", query: `min(up${self})` });
-  return [...out, ...topicQueries(alert)];
+  return [...out, ...topicQueries(alert), ...monitoringStackQueries(alert)];
 }
 
 /** The series a runbook names for the monitoring stack's own alerts, only for the alert that needs them. */
 function topicQueries(alert: NormalizedAlert): MetricQuery[] {
   const name = alert.alertname;
   const self = selfSelector(alert);
-  if (/^Alertmanager.*(Send|Crashlooping|Down|Peers|Members)|Notification|Alertmanagers?$/.test(name)) {
+  if (/^Alertmanager.*Send|Notification|Alertmanagers?$/.test(name)) {
     const integration = alert.labels.integration;
     const amSel = selector({ job: alert.labels.job, instance: alert.labels.instance, integration });
     return [
@@ -62,7 +63,7 @@ function topicQueries(alert: NormalizedAlert): MetricQuery[] {
       { id: "prom_am_discovered", title: "Alertmanagers Prometheus sends to", unit: "alertmanagers", query: `min(prometheus_notifications_alertmanagers_discovered${self})` },
     ];
   }
-  if (/Reload|BadConfig|ConfigInconsistent|ConfigReloader/.test(name)) {
+  if (/(?<!TSDB)Reload|BadConfig|ConfigInconsistent|ConfigReloader/.test(name)) {
     return [
       { id: "config_reload_ok", title: "Last configuration reload succeeded", unit: "bool", query: `min(${withMatcher(self, '__name__=~"alertmanager_config_last_reload_successful|prometheus_config_last_reload_successful|reloader_last_reload_successful"')})` },
       { id: "config_hashes", title: "Distinct configuration hashes across replicas", unit: "configs", query: `count(count by (config_hash) (alertmanager_config_hash${selector({ namespace: alert.labels.namespace })}))` },
@@ -74,7 +75,7 @@ function topicQueries(alert: NormalizedAlert): MetricQuery[] {
       { id: "remote_write_shards", title: "Remote write shards desired / max", unit: "ratio", query: `max(prometheus_remote_storage_shards_desired${self} / prometheus_remote_storage_shards_max${self})`, threshold: 1 },
     ];
   }
-  if (/SDRefresh|ListWatch|TargetSync|ListErrors|WatchErrors|NodeLookup|Shard/.test(name)) {
+  if (/SDRefresh|ListWatch|TargetSync|ListErrors|WatchErrors/.test(name)) {
     return [
       { id: "sd_refresh_failures", title: "Service discovery refresh failures (10m)", unit: "failures", query: `sum(increase(prometheus_sd_refresh_failures_total${self}[10m]))` },
       { id: "sd_k8s_failures", title: "Kubernetes list/watch failures (10m)", unit: "failures", query: `sum(increase(${withMatcher(self, '__name__=~"prometheus_sd_kubernetes_failures_total|prometheus_target_sync_failed_total|prometheus_operator_list_operations_failed_total|prometheus_operator_watch_operations_failed_total"')}[10m]))` },
@@ -300,7 +301,7 @@ export const observabilityPipeline = findingsModule({
   family: "observability_pipeline",
   needs: { k8s: "none", logs: false },
   queries,
-  findings: (f) => [...findings(f), ...topicFindings(f)],
+  findings: (f) => [...findings(f), ...topicFindings(f), ...monitoringStackFindings(f)],
   unknowns: () => [
     "rule failures, rejected samples, series growth, orphaned spans and the server's own ingestion: none of them shows a problem in the window",
   ],

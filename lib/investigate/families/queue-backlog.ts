@@ -9,16 +9,45 @@ import { alertExprQuery } from "../alert-expression";
 import { trendOf } from "./trend";
 import type { MetricQuery } from "./types";
 
-type Broker = "kafka" | "rabbitmq" | null;
+type Broker = "kafka" | "rabbitmq" | "sqs" | "nats" | null;
 
-/** kafka_exporter metrics when the alert names a consumer group, RabbitMQ exporter metrics when it names a queue. */
+/**
+ * kafka_exporter metrics when the alert names a consumer group, RabbitMQ exporter metrics when it names a
+ * queue, CloudWatch (YACE or cloudwatch_exporter) metrics for an SQS queue name, prometheus-nats-exporter's
+ * JetStream metrics for a stream or consumer.
+ */
 function brokerOf(alert: NormalizedAlert): Broker {
-  if (alert.labels.consumergroup) return "kafka";
-  if (alert.labels.queue) return "rabbitmq";
+  const l = alert.labels;
+  if (l.consumergroup) return "kafka";
+  if (l.queue) return "rabbitmq";
+  if (l.dimension_QueueName || l.queue_name) return "sqs";
+  if (l.consumer_name || l.stream_name || l.durable_name || l.consumer || l.stream) return "nats";
   return null;
 }
 
-function rates(alert: NormalizedAlert, offset = ""): { enqueue: string | null; dequeue: string | null } {
+/** YACE names the queue `dimension_QueueName`, cloudwatch_exporter `queue_name`; the alert carries the exporter's label. */
+function sqsSelector(l: Record<string, string>): string {
+  return l.dimension_QueueName ? selector({ dimension_QueueName: l.dimension_QueueName, region: l.region }) : selector({ queue_name: l.queue_name, region: l.region });
+}
+
+function natsStream(l: Record<string, string>): string | undefined {
+  return l.stream_name ?? l.stream;
+}
+
+function natsConsumer(l: Record<string, string>): string | undefined {
+  return l.consumer_name ?? l.consumer ?? l.durable_name;
+}
+
+function natsSelector(l: Record<string, string>): string {
+  return selector({ stream_name: natsStream(l), consumer_name: natsConsumer(l) });
+}
+
+/**
+ * Messages in and out of the queue. CloudWatch hands SQS counts per period (5 min by default) as gauges,
+ * so SQS rates are messages per period, not per second. JetStream's sequence gauges only grow: their rate
+ * is what was published to the stream and what the consumer acknowledged.
+ */
+function rates(alert: NormalizedAlert, offset = ""): { enqueue: string | null; dequeue: string | null; unit: string } {
   const l = alert.labels;
   const o = offset ? ` offset ${offset}` : "";
   switch (brokerOf(alert)) {
@@ -26,16 +55,28 @@ function rates(alert: NormalizedAlert, offset = ""): { enqueue: string | null; d
       return {
         enqueue: l.topic ? `sum(rate(kafka_topic_partition_current_offset${selector({ topic: l.topic })}[5m]${o}))` : null,
         dequeue: `sum(rate(kafka_consumergroup_current_offset${selector({ consumergroup: l.consumergroup, topic: l.topic })}[5m]${o}))`,
+        unit: "msg/s",
       };
     case "rabbitmq": {
       const q = selector({ queue: l.queue, vhost: l.vhost });
       return {
         enqueue: `sum(rate(rabbitmq_queue_messages_published_total${q}[5m]${o}))`,
         dequeue: `sum(rate(rabbitmq_queue_messages_delivered_total${q}[5m]${o}))`,
+        unit: "msg/s",
       };
     }
+    case "sqs": {
+      const q = sqsSelector(l);
+      return { enqueue: `sum(aws_sqs_number_of_messages_sent_sum${q}${o})`, dequeue: `sum(aws_sqs_number_of_messages_deleted_sum${q}${o})`, unit: "msg/period" };
+    }
+    case "nats":
+      return {
+        enqueue: natsStream(l) ? `max(rate(jetstream_stream_last_seq${selector({ stream_name: natsStream(l) })}[5m]${o}))` : null,
+        dequeue: natsConsumer(l) ? `max(rate(jetstream_consumer_ack_floor_consumer_seq${natsSelector(l)}[5m]${o}))` : null,
+        unit: "msg/s",
+      };
     default:
-      return { enqueue: null, dequeue: null };
+      return { enqueue: null, dequeue: null, unit: "msg/s" };
   }
 }
 
@@ -54,10 +95,26 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
       { id: "backlog", title: `Queue ${l.queue} ready messages`, unit: "messages", query: `sum(rabbitmq_queue_messages_ready${q})` },
       { id: "consumers", title: `Queue ${l.queue} consumers`, unit: "consumers", query: `sum(rabbitmq_queue_consumers${q})` },
     );
+  } else if (broker === "sqs") {
+    const q = sqsSelector(l);
+    const name = l.dimension_QueueName ?? l.queue_name;
+    out.push(
+      { id: "backlog", title: `SQS queue ${name} visible messages`, unit: "messages", query: `max(${withMatcher(q, '__name__=~"aws_sqs_approximate_number_of_messages_visible_(average|maximum)"')})` },
+      { id: "in_flight", title: `SQS queue ${name} messages received but not deleted`, unit: "messages", query: `max(${withMatcher(q, '__name__=~"aws_sqs_approximate_number_of_messages_not_visible_(average|maximum)"')})` },
+      { id: "received_rate", title: `SQS queue ${name} messages received by consumers`, unit: "msg/period", query: `sum(aws_sqs_number_of_messages_received_sum${q})` },
+    );
+  } else if (broker === "nats" && natsConsumer(l)) {
+    const q = natsSelector(l);
+    // Every replica of a clustered consumer reports it; the leader's copy is the largest.
+    out.push(
+      { id: "backlog", title: `JetStream consumer ${natsConsumer(l)} pending messages`, unit: "messages", query: `max(jetstream_consumer_num_pending${q})` },
+      { id: "in_flight", title: `JetStream consumer ${natsConsumer(l)} messages awaiting ack`, unit: "messages", query: `max(jetstream_consumer_num_ack_pending${q})` },
+      { id: "received_rate", title: `JetStream consumer ${natsConsumer(l)} deliveries`, unit: "msg/s", query: `max(rate(jetstream_consumer_delivered_consumer_seq${q}[5m]))` },
+    );
   }
   const r = rates(alert);
-  if (r.enqueue) out.push({ id: "enqueue_rate", title: "Enqueue rate", unit: "msg/s", query: r.enqueue });
-  if (r.dequeue) out.push({ id: "dequeue_rate", title: "Processing rate", unit: "msg/s", query: r.dequeue });
+  if (r.enqueue) out.push({ id: "enqueue_rate", title: "Enqueue rate", unit: r.unit, query: r.enqueue });
+  if (r.dequeue) out.push({ id: "dequeue_rate", title: "Processing rate", unit: r.unit, query: r.dequeue });
   if (t.namespace && (t.workload || t.pod)) {
     const sel = podSelector(t, { container: false });
     out.push({
@@ -99,6 +156,18 @@ function brokerStep(alert: NormalizedAlert): Step[] {
   const l = alert.labels;
   if (brokerOf(alert) === "kafka") return [text(`Per-partition lag and owners: ${sh`kafka-consumer-groups.sh --bootstrap-server <broker:9092> --describe --group ${l.consumergroup}`}`)];
   if (brokerOf(alert) === "rabbitmq") return [text(`Consumers and their prefetch: ${sh`rabbitmqctl list_consumers${l.vhost ? sh` -p ${l.vhost}` : null} | grep ${l.queue}`}`)];
+  if (brokerOf(alert) === "sqs") {
+    const region = l.region ? sh` --region ${l.region}` : null;
+    return [
+      text(`The queue's URL: ${sh`aws sqs get-queue-url${region} --queue-name ${l.dimension_QueueName ?? l.queue_name}`}`),
+      text(`Its depth, in-flight count, visibility timeout and redrive policy: ${sh`aws sqs get-queue-attributes${region} --attribute-names All --queue-url ${placeholder("queue-url")}`}`),
+    ];
+  }
+  if (brokerOf(alert) === "nats") {
+    const stream = natsStream(l);
+    const consumer = natsConsumer(l);
+    return [text(`Pending, ack-pending, redeliveries and waiting pulls: ${stream && consumer ? sh`nats consumer info ${stream} ${consumer}` : sh`nats stream info ${stream ?? placeholder("stream")}`}`)];
+  }
   return [];
 }
 
@@ -117,17 +186,27 @@ function findings(f: Features): Finding[] {
   const busy = stat(f, "worker_busy");
   const throttled = stat(f, "worker_throttled");
   const hpa = stat(f, "hpa_at_max");
+  const unit = rates(f.alert).unit;
   const rateLine = (label: string, s: { first: number; last: number; max: number } | null) =>
-    s ? `${label} ${round(s.first)} → ${round(s.last)} msg/s (peak ${round(s.max)})` : null;
+    s ? `${label} ${round(s.first)} → ${round(s.last)} ${unit} (peak ${round(s.max)})` : null;
+  const received = trendOf(f, "received_rate");
+  const inFlight = stat(f, "in_flight");
+  const holding = inFlight && inFlight.last >= 1;
   const out: Finding[] = [];
 
-  if (consumers && consumers.count >= 1 && deq && deq.last < 0.01) {
+  if (((consumers && consumers.count >= 1) || holding) && deq && deq.last < 0.01) {
     out.push({
       label: "suspected_stuck_consumers",
       category: "queue_starvation",
       title: "Consumers are attached but consume nothing",
       confidence: 85,
-      why: [line, `${round(consumers.count)} consumer(s) (${consumers.source})`, rateLine("processing rate", deq) as string, "consumers are present yet take nothing off the queue: hung handlers, a blocked downstream or an unacked prefetch"],
+      why: [
+        line,
+        ...(consumers && consumers.count >= 1 ? [`${round(consumers.count)} consumer(s) (${consumers.source})`] : []),
+        ...(holding ? [`${round(inFlight.last)} message(s) handed to consumers and not yet acknowledged or deleted`] : []),
+        rateLine("processing rate", deq) as string,
+        "consumers are present yet take nothing off the queue: hung handlers, a blocked downstream or an unacked prefetch",
+      ],
       steps: [...workerSteps(t), ...brokerStep(f.alert), ...(q("dequeue_rate") ? [promql(q("dequeue_rate") as string)] : [])],
     });
   }
@@ -143,15 +222,18 @@ function findings(f: Features): Finding[] {
       title: "Producers enqueue far more than usual",
       confidence: 80,
       why: [line, rateLine("enqueue rate", enq) as string, `${(enq.max / baseline).toFixed(1)}× its rate at the start of the window`, `${rateLine("processing rate", deq)}: consumers work at their usual pace`],
-      steps: [promql(q("enqueue_rate") as string), ...(r.enqueue ? [promql(r.enqueue)] : []), text("Find which producer or tenant sent the burst, and whether it is expected (batch, replay, retry storm).")],
+      steps: [promql(q("enqueue_rate") as string), ...(r.enqueue ? [promql(r.enqueue)] : []), ...brokerStep(f.alert), text("Find which producer or tenant sent the burst, and whether it is expected (batch, replay, retry storm).")],
     });
   }
-  const noConsumers = consumers && consumers.count < 1;
+  // A broker that counts no consumers still shows whether anyone fetches: nothing delivered and nothing held.
+  const nobodyFetches = !!received && received.last < 0.01 && !holding;
+  const noConsumers = (consumers && consumers.count < 1) || nobodyFetches;
   const saturated = (busy && busy.max >= 0.9) || (throttled && throttled.max >= 0.25) || (hpa && hpa.last >= 1);
   const flat = !deq || deq.last <= Math.max(deq.first, deq.min) * 1.25;
   if (noConsumers || (saturated && flat)) {
     const why = [line];
-    if (noConsumers) why.push(`no consumer is attached (${consumers.source})`);
+    if (consumers && consumers.count < 1) why.push(`no consumer is attached (${consumers.source})`);
+    if (nobodyFetches) why.push(`${rateLine("deliveries to consumers", received)}, none held unacknowledged: no consumer fetches`);
     if (busy && busy.max >= 0.9) why.push(`workers use ${Math.round(busy.max * 100)}% of their CPU limit at peak`);
     if (throttled && throttled.max >= 0.25) why.push(`${Math.round(throttled.max * 100)}% of the workers' CPU periods throttled at peak: they are held back by their CPU limit`);
     if (hpa && hpa.last >= 1) why.push("the autoscaler is at its maximum replicas");
@@ -166,6 +248,7 @@ function findings(f: Features): Finding[] {
       why,
       steps: [
         ...workerSteps(t),
+        ...brokerStep(f.alert),
         ...(q("worker_busy") ? [promql(q("worker_busy") as string)] : []),
         ...(q("worker_throttled") ? [promql(q("worker_throttled") as string)] : []),
         ...(t.namespace ? [kubectl`-n ${t.namespace} get hpa`] : []),
@@ -184,7 +267,7 @@ export const queueBacklog = findingsModule({
   unknowns(f) {
     const backlog = trendOf(f, stat(f, "backlog") ? "backlog" : "alert_expr");
     const out = [];
-    if (!backlog) out.push("the backlog over the window (name the queue with a `queue` or `consumergroup` label, or keep the rule's generatorURL)");
+    if (!backlog) out.push("the backlog over the window (name the queue with a `queue`, `consumergroup`, `consumer_name`/`stream_name` (NATS) or `queue_name`/`dimension_QueueName` (SQS) label, or keep the rule's generatorURL)");
     else if (backlog.last < backlog.first * 0.9) out.push(`the backlog is draining (${round(backlog.first)} → ${round(backlog.last)}): likely recovering`);
     out.push("enqueue and processing rates, and whether the consumers are saturated (name the consumer workload with a `deployment` label)");
     return out;

@@ -1,7 +1,7 @@
 import type { WorkloadSummary } from "../providers/types";
 
 /** Labels naming the queue (RabbitMQ, SQS), consumer group (Kafka) or durable consumer (NATS JetStream), most specific first. */
-const queueLabels = ["consumergroup", "consumer", "consumer_name", "durable_name", "queue", "queue_name", "stream", "topic"];
+const queueLabels = ["consumergroup", "consumer", "consumer_name", "durable_name", "queue", "queue_name", "dimension_QueueName", "stream", "stream_name", "topic"];
 
 /** Words every queue or worker name may carry; they say nothing about which workload consumes. */
 const noise = new Set(["queue", "q", "topic", "stream", "group", "consumer", "consumers", "cg", "events", "event", "messages", "jobs", "v1", "v2", "prod", "dev", "default"]);
