@@ -84,7 +84,16 @@ async function loadCase(ctx: ChatContext, caseId: string | null): Promise<{ subj
  * store the question, then stream the answer as AI SDK UI message chunks — from the model with
  * scoped tools, or from the deterministic intent layer — and store it with its tool calls and usage.
  */
-export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input: SendChatMessageInput }): Promise<{ threadId: string; stream: ReadableStream<UIMessageChunk> }> {
+export async function sendChatMessage({
+  ctx,
+  input,
+  newThreadId,
+}: {
+  ctx: ChatContext;
+  input: SendChatMessageInput;
+  /** The id a new thread gets (a caller that keys threads elsewhere, as Slack threads do); random otherwise. */
+  newThreadId?: string;
+}): Promise<{ threadId: string; stream: ReadableStream<UIMessageChunk> }> {
   const actor = requireRole(ctx.actor, "responder");
   // Every read goes out at once: a turn's latency is mostly PostgreSQL round trips. Only a thread
   // continued without its case named must be read before its case.
@@ -104,7 +113,7 @@ export async function sendChatMessage({ ctx, input }: { ctx: ChatContext; input:
   if (asked >= ctx.limits.ratePerMinute) throw new ServiceError("rate_limited", `at most ${ctx.limits.ratePerMinute} chat messages a minute; wait a moment`);
   const caseId = input.caseId ?? existing?.caseId ?? null;
   const { subject, tokensUsed } = known ?? (await loadCase(ctx, caseId));
-  const threadId = existing?.id ?? randomUUID();
+  const threadId = existing?.id ?? newThreadId ?? randomUUID();
   const question = redactText(input.message);
   const newThread = existing ? null : { owner: actor.username, caseId, title: question.replace(/\s+/g, " ").slice(0, 80) };
   await recordQuestion(ctx.db, { threadId, newThread, content: question });

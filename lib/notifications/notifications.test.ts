@@ -10,7 +10,7 @@ import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { alertmanagerWebhookSchema } from "@/lib/alerts/schema";
 import { reopenCase } from "@/lib/cases/reopen-case";
 import { resolveCase } from "@/lib/cases/resolve-case";
-import { auditEvents, cases, notificationOutbox, receivedAlerts, slackMessages, users } from "@/lib/db/schema";
+import { auditEvents, cases, chatMessages, chatThreads, notificationOutbox, receivedAlerts, slackMessages, users } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
 import { startWorker } from "@/lib/jobs/start-worker";
 import type { Consumer } from "@/lib/queue/types";
@@ -295,6 +295,16 @@ describe("Slack buttons and mentions", () => {
     expect(answer[0].text).not.toMatch(/did not answer|nothing to say|could not finish|could not match/);
     const [row] = await rt.database.db.select().from(notificationOutbox).where(eq(notificationOutbox.dedupeKey, "slack-event:Ev0MENTION1"));
     expect(row).toMatchObject({ status: "delivered", caseId: c.id, event: "slack.mention" });
+
+    // A follow-up in the same Slack thread continues the asker's chat thread (its history goes with it).
+    const followUp = { ...event, event_id: "Ev0MENTION2", event: { ...event.event, text: "<@U0TARKA> and what should I run next?", ts: "1800000000.000300" } };
+    expect(await receiveSlackEvent({ ctx: { db: rt.database.db }, input: followUp })).toBe(true);
+    await until(async () => expect(slack.replies(m.ts)).toHaveLength(2), 20_000);
+    const threads = await rt.database.db.select().from(chatThreads).where(eq(chatThreads.caseId, c.id));
+    expect(threads).toHaveLength(1);
+    const turns = await rt.database.db.select().from(chatMessages).where(eq(chatMessages.threadId, threads[0].id));
+    expect(turns.filter((t) => t.role === "user").map((t) => t.content).sort()).toEqual(["and what should I run next?", "what is the verdict?"]);
+    expect(turns.filter((t) => t.role === "assistant")).toHaveLength(2);
   }, 40_000);
 });
 

@@ -1,5 +1,8 @@
 import type { UIMessageChunk } from "ai";
+import { eq } from "drizzle-orm";
+import { v5 as uuidv5 } from "uuid";
 import { sendChatMessage, type ChatContext } from "@/lib/chat/send-chat-message";
+import { chatThreads } from "@/lib/db/schema";
 import { isServiceError } from "@/lib/errors";
 import { redactText } from "@/lib/redact";
 import { escapeMrkdwn } from "./case-message";
@@ -23,10 +26,19 @@ async function readAnswer(stream: ReadableStream<UIMessageChunk>): Promise<strin
   return text.trim() || error || "Tarka had nothing to say to that.";
 }
 
+/** The UUIDv5 namespace of chat threads started from Slack threads (random, fixed once). */
+const SLACK_THREADS = "5b0e7c1e-2f4a-4c39-9a57-6d0f1b3e8a21";
+
+/** One chat thread per asker and Slack thread, so a follow-up question in Slack keeps the conversation. */
+function chatThreadIdOf(channel: string, threadTs: string, username: string): string {
+  return uuidv5(JSON.stringify([channel, threadTs, username]), SLACK_THREADS);
+}
+
 /**
  * A question asked with @Tarka in a case's thread: the asker is mapped to a Tarka user, and the case
  * chat engine (model with scoped tools, or the deterministic layer) answers with the same scope,
- * role check and redaction as the console; the answer is posted in the thread.
+ * role check and redaction as the console; the answer is posted in the thread. Questions of one
+ * person in one Slack thread form one chat thread, visible in the console.
  */
 export async function answerSlackMention({
   ctx,
@@ -53,7 +65,13 @@ export async function answerSlackMention({
   }
   let answer: string;
   try {
-    const { stream } = await sendChatMessage({ ctx: { ...ctx, actor }, input: { message: question, caseId: input.caseId } });
+    const threadId = chatThreadIdOf(mention.channel, mention.threadTs, actor.username);
+    const [known] = await ctx.db.select({ id: chatThreads.id }).from(chatThreads).where(eq(chatThreads.id, threadId));
+    const { stream } = await sendChatMessage({
+      ctx: { ...ctx, actor },
+      input: { message: question, caseId: input.caseId, ...(known ? { threadId } : {}) },
+      newThreadId: threadId,
+    });
     answer = await readAnswer(stream);
   } catch (e) {
     // Refusals (role, rate limit, budget) go to the asker alone; anything else is retried by the outbox.
