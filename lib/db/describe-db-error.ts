@@ -4,6 +4,7 @@ import { redactText } from "@/lib/redact";
  * What went wrong in a database call, safe to answer or log: the driver's own message and SQLSTATE,
  * never drizzle's "Failed query: <sql> params: <values>" wrapper (its params are the payload), and no
  * quoted input (PostgreSQL quotes the offending value); quoted identifiers such as index names stay.
+ * Routes log their unexpected failures through it too: one of those may be a database error.
  */
 export function describeDbError(e: unknown): string {
   let current: unknown = e;
