@@ -3,6 +3,7 @@ import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROU
 import { ingestAlerts } from "@/lib/intake/ingest-alerts";
 import { intakeContext } from "@/lib/intake/intake-context";
 import { parseWebhook } from "@/lib/alerts/parse-webhook";
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { checkWebhookAuth } from "@/lib/http/check-webhook-auth";
 import { readJsonBody } from "@/lib/http/read-json-body";
@@ -35,8 +36,8 @@ export async function POST(req: Request): Promise<Response> {
     } catch (e) {
       status = httpStatus(e);
       if (status >= 500) {
-        rt.log.error({ err: e instanceof Error ? e.message : String(e) }, "alert intake failed");
-        failSpan(span, e instanceof Error ? e.message : String(e));
+        rt.log.error({ err: describeDbError(e) }, "alert intake failed");
+        failSpan(span, describeDbError(e));
       }
       return Response.json(errorBody(e), { status });
     } finally {

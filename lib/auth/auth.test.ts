@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
-import { users } from "@/lib/db/schema";
+import { loginAttempts, users } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
 import { requireRole } from "./actor";
 import { createUser } from "./create-user";
@@ -167,6 +167,20 @@ describe("local users and sign-in", () => {
       await verifyCredentials({ ctx: { db: t.db, now }, input: { username: uniq("ghost"), password: "nope nope nope", address } });
     }
     expect(await codeOf(verifyCredentials({ ctx: { db: t.db, now }, input: { username: uniq("ghost"), password: "x", address } }))).toBe("rate_limited");
+  });
+
+  it("deletes attempts once they are older than the window, whoever made them", async () => {
+    const t0 = Date.now();
+    const attempt = (ms: number, address: string) =>
+      verifyCredentials({ ctx: { db: t.db, now: new Date(t0 + ms) }, input: { username: uniq("spray"), password: "nope nope nope", address } });
+    await attempt(0, "2001:db8::1");
+    await attempt(loginLimits.windowMs / 2, "2001:db8::2");
+    const addresses = ["2001:db8::1", "2001:db8::2", "2001:db8::3"];
+    const left = async () =>
+      (await t.db.select({ address: loginAttempts.address }).from(loginAttempts).where(inArray(loginAttempts.address, addresses))).map((r) => r.address).sort();
+    expect(await left()).toEqual(["2001:db8::1", "2001:db8::2"]);
+    await attempt(loginLimits.windowMs + 1, "2001:db8::3");
+    expect(await left()).toEqual(["2001:db8::2", "2001:db8::3"]);
   });
 
   it("logs failed and throttled sign-ins without the password, hashing unknown usernames, and counts them", async () => {

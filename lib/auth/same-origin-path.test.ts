@@ -15,6 +15,15 @@ describe("sameOriginPath", () => {
     },
   );
 
+  it.each(["/%2F%2Fevil.example", "/%5Cevil.example", "/%2F/evil.example", "/%09/evil.example"])("keeps the encoded %s a path on this site", (value) => {
+    expect(sameOriginPath(value)).toBe(value);
+    expect(new URL(sameOriginPath(value), "https://tarka.example").origin).toBe("https://tarka.example");
+  });
+
+  it.each(["%2F%2Fevil.example", "https:%2F%2Fevil.example"])("refuses %j, which is no path", (value) => {
+    expect(sameOriginPath(value)).toBe("/");
+  });
+
   it("never yields a target a browser would resolve to another origin", () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(..."/\\:.@?#%evil\t "), maxLength: 12 }), (value) => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, gte, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { loginAttempts, users } from "@/lib/db/schema";
 import { ServiceError } from "@/lib/errors";
@@ -54,7 +54,8 @@ async function failuresSince(ctx: Ctx, where: ReturnType<typeof and>, attemptId:
  * Check a local username/password against the throttle kept in PostgreSQL (so it holds across
  * replicas and restarts). The attempt is recorded as pending before anything is checked, so
  * concurrent guesses see each other; a throttled attempt is refused with rate_limited (its retry
- * delay in `details.retryAfterSeconds`) without verifying the password, and is not counted.
+ * delay in `details.retryAfterSeconds`) without verifying the password, and is not counted. Every
+ * attempt deletes the attempts older than the window, so the table holds at most one window.
  */
 export async function verifyCredentials({
   ctx,
@@ -70,9 +71,13 @@ export async function verifyCredentials({
     .values({ username, address, succeeded: null, attemptedAt: ctx.now })
     .returning({ id: loginAttempts.id });
   const attemptId = (attempt as { id: string }).id;
-  const [user] = await ctx.db.select().from(users).where(eq(users.username, username));
-
   const windowStart = new Date(ctx.now.getTime() - loginLimits.windowMs);
+  // Older rows no longer count; kept, every guess from every address an attacker uses would stay for ever.
+  const [[user]] = await Promise.all([
+    ctx.db.select().from(users).where(eq(users.username, username)),
+    ctx.db.delete(loginAttempts).where(lt(loginAttempts.attemptedAt, windowStart)),
+  ]);
+
   const [lastSuccess] = await ctx.db
     .select({ at: sql<Date | null>`max(${loginAttempts.attemptedAt})`.mapWith((v: string | Date | null) => (v === null ? null : new Date(v))) })
     .from(loginAttempts)

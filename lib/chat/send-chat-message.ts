@@ -4,6 +4,7 @@ import { createUIMessageStream, type ModelMessage, type UIMessageChunk } from "a
 import { z } from "zod";
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { chatMessages, chatThreads } from "@/lib/db/schema";
 import type { ChatMode } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
@@ -177,7 +178,7 @@ export async function sendChatMessage({
       writer.write({ type: "finish", messageMetadata: { ...meta, ...usage, costUsd, error } });
     },
     onError: (e) => {
-      ctx.log.error({ err: e instanceof Error ? e.message : String(e), threadId }, "chat turn failed");
+      ctx.log.error({ err: describeDbError(e), threadId }, "chat turn failed");
       return "Tarka could not finish this answer; the error is in the server log.";
     },
   });

@@ -21,4 +21,8 @@ describe("describeDbError (real PostgreSQL errors through drizzle)", () => {
     expect(described).toContain("SQLSTATE 22007");
     expect(described).not.toMatch(/hunter2|Alert-Payload|select/i);
   });
+
+  it("keeps the first line of any other error, without its quoted input", () => {
+    expect(describeDbError(new TypeError('cannot read "alert-payload secret" of undefined\n    at ingest (x.ts:1)'))).toBe('cannot read "…" of undefined');
+  });
 });

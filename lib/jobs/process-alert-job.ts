@@ -22,6 +22,7 @@ import { investigateAlert } from "@/lib/investigate/investigate-alert";
 import { renderMarkdown } from "@/lib/investigate/render-markdown";
 import type { Providers } from "@/lib/investigate/providers/types";
 import type { ChatModel } from "@/lib/llm/model";
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { ServiceError, errorMessage } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { Metrics } from "@/lib/metrics";
@@ -256,7 +257,7 @@ async function withCaseMemory(db: Db, report: Report, identity: Identity, log: L
     });
     return applyCaseMemory({ input: { report, similar } });
   } catch (e) {
-    log.warn({ err: errorMessage(e) }, "similar-case lookup failed; report written without case memory");
+    log.warn({ err: describeDbError(e) }, "similar-case lookup failed; report written without case memory");
     return report;
   }
 }
@@ -283,7 +284,7 @@ export function keepClaimAlive(
     () => {
       delivery.heartbeat();
       extendClaim({ ctx, input: { key, owner, leaseMs: ctx.config.claimLeaseMs } }).catch((e: unknown) =>
-        log.warn({ err: errorMessage(e) }, "could not extend claim lease"),
+        log.warn({ err: describeDbError(e) }, "could not extend claim lease"),
       );
     },
     Math.max(1_000, Math.floor(ctx.config.claimLeaseMs / 3)),

@@ -1,4 +1,4 @@
-import { errorMessage } from "@/lib/errors";
+import { describeDbError } from "@/lib/db/describe-db-error";
 import type { Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
 import { withTraceparent } from "@/lib/tracing/spans";
@@ -41,7 +41,7 @@ export async function startWorker(runtime: Runtime): Promise<Consumer> {
         } catch (e) {
           log.warn(
             {
-              err: errorMessage(e),
+              err: describeDbError(e),
               ...(job.kind === "rerun" ? { rerunId: job.rerunId, caseId: job.caseId } : { fingerprint: job.alert.fingerprint, receiptId: job.receiptId }),
               delivery: delivery.deliveryCount,
               last: delivery.isLastDelivery,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ServiceError, errorMessage } from "@/lib/errors";
+import { describeDbError } from "@/lib/db/describe-db-error";
+import { ServiceError } from "@/lib/errors";
 import type { Logger } from "@/lib/log";
 import type { DeadLetter, Job } from "./job";
 import { assertConsumeOptions, deadLetter, failureOutcome, parseJob } from "./outcome";
@@ -111,7 +112,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
         while (!stopping && inFlight.size < consume.concurrency && ready.length > 0) {
           const entry = ready.shift() as Entry;
           const running: Promise<void> = handle(entry)
-            .catch((e) => log.error({ err: e }, `job handling failed unexpectedly: ${errorMessage(e)}`))
+            .catch((e) => log.error({ err: describeDbError(e) }, "job handling failed unexpectedly"))
             .finally(() => {
               inFlight.delete(running);
               wake();

@@ -1,3 +1,4 @@
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { ServiceError, queueDisposition, errorMessage } from "@/lib/errors";
 import { safeParseJob, type DeadLetter, type Job } from "./job";
 import type { ConsumeOptions } from "./types";
@@ -20,7 +21,7 @@ export function failureOutcome(input: {
   maxDeliver: number;
   backoffSeconds: readonly number[];
 }): Outcome {
-  const reason = errorMessage(input.error);
+  const reason = describeDbError(input.error);
   if (queueDisposition(input.error) === "dead_letter") {
     return { action: "dead_letter", kind: "permanent_failure", reason };
   }

@@ -51,5 +51,6 @@ export const loginAttempts = pgTable(
   (t) => [
     index("login_attempts_username_idx").on(t.username, t.address, t.attemptedAt),
     index("login_attempts_address_idx").on(t.address, t.attemptedAt),
+    index("login_attempts_attempted_at_idx").on(t.attemptedAt),
   ],
 );

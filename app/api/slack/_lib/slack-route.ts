@@ -1,3 +1,4 @@
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { errorBody, httpStatus, isServiceError } from "@/lib/errors";
 import { readRawBody } from "@/lib/http/read-json-body";
 import type { Runtime } from "@/lib/runtime";
@@ -28,7 +29,7 @@ export function slackRoute(endpoint: "interactions" | "events", handler: (args: 
         rt.metrics.sourceSignatureFailures.inc({ source: `slack-${endpoint}`, reason: "signature" });
         rt.log.warn({ endpoint, err: e.message }, "Slack request refused");
       } else if (status >= 500) {
-        rt.log.error({ endpoint, err: e instanceof Error ? e.message : String(e) }, "Slack request failed");
+        rt.log.error({ endpoint, err: describeDbError(e) }, "Slack request failed");
       }
       return Response.json(errorBody(e), { status });
     }

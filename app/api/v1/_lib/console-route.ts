@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateApiRequest, type RequestSession } from "@/lib/auth/request-actor";
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/read-json-body";
 import { invalidInput } from "@/lib/http/zod-issues";
@@ -29,7 +30,7 @@ export function consoleRoute<P = Record<string, never>>(options: { mutating: boo
       return res;
     } catch (e) {
       const status = httpStatus(e);
-      if (status >= 500) rt.log.error({ err: e instanceof Error ? e.message : String(e), path: new URL(req.url).pathname }, "console API failed");
+      if (status >= 500) rt.log.error({ err: describeDbError(e), path: new URL(req.url).pathname }, "console API failed");
       return Response.json(errorBody(e), { status, headers: { "cache-control": "no-store" } });
     }
   };

@@ -1,4 +1,5 @@
 // POST /sources/{id}/ingest — a configured alert source (Grafana, PagerDuty, Jira, generic JSON)
+import { describeDbError } from "@/lib/db/describe-db-error";
 import { errorBody, httpStatus } from "@/lib/errors";
 import { readRawBody } from "@/lib/http/read-json-body";
 import { sourceIngestContext } from "@/lib/sources/configured-sources";
@@ -20,7 +21,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
     return Response.json(result, { status });
   } catch (e) {
     status = httpStatus(e);
-    if (status >= 500) rt.log.error({ source: id.slice(0, 64), err: e instanceof Error ? e.message : String(e) }, "alert source intake failed");
+    if (status >= 500) rt.log.error({ source: id.slice(0, 64), err: describeDbError(e) }, "alert source intake failed");
     return Response.json(errorBody(e), { status });
   } finally {
     rt.metrics.sourceRequests.inc({ source: ctx.sources.some((s) => s.id === id) ? id : "unknown", code: String(status) });
