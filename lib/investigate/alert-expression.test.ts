@@ -26,6 +26,15 @@ describe("the rule expression from generatorURL", () => {
     expect(alertExpressionRefusal(expr, labels)).toMatch(reason);
   });
 
+  it("reads control characters and Go escapes in string literals as Prometheus does, never throwing", async () => {
+    expect(alertExpressionRefusal('x{namespace="shop",job="a\tb"}', labels)).toBeNull();
+    expect(alertExpressionRefusal('x{namespace="sh\x6fp"} + y{namespace="\163hop"} + z{namespace="sho\u0070"}', labels)).toBeNull();
+    expect(alertExpressionRefusal('x{namespace="shop\u0000"}', labels)).toMatch(/not scoped/);
+    const tabbed = 'x{namespace="shop",job="a\tb"} > 1';
+    const report = await investigate(alertOf({ alertname: "Tabbed", namespace: "shop" }, { generatorURL: urlOf(tabbed) }), { metrics: metricsOf({}) });
+    expect(report.queries).toContainEqual(expect.objectContaining({ provider: "prometheus", query: tabbed }));
+  });
+
   it("refuses everything for an alert with no identifying label", () => {
     expect(alertExpressionRefusal('x{severity="critical"}', { alertname: "A", severity: "critical" })).toMatch(/has none of namespace, pod, instance, node, job, service/);
   });

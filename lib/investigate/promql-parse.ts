@@ -5,13 +5,44 @@ export type PromqlMatcher = { label: string; op: string; value: string };
 export type PromqlSelector = { text: string; metric: string | null; matchers: PromqlMatcher[] };
 export type ParsedPromql = { ok: true; selectors: PromqlSelector[] } | { ok: false; at: number };
 
-/** A PromQL string literal's value ("…" and '…' with Go escapes, `…` raw). */
+const utf8 = new TextEncoder();
+const SIMPLE_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, "\\": 92, "'": 39, '"': 34 };
+
+/**
+ * A PromQL string literal's value, with Go's escapes (`\t`, `\x41`, `\101`, `\u00e9`, `\U0001F600`) as
+ * Prometheus reads them; raw control characters stay as they are. Never throws: an escape Prometheus
+ * would refuse keeps its text, so a hostile literal is compared as written, never trusted.
+ */
 function unquote(literal: string): string {
-  const quote = literal[0];
   const body = literal.slice(1, -1);
-  if (quote === "`") return body;
-  if (quote === "'") return JSON.parse(`"${body.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) as string;
-  return JSON.parse(literal) as string;
+  if (literal[0] === "`") return body;
+  const bytes: number[] = [];
+  const text = (t: string) => bytes.push(...utf8.encode(t));
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== "\\" || i + 1 >= body.length) {
+      const cp = body.codePointAt(i)!;
+      text(String.fromCodePoint(cp));
+      if (cp > 0xffff) i++;
+      continue;
+    }
+    const e = body[i + 1];
+    const hexDigits = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
+    if (e in SIMPLE_ESCAPES) {
+      bytes.push(SIMPLE_ESCAPES[e]);
+      i++;
+    } else if (hexDigits && /^[0-9a-fA-F]+$/.test(body.slice(i + 2, i + 2 + hexDigits)) && body.length >= i + 2 + hexDigits) {
+      const n = Number.parseInt(body.slice(i + 2, i + 2 + hexDigits), 16);
+      if (e === "x") bytes.push(n);
+      else text(n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : "\ufffd");
+      i += 1 + hexDigits;
+    } else if (/^[0-3][0-7]{2}$/.test(body.slice(i + 1, i + 4))) {
+      bytes.push(Number.parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      text("\\");
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
 function matchersOf(selector: SyntaxNode, text: string): PromqlMatcher[] {

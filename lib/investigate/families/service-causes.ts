@@ -9,7 +9,7 @@ import { formatSeconds } from "./trend";
 import type { MetricQuery } from "./types";
 
 /**
- * The four causes a service's 5xx or latency alert is told apart by (issue 11, "look-alikes"):
+ * The four causes a service's 5xx or latency alert is told apart by (docs/alerts.md):
  * a rollout regression, a failing upstream, saturation and a slow database. Each finding names the
  * evidence for it and against it; a cause nothing speaks for is not a finding.
  */
