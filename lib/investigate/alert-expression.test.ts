@@ -28,8 +28,9 @@ describe("the rule expression from generatorURL", () => {
 
   it("reads control characters and Go escapes in string literals as Prometheus does, never throwing", async () => {
     expect(alertExpressionRefusal('x{namespace="shop",job="a\tb"}', labels)).toBeNull();
-    expect(alertExpressionRefusal('x{namespace="sh\x6fp"} + y{namespace="\163hop"} + z{namespace="sho\u0070"}', labels)).toBeNull();
-    expect(alertExpressionRefusal('x{namespace="shop\u0000"}', labels)).toMatch(/not scoped/);
+    // PromQL's own escapes (the TypeScript source doubles the backslash): x6f, octal 163 and u0070 spell "shop".
+    expect(alertExpressionRefusal('x{namespace="sh\\x6fp"} + y{namespace="\\163hop"} + z{namespace="sho\\u0070"}', labels)).toBeNull();
+    expect(alertExpressionRefusal('x{namespace="shop\\u0000"} + y{namespace="shop\u0000"}', labels)).toMatch(/not scoped/);
     const tabbed = 'x{namespace="shop",job="a\tb"} > 1';
     const report = await investigate(alertOf({ alertname: "Tabbed", namespace: "shop" }, { generatorURL: urlOf(tabbed) }), { metrics: metricsOf({}) });
     expect(report.queries).toContainEqual(expect.objectContaining({ provider: "prometheus", query: tabbed }));
