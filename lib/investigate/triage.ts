@@ -14,7 +14,9 @@ export function blockersOf(f: Features, module: FamilyModule, queries: MetricQue
   const needsPod = module.needs.k8s === "pod" && !t.pod && !t.workload;
   const resolution = f.evidence.k8s.resolution;
   const unresolved = resolution?.status === "unresolved" && f.evidence.k8s.status === "ok";
-  if ((t.type === "unknown" && f.family !== "meta") || needsPod || unresolved) out.push("A");
+  // A workload found behind a queue, Service or exporter is the subject, though the alert's own labels named none.
+  const anonymous = t.type === "unknown" && f.family !== "meta" && resolution?.status !== "resolved";
+  if (anonymous || needsPod || unresolved) out.push("A");
   const wantsK8s = module.needs.k8s !== "none" || !!module.needs.objects?.length || !!resolution || t.type === "pod" || t.type === "workload" || t.type === "node";
   if (wantsK8s && f.evidence.k8s.status !== "ok") out.push("B");
   const hasLogTarget = t.type === "pod" || t.type === "workload" || t.type === "service";

@@ -83,6 +83,8 @@ function expectDiagnosis(report: Report, family: string, e: Expected): void {
   const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why, ...h.counter])].join("\n");
   for (const m of e.mentions ?? []) expect(said).toContain(m);
   if (e.minConfidence) expect(a.hypotheses[0]?.confidence).toBeGreaterThanOrEqual(e.minConfidence);
+  // A workload found behind the alert is its identity: "target identity missing" would be untrue.
+  if (report.evidence.k8s.resolution?.status === "resolved") expect(a.blockers).not.toContain("A");
 }
 
 describe.each(scenarios)("family $family against VictoriaMetrics, fake Kubernetes and fake Loki", (s) => {
