@@ -62,9 +62,13 @@ async function caseTokensUsed(db: DbOrTx, caseId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The thread the message continues: it must exist, be the actor's own, and belong to the case named (if any). */
-async function ownThread(db: DbOrTx, actor: Actor, input: SendChatMessageInput & { threadId: string }) {
+/**
+ * The thread the message continues: it must be the actor's own and belong to the case named (if any).
+ * A thread named by the caller must exist; a keyed one (`threadKey`) may not exist yet (null).
+ */
+async function ownThread(db: DbOrTx, actor: Actor, input: Pick<SendChatMessageInput, "caseId"> & { threadId: string; mayBeNew: boolean }) {
   const [thread] = await db.select().from(chatThreads).where(eq(chatThreads.id, input.threadId));
+  if (!thread && input.mayBeNew) return null;
   if (!thread) throw new ServiceError("not_found", `no chat thread ${input.threadId}`);
   if (thread.owner !== actor.username) throw new ServiceError("forbidden", "only the person who started a thread can continue it; start your own");
   if (input.caseId && thread.caseId !== input.caseId) throw new ServiceError("invalid_input", "this thread belongs to another case");
@@ -88,25 +92,26 @@ async function loadCase(ctx: ChatContext, caseId: string | null): Promise<{ subj
 export async function sendChatMessage({
   ctx,
   input,
-  newThreadId,
+  threadKey,
 }: {
   ctx: ChatContext;
   input: SendChatMessageInput;
-  /** The id a new thread gets (a caller that keys threads elsewhere, as Slack threads do); random otherwise. */
-  newThreadId?: string;
+  /** For callers that key threads elsewhere (a Slack thread): continue the thread with this id, or start it. */
+  threadKey?: string;
 }): Promise<{ threadId: string; stream: ReadableStream<UIMessageChunk> }> {
   const actor = requireRole(ctx.actor, "responder");
+  const continued = input.threadId ?? threadKey;
   // Every read goes out at once: a turn's latency is mostly PostgreSQL round trips. Only a thread
   // continued without its case named must be read before its case.
-  const caseKnown = input.caseId !== undefined || input.threadId === undefined;
+  const caseKnown = input.caseId !== undefined || continued === undefined;
   const [asked, existing, history, known] = await Promise.all([
     questionsInLastMinute(ctx.db, actor.username, ctx.now),
-    input.threadId ? ownThread(ctx.db, actor, { ...input, threadId: input.threadId }) : null,
-    input.threadId
+    continued ? ownThread(ctx.db, actor, { caseId: input.caseId, threadId: continued, mayBeNew: !input.threadId }) : null,
+    continued
       ? ctx.db
           .select({ role: chatMessages.role, content: chatMessages.content })
           .from(chatMessages)
-          .where(eq(chatMessages.threadId, input.threadId))
+          .where(eq(chatMessages.threadId, continued))
           .orderBy(asc(chatMessages.createdAt))
       : [],
     caseKnown ? loadCase(ctx, input.caseId ?? null) : null,
@@ -114,7 +119,7 @@ export async function sendChatMessage({
   if (asked >= ctx.limits.ratePerMinute) throw new ServiceError("rate_limited", `at most ${ctx.limits.ratePerMinute} chat messages a minute; wait a moment`);
   const caseId = input.caseId ?? existing?.caseId ?? null;
   const { subject, tokensUsed } = known ?? (await loadCase(ctx, caseId));
-  const threadId = existing?.id ?? newThreadId ?? randomUUID();
+  const threadId = existing?.id ?? threadKey ?? randomUUID();
   const question = redactText(input.message);
   const newThread = existing ? null : { owner: actor.username, caseId, title: question.replace(/\s+/g, " ").slice(0, 80) };
   await recordQuestion(ctx.db, { threadId, newThread, content: question });

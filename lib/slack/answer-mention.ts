@@ -1,8 +1,6 @@
 import type { UIMessageChunk } from "ai";
-import { eq } from "drizzle-orm";
 import { v5 as uuidv5 } from "uuid";
 import { sendChatMessage, type ChatContext } from "@/lib/chat/send-chat-message";
-import { chatThreads } from "@/lib/db/schema";
 import { isServiceError } from "@/lib/errors";
 import { redactText } from "@/lib/redact";
 import { escapeMrkdwn } from "./case-message";
@@ -65,12 +63,10 @@ export async function answerSlackMention({
   }
   let answer: string;
   try {
-    const threadId = chatThreadIdOf(mention.channel, mention.threadTs, actor.username);
-    const [known] = await ctx.db.select({ id: chatThreads.id }).from(chatThreads).where(eq(chatThreads.id, threadId));
     const { stream } = await sendChatMessage({
       ctx: { ...ctx, actor },
-      input: { message: question, caseId: input.caseId, ...(known ? { threadId } : {}) },
-      newThreadId: threadId,
+      input: { message: question, caseId: input.caseId },
+      threadKey: chatThreadIdOf(mention.channel, mention.threadTs, actor.username),
     });
     answer = await readAnswer(stream);
   } catch (e) {
