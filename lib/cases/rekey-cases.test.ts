@@ -8,7 +8,7 @@ import { closeResolvedCases } from "./close-resolved-cases";
 import { recordAudit } from "@/lib/auth/record-audit";
 import { recordRun } from "./record-run";
 import { rekeyCases } from "./rekey-cases";
-import { testActor } from "./testing";
+import { testActor } from "@/test/helpers/cases";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ const scraperIdentity: Identity = {
 };
 
 /** Index one investigated alert the way the old worker did: receipt, then case + run under `identity`. */
-async function oldRun(identity: Identity, labels: Record<string, string>) {
+async function oldRun(identity: Identity, labels: Record<string, string>, oneLiner = "replicas missing") {
   const fingerprint = randomUUID().slice(0, 16);
   const [receipt] = await t.db
     .insert(receivedAlerts)
@@ -59,11 +59,11 @@ async function oldRun(identity: Identity, labels: Record<string, string>) {
         targetType: "pod",
         targetName: ksmPod,
         classification: "actionable",
-        oneLiner: "replicas missing",
+        oneLiner,
+        topHypotheses: [{ category: "capacity", title: oneLiner, confidence: 60 }],
         impact: 50,
         confidence: 50,
         noise: 10,
-        topHypotheses: [],
       },
     },
   });
@@ -133,11 +133,13 @@ describe("rekeyCases (real PostgreSQL)", () => {
     expect((await t.db.select().from(auditEvents).where(eq(auditEvents.caseId, c.id))).map((a) => a.action)).toEqual(["case.rekeyed"]);
 
     // An old-style case of the same node, left over: its run joins the node's case.
-    const stray = await oldRun({ ...scraperIdentity, key: `pod||monitoring|${ksmPod}-b` }, { alertname: "KubeNodeNotReady", ...ksm, node: "node-a" });
+    const stray = await oldRun({ ...scraperIdentity, key: `pod||monitoring|${ksmPod}-b` }, { alertname: "KubeNodeNotReady", ...ksm, node: "node-a" }, "kubelet stopped posting status");
     const merged = await rekeyCases({ ctx: { db: t.db, actor: admin }, input: {} });
     expect(merged.changed).toEqual([{ caseId: stray.caseId, outcome: "superseded", from: `pod||monitoring|${ksmPod}-b`, into: [{ caseId: c.id, identityKey: "node|||node-a", runs: 1 }] }]);
     const [node] = await t.db.select().from(cases).where(eq(cases.id, c.id));
     expect(node.runCount).toBe(2);
     expect(node.latestRunId).toBe(stray.runId);
+    // The newer run that moved in now speaks for the case, in the inbox and in case memory.
+    expect([node.oneLiner, node.memoryText]).toEqual(["kubelet stopped posting status", "kubelet stopped posting status kubelet stopped posting status capacity"]);
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { cases, investigationRuns, receivedAlerts } from "@/lib/db/schema";
@@ -196,7 +196,11 @@ async function applyPlan(db: DbOrTx, actor: Actor, c: CaseRow, plan: Map<string,
   return { caseId: c.id, outcome: "superseded", from: c.identityKey, into };
 }
 
-/** run_count, latest_run_id and first/last seen from the runs the case holds now. */
+/**
+ * run_count, latest_run_id, first/last seen, and what the case shows of its latest run (verdict,
+ * one-liner, case-memory text), from the runs the case holds now: a run that moved out must not
+ * leave its one-liner behind, and a newer run that moved in speaks for the case.
+ */
 async function refreshRunColumns(db: DbOrTx, caseId: string): Promise<void> {
   await db.execute(sql`
     update ${cases} set
@@ -205,4 +209,15 @@ async function refreshRunColumns(db: DbOrTx, caseId: string): Promise<void> {
       first_seen_at = coalesce((select min(r.alert_starts_at) from ${investigationRuns} r where r.case_id = ${caseId}), first_seen_at),
       last_seen_at = coalesce((select max(r.finished_at) from ${investigationRuns} r where r.case_id = ${caseId}), last_seen_at)
     where id = ${caseId}`);
+  const [latest] = await db
+    .select({ classification: investigationRuns.classification, oneLiner: investigationRuns.oneLiner, topHypotheses: investigationRuns.topHypotheses })
+    .from(investigationRuns)
+    .where(eq(investigationRuns.caseId, caseId))
+    .orderBy(desc(investigationRuns.finishedAt))
+    .limit(1);
+  if (!latest) return;
+  await db
+    .update(cases)
+    .set({ classification: latest.classification, oneLiner: latest.oneLiner, memoryText: caseMemoryText(latest.oneLiner ?? "", latest.topHypotheses) })
+    .where(eq(cases.id, caseId));
 }
