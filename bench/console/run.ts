@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { findSimilarCases } from "@/lib/cases/find-similar-cases";
 import { getCase } from "@/lib/cases/get-case";
 import { listCases, listCasesQuerySchema } from "@/lib/cases/list-cases";
-import { testActor } from "@/lib/cases/testing";
+import { testActor } from "@/test/helpers/cases";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 
 const CASES = Number(process.env.BENCH_CASES ?? 100_000);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionProposals, auditEvents } from "@/lib/db/schema";
 import { createAlertmanagerSilence } from "@/lib/investigate/providers/alertmanager";
 import { reportSchema, type Report } from "@/lib/investigate/report";
-import { seedCase, testActor } from "@/lib/cases/testing";
+import { seedCase, testActor } from "@/test/helpers/cases";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { rejection } from "@/test/helpers/rejection";
 import { startAlertmanager, type AlertmanagerServer } from "@/test/helpers/alertmanager";

@@ -6,7 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCase } from "@/lib/cases/get-case";
 import { snoozeCase } from "@/lib/cases/snooze-case";
-import { seedCase } from "@/lib/cases/testing";
+import { seedCase } from "@/test/helpers/cases";
 import { apiTokens, auditEvents } from "@/lib/db/schema";
 import { httpStatus, ServiceError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";

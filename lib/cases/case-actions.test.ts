@@ -9,7 +9,7 @@ import { reopenCase } from "./reopen-case";
 import { resolveCase, resolveCaseInputSchema } from "./resolve-case";
 import { snoozeCase, snoozeCaseInputSchema } from "./snooze-case";
 import { unsnoozeCase } from "./unsnooze-case";
-import { seedCase, testActor } from "./testing";
+import { seedCase, testActor } from "@/test/helpers/cases";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -18,7 +18,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { caseMemoryText, findSimilarCases } from "./find-similar-cases";
 import { recordFeedback } from "./record-feedback";
 import { resolveCase } from "./resolve-case";
-import { seedCase, testActor } from "./testing";
+import { seedCase, testActor } from "@/test/helpers/cases";
 
 let t: TestDatabase;
 const dirs: string[] = [];

@@ -16,7 +16,7 @@ import { parseCaseSearch } from "./parse-case-search";
 import { recordFeedback } from "./record-feedback";
 import { resolveCase } from "./resolve-case";
 import { snoozeCase } from "./snooze-case";
-import { seedCase, testActor } from "./testing";
+import { seedCase, testActor } from "@/test/helpers/cases";
 
 let t: TestDatabase;
 let dir: string;

@@ -20,7 +20,7 @@ import { eventually } from "@/test/helpers/nats";
 import { rejection } from "@/test/helpers/rejection";
 import { listCaseReruns } from "./list-case-reruns";
 import { RERUN_LIMIT_PER_HOUR, requestRerun } from "./request-rerun";
-import { testActor } from "./testing";
+import { testActor } from "@/test/helpers/cases";
 
 const delivery = { deliveryCount: 1, isLastDelivery: false, heartbeat: () => undefined };
 const responder = testActor("responder", "rhea");

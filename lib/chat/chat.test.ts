@@ -5,7 +5,7 @@ import type { UIMessageChunk } from "ai";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCase } from "@/lib/cases/get-case";
-import { seedCase, testActor } from "@/lib/cases/testing";
+import { seedCase, testActor } from "@/test/helpers/cases";
 import { actionProposals, caseReruns, cases, chatMessages, chatThreads, chatToolCalls, receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
 import { alertOf, investigate, kubeOf, podOf, containerOf, silentLog } from "@/test/helpers/engine-providers";

@@ -10,7 +10,7 @@ import { isServiceError } from "@/lib/errors";
 import { createRuntime, type Runtime } from "@/lib/runtime";
 import type { Consumer } from "@/lib/queue/types";
 import { listCases, listCasesQuerySchema } from "@/lib/cases/list-cases";
-import { testActor } from "@/lib/cases/testing";
+import { testActor } from "@/test/helpers/cases";
 import { startWorker } from "./start-worker";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { connectTestNats, deleteStreams, eventually, jetStreamEnv, startPrivateNatsServer, uniqueQueueNames } from "@/test/helpers/nats";
