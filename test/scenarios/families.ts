@@ -1345,7 +1345,7 @@ function replicationNetwork(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, lag),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, (m) => lag(m) - 1),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), (m) => lag(m) - 1),
           ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, (m) => (m < 25 ? 2_000 : 2 * MiB)),
           ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => 0.05),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
@@ -1377,10 +1377,14 @@ function replicaPodSeries(ctx: Ctx, labels: Labels, load: { cpu: number; ioStall
   ];
 }
 
+/** The labels of the primary's postgres_exporter row (pg_stat_replication) for a replica, scraped from the primary's pod in its namespace. */
+function primaryRow(namespace: string, replica: string): Labels {
+  return { namespace, pod: "pg-primary-0", instance: "10.244.1.9:9187", application_name: replica, client_addr: "10.244.1.17", state: "streaming", slot_name: replica.replace(/-/g, "_") };
+}
+
 /** The primary's postgres_exporter row for this replica: its WAL position grows by `perSecond(m)` bytes a second. */
-function primaryWalPosition(ctx: Ctx, replica: string, perSecond: (m: number) => number): string[] {
-  const labels = { namespace: `${ctx.prefix}-pg-primary`, pod: "pg-primary-0", application_name: replica, client_addr: "10.244.1.17", state: "streaming", slot_name: replica.replace(/-/g, "_") };
-  return counter(ctx, "pg_stat_replication_pg_current_wal_lsn_bytes", labels, perSecond);
+function primaryWalPosition(ctx: Ctx, namespace: string, replica: string, perSecond: (m: number) => number): string[] {
+  return counter(ctx, "pg_stat_replication_pg_current_wal_lsn_bytes", primaryRow(namespace, replica), perSecond);
 }
 
 /** Replay falls behind because the primary writes twelve times its usual WAL: the replica's CPU, disk and queries are unremarkable. */
@@ -1395,8 +1399,8 @@ function replicationWalBurst(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 6 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.2),
-          ...primaryWalPosition(ctx, p.pod, walPerSecond),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.2),
+          ...primaryWalPosition(ctx, p.namespace, p.pod, walPerSecond),
           ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, walPerSecond),
           ...replicaPodSeries(ctx, p.labels, { cpu: 0.2, ioStalled: 0.04, maxTx: () => 2 }),
         ],
@@ -1429,8 +1433,11 @@ function replicationLongQuery(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 60 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.2),
-          ...primaryWalPosition(ctx, p.pod, () => 2 * MiB),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.2),
+          ...primaryWalPosition(ctx, p.namespace, p.pod, () => 2 * MiB),
+          // Another database in the cluster whose replica has the same name, bursting and cut off: its rows must not answer.
+          ...primaryWalPosition(ctx, `${p.namespace}-other`, p.pod, (m) => (m < 25 ? 40 * MiB : 2 * MiB)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(`${p.namespace}-other`, p.pod), () => 1_200),
           ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, () => 2 * MiB),
           ...replicaPodSeries(ctx, p.labels, { cpu: 0.1, ioStalled: 0.02, maxTx: (m) => (m < 26 ? 60 * (26 - m) : 3) }),
         ],
@@ -1460,7 +1467,7 @@ function replicationDiskSaturated(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 5 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.3),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.3),
           ...replicaPodSeries(ctx, p.labels, { cpu: 0.12, ioStalled: 0.6, maxTx: () => 4 }),
         ],
         objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
@@ -1489,7 +1496,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
         metrics: [
           // Behind: replay falls 7 s further behind every minute for 25 minutes while WAL keeps arriving.
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (behind && m < 25 ? 2 + 7 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.1),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.1),
           ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => (behind ? 0.48 : 0.1)),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
         ],
@@ -2649,7 +2656,7 @@ function exporterReplicaLag(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", exporterLabels, (m) => (m < 25 ? 2 + 7 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: replica }, () => 0.1),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(namespace, replica), () => 0.1),
           ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.48),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
         ],
