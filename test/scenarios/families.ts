@@ -22,6 +22,8 @@ export type Expected = {
   mentions?: string[];
   /** The least confidence the top hypothesis must reach. */
   minConfidence?: number;
+  /** Text the same reasoning must not name: a decoy in the seeded data the family must not pick. */
+  absent?: string[];
 };
 
 export type Case = {
@@ -1555,7 +1557,7 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
-    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx)],
+    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx), scrapeTargetLimitHit(ctx)],
   };
 }
 
@@ -1677,10 +1679,21 @@ function operatorReconcileErrors(ctx: Ctx): Case & { name: string } {
   };
 }
 
+/** The runbook's question is which targets: one exporter answers 12 000 samples against a 10 000 limit, a neighbour stays under it. */
 function scrapeSampleLimitHit(ctx: Ctx): Case & { name: string } {
   const self = { job: `${ctx.prefix}-prometheus-limits`, instance: "10.0.4.8:9090" };
+  const over = { job: "shop-exporter", namespace: `${ctx.prefix}-shop`, pod: "shop-exporter-5d8f7-x9k2l", service: "shop-exporter", instance: "10.244.2.31:9100" };
+  const under = { job: "cart-exporter", namespace: `${ctx.prefix}-shop`, pod: "cart-exporter-7c4b9-q2w8e", service: "cart-exporter", instance: "10.244.2.32:9100" };
+  const target = (labels: Labels, samples: number, up: number) => [
+    ...gauge(ctx, "scrape_samples_scraped", labels, () => samples),
+    ...gauge(ctx, "scrape_samples_post_metric_relabeling", labels, () => samples),
+    ...gauge(ctx, "scrape_sample_limit", labels, () => 10_000),
+    ...gauge(ctx, "up", labels, () => up),
+  ];
   return {
-    name: "PrometheusScrapeSampleLimitHit",
+    name: "PrometheusScrapeSampleLimitHit: the exporter over its sample_limit is named",
+    // Which targets hit a limit is read from every target's report series, not the alert's labels.
+    ownMetrics: true,
     ...mk(
       ctx,
       { alertname: "PrometheusScrapeSampleLimitHit", severity: "warning", namespace: `${ctx.prefix}-monitoring-limits`, ...self },
@@ -1690,9 +1703,51 @@ function scrapeSampleLimitHit(ctx: Ctx): Case & { name: string } {
           ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
           ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
           ...gauge(ctx, "up", self, () => 1),
+          ...target(over, 12_000, 0),
+          ...target(under, 500, 1),
         ],
       },
-      { label: "suspected_ingestion_failure", top: "alerting_pipeline", classification: "actionable", logs: "empty", mentions: ["scrapes were dropped for exceeding the sample limit"] },
+      {
+        label: "suspected_ingestion_failure",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["scrapes were dropped for exceeding the sample limit", `target job shop-exporter ${ctx.prefix}-shop/shop-exporter-5d8f7-x9k2l: 12000 samples after relabelling`],
+        absent: ["cart-exporter"],
+      },
+    ),
+  };
+}
+
+/** PrometheusTargetLimitHit: the scrape pool whose discovered targets outgrew its targetLimit is named, with both numbers. */
+function scrapeTargetLimitHit(ctx: Ctx): Case & { name: string } {
+  const self = { job: `${ctx.prefix}-prometheus-targets`, instance: "10.0.4.9:9090" };
+  const pool = (scrapeJob: string, targets: number, limit: number) => [
+    ...gauge(ctx, "prometheus_target_scrape_pool_targets", { ...self, scrape_job: scrapeJob }, () => targets),
+    ...gauge(ctx, "prometheus_target_scrape_pool_target_limit", { ...self, scrape_job: scrapeJob }, () => limit),
+  ];
+  return {
+    name: "PrometheusTargetLimitHit: the scrape pool over its target limit is named",
+    ownMetrics: true,
+    ...mk(
+      ctx,
+      { alertname: "PrometheusTargetLimitHit", severity: "warning", namespace: `${ctx.prefix}-monitoring-targets`, ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_target_scrape_pool_exceeded_target_limit_total", self, (m) => (m < 30 ? 0.05 : 0)),
+          ...gauge(ctx, "up", self, () => 1),
+          ...pool("serviceMonitor/shop/orders-api/0", 240, 200),
+          ...pool("serviceMonitor/shop/cart-api/0", 12, 200),
+        ],
+      },
+      {
+        label: "suspected_ingestion_failure",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["scrape pools dropped all their targets", "scrape pool serviceMonitor/shop/orders-api/0: 240 targets over its target_limit of 200"],
+        absent: ["cart-api"],
+      },
     ),
   };
 }

@@ -102,29 +102,78 @@ const scrapeLimits: Record<string, { metric: string; what: string; setting: stri
   PrometheusScrapeSampleLimitHit: { metric: "prometheus_target_scrapes_exceeded_sample_limit_total", what: "scrapes were dropped for exceeding the sample limit", setting: "sampleLimit" },
 };
 
+/**
+ * The limit counters carry only the Prometheus that counts them. The pools and targets over a limit
+ * come from the scrape pools' own gauges (target limit) and each target's report series
+ * (`scrape_sample_limit`, `scrape_body_size_bytes` need --enable-feature=extra-scrape-metrics; a target
+ * that answers with samples and is still marked down is what a label or size limit leaves otherwise).
+ */
+function offendersOf(alertname: string, self: string): MetricQuery[] {
+  if (alertname === "PrometheusTargetLimitHit") {
+    return [
+      { id: "limit_pools", title: "Scrape pools over their target limit", unit: "targets", query: `max by (scrape_job) (prometheus_target_scrape_pool_targets${self}) > max by (scrape_job) (prometheus_target_scrape_pool_target_limit${self} > 0)`, maxSeries: 10 },
+      { id: "limit_pool_limits", title: "Target limit of each scrape pool", unit: "targets", query: `max by (scrape_job) (prometheus_target_scrape_pool_target_limit${self} > 0)`, maxSeries: 50 },
+    ];
+  }
+  const refused = { id: "limit_refused_targets", title: "Targets that answer with samples but are marked down", unit: "samples", query: "topk(10, scrape_samples_scraped > 0 and up == 0)", maxSeries: 10 };
+  if (alertname === "PrometheusScrapeSampleLimitHit") {
+    return [{ id: "limit_targets", title: "Targets at or over their sample_limit (samples after relabelling)", unit: "samples", query: "topk(10, scrape_samples_post_metric_relabeling >= (scrape_sample_limit > 0))", maxSeries: 10 }, refused];
+  }
+  if (alertname === "PrometheusScrapeBodySizeLimitHit") {
+    return [{ id: "limit_targets", title: "Targets whose last scrape exceeded body_size_limit", unit: "bytes", query: "topk(10, scrape_body_size_bytes == -1)", maxSeries: 10 }, refused];
+  }
+  return [refused];
+}
+
+/** `namespace/pod` (or the job and instance) of each series of a per-target query, with its value. */
+function offenders(f: Features, id: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  return f.evidence.metrics.series
+    .filter((s) => (s.id === id || s.id.startsWith(`${id}#`)) && s.stats)
+    .map((s) => {
+      const l = s.labels;
+      const where = l.pod ? `${l.namespace ? `${l.namespace}/` : ""}${l.pod}` : (l.instance ?? "");
+      const name = l.scrape_job ?? [l.job && `job ${l.job}`, where].filter(Boolean).join(" ");
+      return { name, labels: l, value: s.stats?.max ?? 0 };
+    })
+    .filter((o) => o.name);
+}
+
 const limits: Topic = {
   alerts: /^Prometheus(TargetLimitHit|LabelLimitHit|ScrapeBodySizeLimitHit|ScrapeSampleLimitHit)$/,
   queries: (alert) => {
     const limit = scrapeLimits[alert.alertname];
-    return limit ? [{ id: "scrape_limit_hits", title: `Scrapes over a limit (10m, ${limit.metric})`, unit: "scrapes", query: `sum(increase(${limit.metric}${selfOf(alert)}[10m]))` }] : [];
+    if (!limit) return [];
+    const self = selfOf(alert);
+    return [{ id: "scrape_limit_hits", title: `Scrapes over a limit (10m, ${limit.metric})`, unit: "scrapes", query: `sum(increase(${limit.metric}${self}[10m]))` }, ...offendersOf(alert.alertname, self)];
   },
   findings: (f) => {
     const limit = scrapeLimits[f.alert.alertname];
     const hits = stat(f, "scrape_limit_hits");
     if (!limit || !hits || hits.max <= 0) return [];
     const target = f.alert.alertname === "PrometheusTargetLimitHit";
+    const limitOf = new Map(offenders(f, "limit_pool_limits").map((o) => [o.name, o.value]));
+    const named = target
+      ? offenders(f, "limit_pools").map((o) => ({ ...o, line: `scrape pool ${o.name}: ${round(o.value)} targets${limitOf.has(o.name) ? ` over its target_limit of ${round(limitOf.get(o.name) as number)}` : " over its target_limit"}` }))
+      : [
+          ...offenders(f, "limit_targets").map((o) => ({ ...o, line: o.value < 0 ? `target ${o.name}: last scrape over body_size_limit (scrape_body_size_bytes -1)` : `target ${o.name}: ${round(o.value)} samples after relabelling, at or over its sample_limit` })),
+          ...offenders(f, "limit_refused_targets").map((o) => ({ ...o, line: `target ${o.name}: answered with ${round(o.value)} samples yet marked down (up 0), the shape of a refused scrape` })),
+        ].filter((o, i, all) => all.findIndex((x) => x.name === o.name) === i);
+    const which = named.length
+      ? named.slice(0, 5).map((o) => o.line)
+      : [target ? "which scrape pool is over its limit is not known (no prometheus_target_scrape_pool_targets/target_limit series)" : "which targets hit the limit is not known from metrics (no scrape_sample_limit/scrape_body_size_bytes series, and no target answering while marked down)"];
     return [
       {
         id: "suspected_scrape_limit_hit",
         label: "suspected_ingestion_failure",
         category: "alerting_pipeline",
         title: "Scrapes are refused for exceeding a configured limit: those targets' samples are all missing",
-        confidence: 80,
-        why: [`${round(hits.max)} ${limit.what} in 10 min at worst (${limit.metric})`, "a scrape over its limit is dropped whole, so every series of those targets goes stale"],
+        confidence: named.length ? 85 : 80,
+        why: [`${round(hits.max)} ${limit.what} in 10 min at worst (${limit.metric})`, ...which, "a scrape over its limit is dropped whole, so every series of those targets goes stale"],
         steps: [
+          ...named.slice(0, 3).map((o) => (target ? promql(`prometheus_target_scrape_pool_targets${selector({ scrape_job: o.labels.scrape_job })}`) : promql(`scrape_samples_scraped${selector({ job: o.labels.job, instance: o.labels.instance })}`))),
           text("Which targets, and the limit each one hit: curl -s <prometheus>/api/v1/targets | jq '.data.activeTargets[] | select(.lastError | test(\"limit\")) | {scrapePool, scrapeUrl, lastError}'"),
-          promql(target ? "topk(10, sum by (scrape_job) (prometheus_target_scrape_pool_targets))" : "topk(10, max by (job) (scrape_samples_post_metric_relabeling))"),
-          text(`Raise ${limit.setting} on the ServiceMonitor/PodMonitor (or the Prometheus resource's enforced limit), or drop the offending series with metricRelabelings.`),
+          ...(named.length ? [] : [promql(target ? "topk(10, sum by (scrape_job) (prometheus_target_scrape_pool_targets))" : "topk(10, max by (job) (scrape_samples_post_metric_relabeling))")]),
+          text(`Raise ${limit.setting} on the ServiceMonitor/PodMonitor${named.length ? ` of ${named.slice(0, 3).map((o) => (target ? o.name : (o.labels.job ?? o.name))).filter((x, i, a) => a.indexOf(x) === i).join(", ")}` : ""} (or the Prometheus resource's enforced limit), or drop the offending series with metricRelabelings.`),
         ],
       },
     ];
