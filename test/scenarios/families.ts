@@ -1557,7 +1557,7 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
-    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx), scrapeTargetLimitHit(ctx)],
+    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), tsdbReloadsFailingFullVolume(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx), scrapeTargetLimitHit(ctx)],
   };
 }
 
@@ -1642,6 +1642,7 @@ function tsdbCompactionsFailing(ctx: Ctx): Case & { name: string } {
           ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
           ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
           ...gauge(ctx, "up", self, () => 1),
+          ...prometheusVolume(ctx, namespace, pod, 0.99),
         ],
         streams: [
           stream(ctx, { namespace, pod, container: "prometheus" }, [
@@ -1649,7 +1650,53 @@ function tsdbCompactionsFailing(ctx: Ctx): Case & { name: string } {
           ]),
         ],
       },
-      { label: "suspected_prometheus_or_vm_incident", top: "disk_full", classification: "actionable", logs: "ok", mentions: ["failed TSDB compactions in 3 h", "Prometheus' disk is full", "no space left on device"] },
+      {
+        label: "suspected_prometheus_or_vm_incident",
+        top: "disk_full",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["failed TSDB compactions in 3 h", "Prometheus' disk is full", "no space left on device", "Prometheus' volume prometheus-k8s-db-prometheus-k8s-0 99% full of 50 GiB"],
+        absent: ["prometheus-k8s-db-prometheus-k8s-1"],
+      },
+    ),
+  };
+}
+
+/** kubelet volume stats of the servers' PVCs (`prometheus-k8s-db-<pod>`, 50 GiB): `pod` at `used`, its sibling replica at 40 %. */
+function prometheusVolume(ctx: Ctx, namespace: string, pod: string, used: number): string[] {
+  const capacity = 50 * 2 ** 30;
+  const volume = (claim: string, ratio: number) => [
+    ...gauge(ctx, "kubelet_volume_stats_capacity_bytes", { namespace, persistentvolumeclaim: claim }, () => capacity),
+    ...gauge(ctx, "kubelet_volume_stats_used_bytes", { namespace, persistentvolumeclaim: claim }, () => ratio * capacity),
+  ];
+  return [...volume(`prometheus-k8s-db-${pod}`, used), ...volume("prometheus-k8s-db-prometheus-k8s-1", 0.4)];
+}
+
+/** Block reloads fail and the logs were not read: the volume's fill level alone says the disk is full. */
+function tsdbReloadsFailingFullVolume(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-monitoring-reload`;
+  const pod = "prometheus-k8s-0";
+  const self = { job: `${ctx.prefix}-prometheus-reload`, instance: "10.0.4.10:9090" };
+  return {
+    name: "PrometheusTSDBReloadsFailing, volume 98% full, no log lines",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusTSDBReloadsFailing", severity: "warning", namespace, pod, container: "prometheus", ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_tsdb_compactions_failed_total", self, () => 0),
+          ...counter(ctx, "prometheus_tsdb_reloads_failures_total", self, (m) => (m < 40 ? 0.002 : 0)),
+          ...gauge(ctx, "up", self, () => 1),
+          ...prometheusVolume(ctx, namespace, pod, 0.98),
+        ],
+      },
+      {
+        label: "suspected_prometheus_or_vm_incident",
+        top: "disk_full",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["failed TSDB block reloads in 3 h", "Prometheus' volume prometheus-k8s-db-prometheus-k8s-0 98% full of 50 GiB"],
+      },
     ),
   };
 }

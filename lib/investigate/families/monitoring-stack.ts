@@ -1,10 +1,10 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { kubectl, nsFlag, placeholder, promql, text } from "../commands";
 import { type Features, stat } from "../features";
-import { selector, withMatcher } from "../promql";
+import { escapeRegex, regexMatcher, selector, withMatcher } from "../promql";
 import type { Step } from "../report";
 import { round } from "../triage";
-import { formatDuration, formatPercent } from "../units";
+import { formatBytes, formatDuration, formatPercent } from "../units";
 import type { Finding } from "./findings";
 import type { MetricQuery } from "./types";
 
@@ -53,6 +53,33 @@ function componentLogs(f: Features, app: string, grep: string, container?: strin
   return kubectl`${ns}logs -l app.kubernetes.io/name=${app} --all-containers --tail=300 | grep -i -E ${grep}`;
 }
 
+/**
+ * prometheus-operator names a server's PVC `<claim template>-<pod>` (`prometheus-k8s-db-prometheus-k8s-0`),
+ * so the pod the alert names finds its volume in the kubelet's volume stats.
+ */
+function tsdbVolume(alert: NormalizedAlert): MetricQuery[] {
+  const { namespace, pod } = alert.labels;
+  if (!namespace || !pod) return [];
+  const pvc = withMatcher(selector({ namespace }), regexMatcher("persistentvolumeclaim", `.+-${escapeRegex(pod)}`));
+  return [
+    { id: "tsdb_volume_used", title: "Prometheus volume used", unit: "ratio", query: `max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes${pvc} / kubelet_volume_stats_capacity_bytes${pvc})`, threshold: 0.9, maxSeries: 1 },
+    { id: "tsdb_volume_capacity", title: "Prometheus volume capacity", unit: "bytes", query: `max(kubelet_volume_stats_capacity_bytes${pvc})` },
+  ];
+}
+
+/** The fill level of the server's volume, or why it is not known. */
+function tsdbVolumeLine(f: Features): { full: boolean; line: string } {
+  const used = f.evidence.metrics.series.find((s) => s.id === "tsdb_volume_used" && s.stats);
+  const capacity = stat(f, "tsdb_volume_capacity");
+  if (!used?.stats) {
+    const pod = f.alert.labels.pod;
+    return { full: false, line: `unknown: Prometheus' volume fill level (no kubelet_volume_stats_* series for a PVC of ${pod ? `pod ${pod}` : "the server, whose pod the alert does not name"})` };
+  }
+  const pvc = used.labels.persistentvolumeclaim ?? "its PVC";
+  const size = capacity ? ` of ${formatBytes(capacity.last)}` : "";
+  return { full: used.stats.last >= 0.95, line: `Prometheus' volume ${pvc} ${formatPercent(used.stats.last)} full${size} (kubelet_volume_stats_used_bytes / capacity_bytes)` };
+}
+
 const tsdb: Topic = {
   alerts: /^PrometheusTSDB(Reloads|Compactions)Failing$/,
   queries: (alert) => {
@@ -61,6 +88,7 @@ const tsdb: Topic = {
       { id: "tsdb_compactions_failed", title: "TSDB compactions failed (3h)", unit: "failures", query: `sum(increase(prometheus_tsdb_compactions_failed_total${self}[3h]))` },
       { id: "tsdb_reloads_failed", title: "TSDB block reloads failed (3h)", unit: "failures", query: `sum(increase(prometheus_tsdb_reloads_failures_total${self}[3h]))` },
       { id: "tsdb_blocks_bytes", title: "TSDB blocks on disk", unit: "bytes", query: `sum(prometheus_tsdb_storage_blocks_bytes${self})` },
+      ...tsdbVolume(alert),
     ];
   },
   findings: (f) => {
@@ -68,7 +96,8 @@ const tsdb: Topic = {
     const reloads = stat(f, "tsdb_reloads_failed");
     if (!(compactions && compactions.max > 0) && !(reloads && reloads.max > 0)) return [];
     const lines = logLines(f, /compact|reload blocks|corrupt|no space left|out of memory/i);
-    const diskFull = lines.some((l) => /no space left/i.test(l));
+    const volume = tsdbVolumeLine(f);
+    const diskFull = volume.full || lines.some((l) => /no space left/i.test(l));
     const l = f.alert.labels;
     const ns = nsFlag(f.target.namespace ?? l.namespace);
     return [
@@ -81,6 +110,7 @@ const tsdb: Topic = {
         why: [
           ...(compactions && compactions.max > 0 ? [`${round(compactions.max)} failed TSDB compactions in 3 h (prometheus_tsdb_compactions_failed_total)`] : []),
           ...(reloads && reloads.max > 0 ? [`${round(reloads.max)} failed TSDB block reloads in 3 h (prometheus_tsdb_reloads_failures_total)`] : []),
+          volume.line,
           "uncompacted head data grows memory and disk use until the server is OOM-killed or the volume fills",
           ...logWhy(lines),
         ],
