@@ -255,7 +255,7 @@ export const familyRegistry: FamilyRule[] = [
   {
     family: "queue_backlog",
     names: ["QueueBacklog"],
-    patterns: [/WorkerStarvation/, /QueueDepthHigh/, /QueueMessages/, /Backlog/, /ConsumerLag/, /ConsumerGroupLag/, /ConsumerPending/, /AckPending/, /JetStreamConsumer/, /^(Aws)?(SQS|Sqs)[A-Z]/, /MessagesVisible/, /OldestMessage/],
+    patterns: [/WorkerStarvation/, /QueueDepthHigh/, /QueueMessages/, /Backlog/, /ConsumerLag/, /ConsumerGroupLag/, /ConsumerPending/, /AckPending/, /JetStreamConsumer/, /^(Aws)?(SQS|Sqs)[A-Z]/, /MessagesVisible/, /OldestMessage/, /SlowConsumer/, /^(Nats|NATS)[A-Za-z]*Pending/],
   },
   {
     family: "cache_churn",

@@ -1109,7 +1109,34 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx), natsConsumer(ctx, "saturated"), natsConsumer(ctx, "gone"), sqsPublishSpike(ctx)],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx), natsConsumer(ctx, "saturated"), natsConsumer(ctx, "gone"), sqsPublishSpike(ctx), natsSlowConsumers(ctx)],
+  };
+}
+
+/** A NATS server alert names a server, not a stream: the server cuts subscribers that leave 48 MiB unread. */
+function natsSlowConsumers(ctx: Ctx): Case & { name: string } {
+  const server = { namespace: `${ctx.prefix}-nats`, pod: "nats-0", instance: "10.244.5.3:7777", server_id: "NCXQ2SLOWCONSUMERS", job: "nats" };
+  return {
+    name: "NatsSlowConsumers: the server cuts slow subscribers, bytes pile up pending to clients",
+    ...mk(
+      ctx,
+      { alertname: "NatsSlowConsumers", severity: "warning", ...server },
+      {
+        metrics: [
+          ...counter(ctx, "gnatsd_varz_slow_consumers", server, (m) => (m < 20 ? 0.01 : 0)),
+          ...gauge(ctx, "gnatsd_connz_pending_bytes", server, (m) => (m < 20 ? 48 * MiB : 2_000)),
+          ...gauge(ctx, "gnatsd_varz_connections", server, () => 120),
+          ...gauge(ctx, "gnatsd_varz_max_connections", server, () => 65_536),
+        ],
+      },
+      {
+        label: "suspected_worker_starvation",
+        top: "queue_starvation",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["3 slow consumer(s) cut in 5 min at worst", "48 MiB pending to clients at peak", "120 client connections of a 65536 limit"],
+      },
+    ),
   };
 }
 
