@@ -250,7 +250,7 @@ export const familyRegistry: FamilyRule[] = [
   {
     family: "replication_lag",
     names: ["PostgresReplicationLagHigh"],
-    patterns: [/ReplicationLag/, /ReplicaLag/],
+    patterns: [/ReplicationLag/, /ReplicaLag/, /ReplicationNotRunning/],
   },
   {
     family: "queue_backlog",

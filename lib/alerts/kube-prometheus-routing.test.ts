@@ -89,6 +89,8 @@ describe("family registry", () => {
     ["NatsConsumerPendingHigh", "queue_backlog"],
     ["JetStreamConsumerAckPendingHigh", "queue_backlog"],
     ["NatsSlowConsumers", "queue_backlog"],
+    ["MySQLReplicationLag", "replication_lag"],
+    ["MySQLReplicationNotRunning", "replication_lag"],
     ["NATSSlowConsumer", "queue_backlog"],
     ["NatsServerPendingBytesHigh", "queue_backlog"],
     ["SQSQueueBacklog", "queue_backlog"],

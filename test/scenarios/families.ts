@@ -1514,6 +1514,41 @@ function replicationDiskSaturated(ctx: Ctx): Case & { name: string } {
   };
 }
 
+/**
+ * mysqld_exporter on a MySQL replica: both replication threads run (changes arrive) while
+ * Seconds_Behind_Source grows; the replica's CPU at its limit or its disk stalled is why.
+ */
+function mysqlReplica(ctx: Ctx, cause: "cpu" | "disk"): Case & { name: string } {
+  const p = podScenario(ctx, `mysql${cause}`, "bad");
+  const status = { ...p.labels, job: "mysql", channel_name: "", master_host: "mysql-primary", master_uuid: "3e11fa47-71ca-11e1-9e33-c80aa9429562" };
+  const replication = [
+    ...gauge(ctx, "mysql_slave_status_seconds_behind_master", status, (m) => (m < 25 ? 2 + 8 * (25 - m) : 2)),
+    ...gauge(ctx, "mysql_slave_status_slave_io_running", status, () => 1),
+    ...gauge(ctx, "mysql_slave_status_slave_sql_running", status, () => 1),
+  ];
+  const load = cause === "cpu" ? { cpu: 0.49, ioStalled: 0.03 } : { cpu: 0.1, ioStalled: 0.55 };
+  return {
+    name: cause === "cpu" ? "MySQL replica applies changes late: SQL thread on a replica at its CPU limit" : "MySQL replica applies changes late: its disk stalls, CPU idle",
+    ...mk(
+      ctx,
+      { alertname: "MySQLReplicationLag", severity: "critical", ...p.labels, job: "mysql" },
+      {
+        metrics: [
+          ...replication,
+          ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => load.cpu),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
+          ...counter(ctx, "container_pressure_io_stalled_seconds_total", p.labels, () => load.ioStalled),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [stream(ctx, p.labels, ["[Note] [MY-010559] [Repl] Multi-threaded replica statistics for channel '': seconds elapsed = 120; events assigned = 1843201"])],
+      },
+      cause === "cpu"
+        ? { label: "suspected_replica_overloaded", top: "saturation", classification: "actionable", logs: "ok", mentions: ["IO and SQL threads both run: changes arrive but are applied late", "replica CPU at 98% of its limit"] }
+        : { label: "suspected_replica_io_saturated", top: "saturation", classification: "actionable", logs: "ok", mentions: ["IO and SQL threads both run: changes arrive but are applied late", "replica stalled on I/O 55% of the time at peak"] },
+    ),
+  };
+}
+
 function replicationLag(ctx: Ctx): FamilyScenario {
   const make = (state: "ok" | "bad") => {
     const p = podScenario(ctx, "pg", state);
@@ -1547,7 +1582,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],
-    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx)],
+    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx), mysqlReplica(ctx, "cpu"), mysqlReplica(ctx, "disk")],
   };
 }
 
