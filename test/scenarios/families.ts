@@ -2401,6 +2401,7 @@ function dependencyDown(ctx: Ctx): Case & { name: string } {
   const namespace = `${ctx.prefix}-svc-dep`;
   const labels = { namespace, service: "orders-api" };
   const refused = `ERROR placing order: dial tcp orders-db.${namespace}.svc:5432: connect: connection refused`;
+  const apiPod = podObject(ctx, { namespace, name: "orders-api-0", phase: "Running", labels: { app: "orders-api" }, container: { ready: true } });
   const dbPod = podObject(ctx, { namespace, name: "orders-db-0", phase: "Pending", labels: { app: "orders-db" }, container: { ready: false, state: { waiting: { reason: "ContainerCreating" } } } });
   const slice: KubeObject = {
     kind: "EndpointSlice",
@@ -2419,7 +2420,8 @@ function dependencyDown(ctx: Ctx): Case & { name: string } {
           ...counter(ctx, "http_requests_total", { ...labels, code: "200" }, () => 10),
           ...counter(ctx, "http_requests_total", { ...labels, code: "503" }, (m) => (m < 20 ? 5 : 0)),
         ],
-        objects: [serviceObject(namespace, "orders-db", { app: "orders-db" }), slice, dbPod],
+        objects: [serviceObject(namespace, "orders-api", { app: "orders-api" }), apiPod, serviceObject(namespace, "orders-db", { app: "orders-db" }), slice, dbPod],
+        // Lines labelled by Service only: the one pod behind orders-api is where they came from.
         streams: [stream(ctx, labels, [refused, refused, "POST /orders 503 2ms"])],
       },
       {
@@ -2427,7 +2429,7 @@ function dependencyDown(ctx: Ctx): Case & { name: string } {
         top: "dependency_unavailable",
         classification: "actionable",
         logs: "ok",
-        mentions: [`Service ${namespace}/orders-db has 0 ready endpoint(s) and 1 not ready`, "orders-db-0 is Pending (ContainerCreating)"],
+        mentions: [`Service ${namespace}/orders-db has 0 ready endpoint(s) and 1 not ready`, "orders-db-0 is Pending (ContainerCreating)", "from 1 pod(s): orders-api-0"],
       },
     ),
   };
