@@ -1549,6 +1549,33 @@ function mysqlReplica(ctx: Ctx, cause: "cpu" | "disk"): Case & { name: string } 
   };
 }
 
+/** The IO thread stops on a source it cannot reach: mysqld_exporter then reports no Seconds_Behind_Source at all. */
+function mysqlReplicationNotRunning(ctx: Ctx): Case & { name: string } {
+  const p = podScenario(ctx, "mysqlio", "bad");
+  const status = { ...p.labels, job: "mysql", channel_name: "", master_host: "mysql-primary.db.svc" };
+  return {
+    name: "MySQLReplicationNotRunning: IO thread stopped on an unreachable source, no lag reported",
+    ...mk(
+      ctx,
+      { alertname: "MySQLReplicationNotRunning", severity: "critical", ...p.labels, job: "mysql" },
+      {
+        metrics: [
+          ...gauge(ctx, "mysql_slave_status_seconds_behind_master", status, (m) => (m < 20 ? Number.NaN : 0)),
+          ...gauge(ctx, "mysql_slave_status_slave_io_running", status, (m) => (m < 20 ? 0 : 1)),
+          ...gauge(ctx, "mysql_slave_status_slave_sql_running", status, () => 1),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [
+          stream(ctx, p.labels, [
+            "[ERROR] [MY-010584] [Repl] Replica I/O for channel '': error connecting to source 'repl@mysql-primary.db.svc:3306' - retry-time: 60 retries: 12 message: Can't connect to MySQL server on 'mysql-primary.db.svc:3306' (110), Error_code: MY-002003",
+          ]),
+        ],
+      },
+      { label: "suspected_replication_network", top: "network", classification: "actionable", logs: "ok", mentions: ["the replication IO thread stopped", "Seconds_Behind_Source is null or 0 while the IO thread is stopped"] },
+    ),
+  };
+}
+
 function replicationLag(ctx: Ctx): FamilyScenario {
   const make = (state: "ok" | "bad") => {
     const p = podScenario(ctx, "pg", state);
@@ -1582,7 +1609,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],
-    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx), mysqlReplica(ctx, "cpu"), mysqlReplica(ctx, "disk")],
+    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx), mysqlReplica(ctx, "cpu"), mysqlReplica(ctx, "disk"), mysqlReplicationNotRunning(ctx)],
   };
 }
 

@@ -210,23 +210,27 @@ function replayCauses(f: Features, input: { lag: Trend; lagLine: string; arrives
 
 function findings(f: Features): Finding[] {
   const lag = trendOf(f, "replay_lag");
-  if (!lag || lag.max < 10) return [];
+  const io = stat(f, "io_running");
+  // MySQL reports no Seconds_Behind_Source while the IO thread is stopped: the stopped thread is the evidence then.
+  const ioStopped = !!io && io.min < 1;
+  if ((!lag || lag.max < 10) && !ioStopped) return [];
   const t = f.target;
   const q = queries(t, f.alert);
   const queryOf = (id: string) => q.find((x) => x.id === id)?.query ?? "";
-  const lagLine = `replication lag ${formatSeconds(lag.first)} → ${formatSeconds(lag.last)} (peak ${formatSeconds(lag.max)})`;
+  const lagLine = lag && lag.max >= 10
+    ? `replication lag ${formatSeconds(lag.first)} → ${formatSeconds(lag.last)} (peak ${formatSeconds(lag.max)})`
+    : "replication lag says nothing here: Seconds_Behind_Source is null or 0 while the IO thread is stopped (it counts only what was received)";
   const receive = stat(f, "receive_lag");
-  const io = stat(f, "io_running");
   const sql = stat(f, "sql_running");
   const received = trendOf(f, "replica_net_receive");
   const netLog = logMatch(f, "network", "dependency_unavailable");
   const out: Finding[] = [];
 
   const network: string[] = [];
-  if (receive && receive.last >= 10 && receive.last >= 0.5 * lag.last) {
+  if (receive && lag && receive.last >= 10 && receive.last >= 0.5 * lag.last) {
     network.push(`WAL write lag ${formatSeconds(receive.last)} (pg_stat_replication write_lag exported as pg_stat_replication_write_lag_seconds, an assumed custom query): WAL does not reach the replica`);
   }
-  if (io && io.min < 1) network.push("the replication IO thread stopped: the replica does not receive from its source");
+  if (ioStopped) network.push("the replication IO thread stopped: the replica does not receive from its source");
   if (netLog) network.push(`logs: ${netLog.title}${netLog.detail ? ` (${netLog.detail})` : ""} ×${netLog.count}: "${netLog.sample.slice(0, 160)}"`);
   if (network.length) {
     const dropped = received && received.first > 0 && received.last < 0.5 * received.first ? [`replica pod network receive ${bps(received.first)} → ${bps(received.last)}`] : [];
@@ -240,6 +244,7 @@ function findings(f: Features): Finding[] {
     });
   }
 
+  if (!lag || lag.max < 10) return out;
   const arrives = (receive && receive.last < Math.max(5, 0.2 * lag.last)) || (io?.min === 1 && sql?.min === 1);
   if (arrives && !network.length && lag.last >= lag.first) {
     const arrivesLine = receive ? `WAL arrives (write lag only ${formatDuration(receive.last)}) while replay falls behind` : "IO and SQL threads both run: changes arrive but are applied late";
