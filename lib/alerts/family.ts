@@ -250,12 +250,12 @@ export const familyRegistry: FamilyRule[] = [
   {
     family: "replication_lag",
     names: ["PostgresReplicationLagHigh"],
-    patterns: [/ReplicationLag/, /ReplicaLag/],
+    patterns: [/ReplicationLag/, /ReplicaLag/, /ReplicationNotRunning/],
   },
   {
     family: "queue_backlog",
     names: ["QueueBacklog"],
-    patterns: [/WorkerStarvation/, /QueueDepthHigh/, /QueueMessages/, /Backlog/, /ConsumerLag/, /ConsumerGroupLag/, /ConsumerPending/, /AckPending/, /JetStreamConsumer/, /^(Aws)?(SQS|Sqs)[A-Z]/, /MessagesVisible/, /OldestMessage/],
+    patterns: [/WorkerStarvation/, /QueueDepthHigh/, /QueueMessages/, /Backlog/, /ConsumerLag/, /ConsumerGroupLag/, /ConsumerPending/, /AckPending/, /JetStreamConsumer/, /^(Aws)?(SQS|Sqs)[A-Z]/, /MessagesVisible/, /OldestMessage/, /SlowConsumer/, /^(Nats|NATS)[A-Za-z]*Pending/],
   },
   {
     family: "cache_churn",

@@ -7,7 +7,7 @@ import { rulesDir } from "@/test/helpers/kube-prometheus-rules";
 import { type Family, familyOf } from "./family";
 
 /**
- * Every alerting rule kube-prometheus ships (test/kube-prometheus-rules/) must land in a family that fits
+ * Every alerting rule kube-prometheus ships (../shared/reference/kube-prometheus/rules/) must land in a family that fits
  * the rule's own group. The expectation comes from the rule files, not from the registry.
  */
 
@@ -88,6 +88,11 @@ describe("family registry", () => {
     ["VMAlertRuleFailures", "observability_pipeline"],
     ["NatsConsumerPendingHigh", "queue_backlog"],
     ["JetStreamConsumerAckPendingHigh", "queue_backlog"],
+    ["NatsSlowConsumers", "queue_backlog"],
+    ["MySQLReplicationLag", "replication_lag"],
+    ["MySQLReplicationNotRunning", "replication_lag"],
+    ["NATSSlowConsumer", "queue_backlog"],
+    ["NatsServerPendingBytesHigh", "queue_backlog"],
     ["SQSQueueBacklog", "queue_backlog"],
     ["SqsMessagesVisibleHigh", "queue_backlog"],
     ["AwsSqsApproximateAgeOfOldestMessage", "queue_backlog"],

@@ -293,10 +293,18 @@ export async function collectEvidence({
   const [metrics, podLevelK8s, providerLogs, alertmanager, objects] = await Promise.all([metricsTask, k8sTask, logsProviderTask, alertmanagerTask, objectsTask]);
   const k8s = withObjects(podLevelK8s, objects, !!input.objects?.length && !providers.kubernetes);
 
-  const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs, target.pod ? [] : (input.resolved?.pods ?? []));
+  const resolvedPods = target.pod ? [] : (input.resolved?.pods ?? []);
+  const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs, resolvedPods);
+  // A line without a pod label came from the pods its selector covers. Only one such pod attributes it:
+  // among several, naming them all would make every revision look like it logged the error.
+  const selectedPods = target.pod ? [target.pod] : resolvedPods.map((p) => p.name);
+  const unlabelled = selectedPods.length === 1 ? selectedPods : [];
   logs.matches = matchLogPatterns(
     logs.entries.map((e) => e.line),
-    (i) => logs.entries[i]?.labels.pod ?? null,
+    (i) => {
+      const pod = logs.entries[i]?.labels.pod;
+      return pod ? [pod] : unlabelled;
+    },
   );
   if (input.readDependencies && logs.matches.length) {
     const dependencies = await checkDependencies({

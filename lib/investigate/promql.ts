@@ -18,11 +18,18 @@ export function podSelector(target: Target, options: { container?: boolean } = {
   const container = options.container === false ? null : target.container;
   if (target.pod) return selector({ ...pairs, pod: target.pod, container });
   const base = selector({ ...pairs, container });
-  if (target.workload) {
-    const re = `pod=~${quote(`${target.workload.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-.*`)}`;
-    return base === "{}" ? `{${re}}` : `${base.slice(0, -1)},${re}}`;
-  }
+  if (target.workload) return withMatcher(base, regexMatcher("pod", `${escapeRegex(target.workload.name)}-.*`));
   return base;
+}
+
+/** A label value as a literal inside a PromQL (RE2) regular expression. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** `label=~"pattern"`, the pattern quoted as a PromQL string; literal parts must go through `escapeRegex`. */
+export function regexMatcher(label: string, pattern: string): string {
+  return `${label}=~${quote(pattern)}`;
 }
 
 /** Adds one raw matcher (such as `container!=""`) to a `{…}` selector. */

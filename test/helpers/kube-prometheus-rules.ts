@@ -8,16 +8,17 @@ import { scrapeLabels, type ScraperJob } from "./scrape-labels";
 export { scrapeLabels, type ScraperJob };
 
 /**
- * The alert rules of kube-prometheus (test/kube-prometheus-rules/) and the label names
+ * The alert rules of kube-prometheus (../shared/reference/kube-prometheus/rules/) and the label names
  * each alert carries, worked out from its PromQL the way Prometheus computes result labels
  * (aggregation `by`/`without`, one-to-one `on`/`ignoring`, `group_left`, set operators), from what
  * each exporter puts on its series and what prometheus-operator adds as scrape-target labels.
  */
 /**
  * The rendered PrometheusRule manifests of prometheus-operator/kube-prometheus (commit 4d719f1d,
- * Aug 2026; Apache-2.0, LICENSE beside them): 139 alerting rules.
+ * Aug 2026; Apache-2.0, LICENSE beside them): 139 alerting rules. Read from the shared reference
+ * beside the repository (CI clones the repo next to it), never from a copy that could drift.
  */
-export const rulesDir = path.resolve(import.meta.dirname, "../kube-prometheus-rules");
+export const rulesDir = path.resolve(import.meta.dirname, "../../../shared/reference/kube-prometheus/rules");
 
 type RuleFile = { spec: { groups: Array<{ name: string; rules: Array<{ alert?: string; record?: string; expr: string; labels?: Record<string, string> }> }> } };
 

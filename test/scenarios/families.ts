@@ -22,6 +22,8 @@ export type Expected = {
   mentions?: string[];
   /** The least confidence the top hypothesis must reach. */
   minConfidence?: number;
+  /** Text the same reasoning must not name: a decoy in the seeded data the family must not pick. */
+  absent?: string[];
 };
 
 export type Case = {
@@ -1107,7 +1109,34 @@ function queueBacklog(ctx: Ctx): FamilyScenario {
     firing: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...bad.labels }, bad.seed, { label: "suspected_stuck_consumers", top: "queue_starvation", classification: "actionable", logs: "empty" }),
     healthy: mk(ctx, { alertname: "QueueBacklog", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["B", "D"],
-    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx), natsConsumer(ctx, "saturated"), natsConsumer(ctx, "gone"), sqsPublishSpike(ctx)],
+    variants: [queueConsumers(ctx, "saturated"), queueConsumers(ctx, "spike"), queueConsumers(ctx, "throttled"), kafkaConsumerFromMetrics(ctx), natsConsumer(ctx, "saturated"), natsConsumer(ctx, "gone"), sqsPublishSpike(ctx), natsSlowConsumers(ctx)],
+  };
+}
+
+/** A NATS server alert names a server, not a stream: the server cuts subscribers that leave 48 MiB unread. */
+function natsSlowConsumers(ctx: Ctx): Case & { name: string } {
+  const server = { namespace: `${ctx.prefix}-nats`, pod: "nats-0", instance: "10.244.5.3:7777", server_id: "NCXQ2SLOWCONSUMERS", job: "nats" };
+  return {
+    name: "NatsSlowConsumers: the server cuts slow subscribers, bytes pile up pending to clients",
+    ...mk(
+      ctx,
+      { alertname: "NatsSlowConsumers", severity: "warning", ...server },
+      {
+        metrics: [
+          ...counter(ctx, "gnatsd_varz_slow_consumers", server, (m) => (m < 20 ? 0.01 : 0)),
+          ...gauge(ctx, "gnatsd_connz_pending_bytes", server, (m) => (m < 20 ? 48 * MiB : 2_000)),
+          ...gauge(ctx, "gnatsd_varz_connections", server, () => 120),
+          ...gauge(ctx, "gnatsd_varz_max_connections", server, () => 65_536),
+        ],
+      },
+      {
+        label: "suspected_worker_starvation",
+        top: "queue_starvation",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["3 slow consumer(s) cut in 5 min at worst", "48 MiB pending to clients at peak", "120 client connections of a 65536 limit"],
+      },
+    ),
   };
 }
 
@@ -1345,7 +1374,7 @@ function replicationNetwork(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, lag),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, (m) => lag(m) - 1),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), (m) => lag(m) - 1),
           ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, (m) => (m < 25 ? 2_000 : 2 * MiB)),
           ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => 0.05),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
@@ -1377,10 +1406,14 @@ function replicaPodSeries(ctx: Ctx, labels: Labels, load: { cpu: number; ioStall
   ];
 }
 
+/** The labels of the primary's postgres_exporter row (pg_stat_replication) for a replica, scraped from the primary's pod in its namespace. */
+function primaryRow(namespace: string, replica: string): Labels {
+  return { namespace, pod: "pg-primary-0", instance: "10.244.1.9:9187", application_name: replica, client_addr: "10.244.1.17", state: "streaming", slot_name: replica.replace(/-/g, "_") };
+}
+
 /** The primary's postgres_exporter row for this replica: its WAL position grows by `perSecond(m)` bytes a second. */
-function primaryWalPosition(ctx: Ctx, replica: string, perSecond: (m: number) => number): string[] {
-  const labels = { namespace: `${ctx.prefix}-pg-primary`, pod: "pg-primary-0", application_name: replica, client_addr: "10.244.1.17", state: "streaming", slot_name: replica.replace(/-/g, "_") };
-  return counter(ctx, "pg_stat_replication_pg_current_wal_lsn_bytes", labels, perSecond);
+function primaryWalPosition(ctx: Ctx, namespace: string, replica: string, perSecond: (m: number) => number): string[] {
+  return counter(ctx, "pg_stat_replication_pg_current_wal_lsn_bytes", primaryRow(namespace, replica), perSecond);
 }
 
 /** Replay falls behind because the primary writes twelve times its usual WAL: the replica's CPU, disk and queries are unremarkable. */
@@ -1395,8 +1428,8 @@ function replicationWalBurst(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 6 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.2),
-          ...primaryWalPosition(ctx, p.pod, walPerSecond),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.2),
+          ...primaryWalPosition(ctx, p.namespace, p.pod, walPerSecond),
           ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, walPerSecond),
           ...replicaPodSeries(ctx, p.labels, { cpu: 0.2, ioStalled: 0.04, maxTx: () => 2 }),
         ],
@@ -1429,8 +1462,11 @@ function replicationLongQuery(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 60 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.2),
-          ...primaryWalPosition(ctx, p.pod, () => 2 * MiB),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.2),
+          ...primaryWalPosition(ctx, p.namespace, p.pod, () => 2 * MiB),
+          // Another database in the cluster whose replica has the same name, bursting and cut off: its rows must not answer.
+          ...primaryWalPosition(ctx, `${p.namespace}-other`, p.pod, (m) => (m < 25 ? 40 * MiB : 2 * MiB)),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(`${p.namespace}-other`, p.pod), () => 1_200),
           ...counter(ctx, "container_network_receive_bytes_total", { namespace: p.namespace, pod: p.pod, interface: "eth0" }, () => 2 * MiB),
           ...replicaPodSeries(ctx, p.labels, { cpu: 0.1, ioStalled: 0.02, maxTx: (m) => (m < 26 ? 60 * (26 - m) : 3) }),
         ],
@@ -1460,7 +1496,7 @@ function replicationDiskSaturated(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (m < 25 ? 2 + 5 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.3),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.3),
           ...replicaPodSeries(ctx, p.labels, { cpu: 0.12, ioStalled: 0.6, maxTx: () => 4 }),
         ],
         objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
@@ -1478,6 +1514,68 @@ function replicationDiskSaturated(ctx: Ctx): Case & { name: string } {
   };
 }
 
+/**
+ * mysqld_exporter on a MySQL replica: both replication threads run (changes arrive) while
+ * Seconds_Behind_Source grows; the replica's CPU at its limit or its disk stalled is why.
+ */
+function mysqlReplica(ctx: Ctx, cause: "cpu" | "disk"): Case & { name: string } {
+  const p = podScenario(ctx, `mysql${cause}`, "bad");
+  const status = { ...p.labels, job: "mysql", channel_name: "", master_host: "mysql-primary", master_uuid: "3e11fa47-71ca-11e1-9e33-c80aa9429562" };
+  const replication = [
+    ...gauge(ctx, "mysql_slave_status_seconds_behind_master", status, (m) => (m < 25 ? 2 + 8 * (25 - m) : 2)),
+    ...gauge(ctx, "mysql_slave_status_slave_io_running", status, () => 1),
+    ...gauge(ctx, "mysql_slave_status_slave_sql_running", status, () => 1),
+  ];
+  const load = cause === "cpu" ? { cpu: 0.49, ioStalled: 0.03 } : { cpu: 0.1, ioStalled: 0.55 };
+  return {
+    name: cause === "cpu" ? "MySQL replica applies changes late: SQL thread on a replica at its CPU limit" : "MySQL replica applies changes late: its disk stalls, CPU idle",
+    ...mk(
+      ctx,
+      { alertname: "MySQLReplicationLag", severity: "critical", ...p.labels, job: "mysql" },
+      {
+        metrics: [
+          ...replication,
+          ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => load.cpu),
+          ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
+          ...counter(ctx, "container_pressure_io_stalled_seconds_total", p.labels, () => load.ioStalled),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [stream(ctx, p.labels, ["[Note] [MY-010559] [Repl] Multi-threaded replica statistics for channel '': seconds elapsed = 120; events assigned = 1843201"])],
+      },
+      cause === "cpu"
+        ? { label: "suspected_replica_overloaded", top: "saturation", classification: "actionable", logs: "ok", mentions: ["IO and SQL threads both run: changes arrive but are applied late", "replica CPU at 98% of its limit"] }
+        : { label: "suspected_replica_io_saturated", top: "saturation", classification: "actionable", logs: "ok", mentions: ["IO and SQL threads both run: changes arrive but are applied late", "replica stalled on I/O 55% of the time at peak"] },
+    ),
+  };
+}
+
+/** The IO thread stops on a source it cannot reach: mysqld_exporter then reports no Seconds_Behind_Source at all. */
+function mysqlReplicationNotRunning(ctx: Ctx): Case & { name: string } {
+  const p = podScenario(ctx, "mysqlio", "bad");
+  const status = { ...p.labels, job: "mysql", channel_name: "", master_host: "mysql-primary.db.svc" };
+  return {
+    name: "MySQLReplicationNotRunning: IO thread stopped on an unreachable source, no lag reported",
+    ...mk(
+      ctx,
+      { alertname: "MySQLReplicationNotRunning", severity: "critical", ...p.labels, job: "mysql" },
+      {
+        metrics: [
+          ...gauge(ctx, "mysql_slave_status_seconds_behind_master", status, (m) => (m < 20 ? Number.NaN : 0)),
+          ...gauge(ctx, "mysql_slave_status_slave_io_running", status, (m) => (m < 20 ? 0 : 1)),
+          ...gauge(ctx, "mysql_slave_status_slave_sql_running", status, () => 1),
+        ],
+        objects: [podObject(ctx, { ...p, name: p.pod, phase: "Running", container: { ready: true } }), nodeObject(p.node, healthyNode)],
+        streams: [
+          stream(ctx, p.labels, [
+            "[ERROR] [MY-010584] [Repl] Replica I/O for channel '': error connecting to source 'repl@mysql-primary.db.svc:3306' - retry-time: 60 retries: 12 message: Can't connect to MySQL server on 'mysql-primary.db.svc:3306' (110), Error_code: MY-002003",
+          ]),
+        ],
+      },
+      { label: "suspected_replication_network", top: "network", classification: "actionable", logs: "ok", mentions: ["the replication IO thread stopped", "Seconds_Behind_Source is null or 0 while the IO thread is stopped"] },
+    ),
+  };
+}
+
 function replicationLag(ctx: Ctx): FamilyScenario {
   const make = (state: "ok" | "bad") => {
     const p = podScenario(ctx, "pg", state);
@@ -1489,7 +1587,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
         metrics: [
           // Behind: replay falls 7 s further behind every minute for 25 minutes while WAL keeps arriving.
           ...gauge(ctx, "pg_replication_lag_seconds", p.labels, (m) => (behind && m < 25 ? 2 + 7 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: p.pod }, () => 0.1),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(p.namespace, p.pod), () => 0.1),
           ...counter(ctx, "container_cpu_usage_seconds_total", p.labels, () => (behind ? 0.48 : 0.1)),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...p.labels, resource: "cpu" }, () => 0.5),
         ],
@@ -1511,7 +1609,7 @@ function replicationLag(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PostgresReplicationLagHigh", severity: "critical", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "ok" }),
     blocked: ["B", "C", "D"],
-    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx)],
+    variants: [exporterReplicaLag(ctx), replicationNetwork(ctx), replicationWalBurst(ctx), replicationLongQuery(ctx), replicationDiskSaturated(ctx), mysqlReplica(ctx, "cpu"), mysqlReplica(ctx, "disk"), mysqlReplicationNotRunning(ctx)],
   };
 }
 
@@ -1548,7 +1646,7 @@ function observabilityPipeline(ctx: Ctx): FamilyScenario {
     }),
     healthy: mk(ctx, { alertname: "PrometheusRuleFailures", severity: "warning", ...ok.labels }, ok.seed, { label: "unknown_needs_human", top: "unknown", classification: "actionable", logs: "empty" }),
     blocked: ["D"],
-    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx)],
+    variants: [alertmanagerFailedToSend(ctx), cardinalityBehindRuleErrors(ctx), ...pipelineIngestion(ctx), tsdbCompactionsFailing(ctx), tsdbReloadsFailingFullVolume(ctx), operatorReconcileErrors(ctx), scrapeSampleLimitHit(ctx), scrapeTargetLimitHit(ctx)],
   };
 }
 
@@ -1633,6 +1731,7 @@ function tsdbCompactionsFailing(ctx: Ctx): Case & { name: string } {
           ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
           ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
           ...gauge(ctx, "up", self, () => 1),
+          ...prometheusVolume(ctx, namespace, pod, 0.99),
         ],
         streams: [
           stream(ctx, { namespace, pod, container: "prometheus" }, [
@@ -1640,7 +1739,53 @@ function tsdbCompactionsFailing(ctx: Ctx): Case & { name: string } {
           ]),
         ],
       },
-      { label: "suspected_prometheus_or_vm_incident", top: "disk_full", classification: "actionable", logs: "ok", mentions: ["failed TSDB compactions in 3 h", "Prometheus' disk is full", "no space left on device"] },
+      {
+        label: "suspected_prometheus_or_vm_incident",
+        top: "disk_full",
+        classification: "actionable",
+        logs: "ok",
+        mentions: ["failed TSDB compactions in 3 h", "Prometheus' disk is full", "no space left on device", "Prometheus' volume prometheus-k8s-db-prometheus-k8s-0 99% full of 50 GiB"],
+        absent: ["prometheus-k8s-db-prometheus-k8s-1"],
+      },
+    ),
+  };
+}
+
+/** kubelet volume stats of the servers' PVCs (`prometheus-k8s-db-<pod>`, 50 GiB): `pod` at `used`, its sibling replica at 40 %. */
+function prometheusVolume(ctx: Ctx, namespace: string, pod: string, used: number): string[] {
+  const capacity = 50 * 2 ** 30;
+  const volume = (claim: string, ratio: number) => [
+    ...gauge(ctx, "kubelet_volume_stats_capacity_bytes", { namespace, persistentvolumeclaim: claim }, () => capacity),
+    ...gauge(ctx, "kubelet_volume_stats_used_bytes", { namespace, persistentvolumeclaim: claim }, () => ratio * capacity),
+  ];
+  return [...volume(`prometheus-k8s-db-${pod}`, used), ...volume("prometheus-k8s-db-prometheus-k8s-1", 0.4)];
+}
+
+/** Block reloads fail and the logs were not read: the volume's fill level alone says the disk is full. */
+function tsdbReloadsFailingFullVolume(ctx: Ctx): Case & { name: string } {
+  const namespace = `${ctx.prefix}-monitoring-reload`;
+  const pod = "prometheus-k8s-0";
+  const self = { job: `${ctx.prefix}-prometheus-reload`, instance: "10.0.4.10:9090" };
+  return {
+    name: "PrometheusTSDBReloadsFailing, volume 98% full, no log lines",
+    ...mk(
+      ctx,
+      { alertname: "PrometheusTSDBReloadsFailing", severity: "warning", namespace, pod, container: "prometheus", ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_tsdb_compactions_failed_total", self, () => 0),
+          ...counter(ctx, "prometheus_tsdb_reloads_failures_total", self, (m) => (m < 40 ? 0.002 : 0)),
+          ...gauge(ctx, "up", self, () => 1),
+          ...prometheusVolume(ctx, namespace, pod, 0.98),
+        ],
+      },
+      {
+        label: "suspected_prometheus_or_vm_incident",
+        top: "disk_full",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["failed TSDB block reloads in 3 h", "Prometheus' volume prometheus-k8s-db-prometheus-k8s-0 98% full of 50 GiB"],
+      },
     ),
   };
 }
@@ -1670,10 +1815,21 @@ function operatorReconcileErrors(ctx: Ctx): Case & { name: string } {
   };
 }
 
+/** The runbook's question is which targets: one exporter answers 12 000 samples against a 10 000 limit, a neighbour stays under it. */
 function scrapeSampleLimitHit(ctx: Ctx): Case & { name: string } {
   const self = { job: `${ctx.prefix}-prometheus-limits`, instance: "10.0.4.8:9090" };
+  const over = { job: "shop-exporter", namespace: `${ctx.prefix}-shop`, pod: "shop-exporter-5d8f7-x9k2l", service: "shop-exporter", instance: "10.244.2.31:9100" };
+  const under = { job: "cart-exporter", namespace: `${ctx.prefix}-shop`, pod: "cart-exporter-7c4b9-q2w8e", service: "cart-exporter", instance: "10.244.2.32:9100" };
+  const target = (labels: Labels, samples: number, up: number) => [
+    ...gauge(ctx, "scrape_samples_scraped", labels, () => samples),
+    ...gauge(ctx, "scrape_samples_post_metric_relabeling", labels, () => samples),
+    ...gauge(ctx, "scrape_sample_limit", labels, () => 10_000),
+    ...gauge(ctx, "up", labels, () => up),
+  ];
   return {
-    name: "PrometheusScrapeSampleLimitHit",
+    name: "PrometheusScrapeSampleLimitHit: the exporter over its sample_limit is named",
+    // Which targets hit a limit is read from every target's report series, not the alert's labels.
+    ownMetrics: true,
     ...mk(
       ctx,
       { alertname: "PrometheusScrapeSampleLimitHit", severity: "warning", namespace: `${ctx.prefix}-monitoring-limits`, ...self },
@@ -1683,9 +1839,51 @@ function scrapeSampleLimitHit(ctx: Ctx): Case & { name: string } {
           ...gauge(ctx, "prometheus_tsdb_head_series", self, () => 9e5),
           ...counter(ctx, "prometheus_tsdb_head_samples_appended_total", self, () => 40_000),
           ...gauge(ctx, "up", self, () => 1),
+          ...target(over, 12_000, 0),
+          ...target(under, 500, 1),
         ],
       },
-      { label: "suspected_ingestion_failure", top: "alerting_pipeline", classification: "actionable", logs: "empty", mentions: ["scrapes were dropped for exceeding the sample limit"] },
+      {
+        label: "suspected_ingestion_failure",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["scrapes were dropped for exceeding the sample limit", `target job shop-exporter ${ctx.prefix}-shop/shop-exporter-5d8f7-x9k2l: 12000 samples after relabelling`],
+        absent: ["cart-exporter"],
+      },
+    ),
+  };
+}
+
+/** PrometheusTargetLimitHit: the scrape pool whose discovered targets outgrew its targetLimit is named, with both numbers. */
+function scrapeTargetLimitHit(ctx: Ctx): Case & { name: string } {
+  const self = { job: `${ctx.prefix}-prometheus-targets`, instance: "10.0.4.9:9090" };
+  const pool = (scrapeJob: string, targets: number, limit: number) => [
+    ...gauge(ctx, "prometheus_target_scrape_pool_targets", { ...self, scrape_job: scrapeJob }, () => targets),
+    ...gauge(ctx, "prometheus_target_scrape_pool_target_limit", { ...self, scrape_job: scrapeJob }, () => limit),
+  ];
+  return {
+    name: "PrometheusTargetLimitHit: the scrape pool over its target limit is named",
+    ownMetrics: true,
+    ...mk(
+      ctx,
+      { alertname: "PrometheusTargetLimitHit", severity: "warning", namespace: `${ctx.prefix}-monitoring-targets`, ...self },
+      {
+        metrics: [
+          ...counter(ctx, "prometheus_target_scrape_pool_exceeded_target_limit_total", self, (m) => (m < 30 ? 0.05 : 0)),
+          ...gauge(ctx, "up", self, () => 1),
+          ...pool("serviceMonitor/shop/orders-api/0", 240, 200),
+          ...pool("serviceMonitor/shop/cart-api/0", 12, 200),
+        ],
+      },
+      {
+        label: "suspected_ingestion_failure",
+        top: "alerting_pipeline",
+        classification: "actionable",
+        logs: "empty",
+        mentions: ["scrape pools dropped all their targets", "scrape pool serviceMonitor/shop/orders-api/0: 240 targets over its target_limit of 200"],
+        absent: ["cart-api"],
+      },
     ),
   };
 }
@@ -2230,6 +2428,7 @@ function dependencyDown(ctx: Ctx): Case & { name: string } {
   const namespace = `${ctx.prefix}-svc-dep`;
   const labels = { namespace, service: "orders-api" };
   const refused = `ERROR placing order: dial tcp orders-db.${namespace}.svc:5432: connect: connection refused`;
+  const apiPod = podObject(ctx, { namespace, name: "orders-api-0", phase: "Running", labels: { app: "orders-api" }, container: { ready: true } });
   const dbPod = podObject(ctx, { namespace, name: "orders-db-0", phase: "Pending", labels: { app: "orders-db" }, container: { ready: false, state: { waiting: { reason: "ContainerCreating" } } } });
   const slice: KubeObject = {
     kind: "EndpointSlice",
@@ -2248,7 +2447,8 @@ function dependencyDown(ctx: Ctx): Case & { name: string } {
           ...counter(ctx, "http_requests_total", { ...labels, code: "200" }, () => 10),
           ...counter(ctx, "http_requests_total", { ...labels, code: "503" }, (m) => (m < 20 ? 5 : 0)),
         ],
-        objects: [serviceObject(namespace, "orders-db", { app: "orders-db" }), slice, dbPod],
+        objects: [serviceObject(namespace, "orders-api", { app: "orders-api" }), apiPod, serviceObject(namespace, "orders-db", { app: "orders-db" }), slice, dbPod],
+        // Lines labelled by Service only: the one pod behind orders-api is where they came from.
         streams: [stream(ctx, labels, [refused, refused, "POST /orders 503 2ms"])],
       },
       {
@@ -2256,7 +2456,7 @@ function dependencyDown(ctx: Ctx): Case & { name: string } {
         top: "dependency_unavailable",
         classification: "actionable",
         logs: "ok",
-        mentions: [`Service ${namespace}/orders-db has 0 ready endpoint(s) and 1 not ready`, "orders-db-0 is Pending (ContainerCreating)"],
+        mentions: [`Service ${namespace}/orders-db has 0 ready endpoint(s) and 1 not ready`, "orders-db-0 is Pending (ContainerCreating)", "from 1 pod(s): orders-api-0"],
       },
     ),
   };
@@ -2649,7 +2849,7 @@ function exporterReplicaLag(ctx: Ctx): Case & { name: string } {
       {
         metrics: [
           ...gauge(ctx, "pg_replication_lag_seconds", exporterLabels, (m) => (m < 25 ? 2 + 7 * (25 - m) : 2)),
-          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", { application_name: replica }, () => 0.1),
+          ...gauge(ctx, "pg_stat_replication_write_lag_seconds", primaryRow(namespace, replica), () => 0.1),
           ...counter(ctx, "container_cpu_usage_seconds_total", podLabels, () => 0.48),
           ...gauge(ctx, "kube_pod_container_resource_limits", { ...podLabels, resource: "cpu" }, () => 0.5),
         ],

@@ -1,10 +1,10 @@
 import type { NormalizedAlert } from "@/lib/alerts/schema";
 import { kubectl, nsFlag, placeholder, promql, text } from "../commands";
 import { type Features, stat } from "../features";
-import { selector, withMatcher } from "../promql";
+import { escapeRegex, regexMatcher, selector, withMatcher } from "../promql";
 import type { Step } from "../report";
 import { round } from "../triage";
-import { formatDuration, formatPercent } from "../units";
+import { formatBytes, formatDuration, formatPercent } from "../units";
 import type { Finding } from "./findings";
 import type { MetricQuery } from "./types";
 
@@ -53,6 +53,33 @@ function componentLogs(f: Features, app: string, grep: string, container?: strin
   return kubectl`${ns}logs -l app.kubernetes.io/name=${app} --all-containers --tail=300 | grep -i -E ${grep}`;
 }
 
+/**
+ * prometheus-operator names a server's PVC `<claim template>-<pod>` (`prometheus-k8s-db-prometheus-k8s-0`),
+ * so the pod the alert names finds its volume in the kubelet's volume stats.
+ */
+function tsdbVolume(alert: NormalizedAlert): MetricQuery[] {
+  const { namespace, pod } = alert.labels;
+  if (!namespace || !pod) return [];
+  const pvc = withMatcher(selector({ namespace }), regexMatcher("persistentvolumeclaim", `.+-${escapeRegex(pod)}`));
+  return [
+    { id: "tsdb_volume_used", title: "Prometheus volume used", unit: "ratio", query: `max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes${pvc} / kubelet_volume_stats_capacity_bytes${pvc})`, threshold: 0.9, maxSeries: 1 },
+    { id: "tsdb_volume_capacity", title: "Prometheus volume capacity", unit: "bytes", query: `max(kubelet_volume_stats_capacity_bytes${pvc})` },
+  ];
+}
+
+/** The fill level of the server's volume, or why it is not known. */
+function tsdbVolumeLine(f: Features): { full: boolean; line: string } {
+  const used = f.evidence.metrics.series.find((s) => s.id === "tsdb_volume_used" && s.stats);
+  const capacity = stat(f, "tsdb_volume_capacity");
+  if (!used?.stats) {
+    const pod = f.alert.labels.pod;
+    return { full: false, line: `unknown: Prometheus' volume fill level (no kubelet_volume_stats_* series for a PVC of ${pod ? `pod ${pod}` : "the server, whose pod the alert does not name"})` };
+  }
+  const pvc = used.labels.persistentvolumeclaim ?? "its PVC";
+  const size = capacity ? ` of ${formatBytes(capacity.last)}` : "";
+  return { full: used.stats.last >= 0.95, line: `Prometheus' volume ${pvc} ${formatPercent(used.stats.last)} full${size} (kubelet_volume_stats_used_bytes / capacity_bytes)` };
+}
+
 const tsdb: Topic = {
   alerts: /^PrometheusTSDB(Reloads|Compactions)Failing$/,
   queries: (alert) => {
@@ -61,6 +88,7 @@ const tsdb: Topic = {
       { id: "tsdb_compactions_failed", title: "TSDB compactions failed (3h)", unit: "failures", query: `sum(increase(prometheus_tsdb_compactions_failed_total${self}[3h]))` },
       { id: "tsdb_reloads_failed", title: "TSDB block reloads failed (3h)", unit: "failures", query: `sum(increase(prometheus_tsdb_reloads_failures_total${self}[3h]))` },
       { id: "tsdb_blocks_bytes", title: "TSDB blocks on disk", unit: "bytes", query: `sum(prometheus_tsdb_storage_blocks_bytes${self})` },
+      ...tsdbVolume(alert),
     ];
   },
   findings: (f) => {
@@ -68,7 +96,8 @@ const tsdb: Topic = {
     const reloads = stat(f, "tsdb_reloads_failed");
     if (!(compactions && compactions.max > 0) && !(reloads && reloads.max > 0)) return [];
     const lines = logLines(f, /compact|reload blocks|corrupt|no space left|out of memory/i);
-    const diskFull = lines.some((l) => /no space left/i.test(l));
+    const volume = tsdbVolumeLine(f);
+    const diskFull = volume.full || lines.some((l) => /no space left/i.test(l));
     const l = f.alert.labels;
     const ns = nsFlag(f.target.namespace ?? l.namespace);
     return [
@@ -81,6 +110,7 @@ const tsdb: Topic = {
         why: [
           ...(compactions && compactions.max > 0 ? [`${round(compactions.max)} failed TSDB compactions in 3 h (prometheus_tsdb_compactions_failed_total)`] : []),
           ...(reloads && reloads.max > 0 ? [`${round(reloads.max)} failed TSDB block reloads in 3 h (prometheus_tsdb_reloads_failures_total)`] : []),
+          volume.line,
           "uncompacted head data grows memory and disk use until the server is OOM-killed or the volume fills",
           ...logWhy(lines),
         ],
@@ -102,29 +132,78 @@ const scrapeLimits: Record<string, { metric: string; what: string; setting: stri
   PrometheusScrapeSampleLimitHit: { metric: "prometheus_target_scrapes_exceeded_sample_limit_total", what: "scrapes were dropped for exceeding the sample limit", setting: "sampleLimit" },
 };
 
+/**
+ * The limit counters carry only the Prometheus that counts them. The pools and targets over a limit
+ * come from the scrape pools' own gauges (target limit) and each target's report series
+ * (`scrape_sample_limit`, `scrape_body_size_bytes` need --enable-feature=extra-scrape-metrics; a target
+ * that answers with samples and is still marked down is what a label or size limit leaves otherwise).
+ */
+function offendersOf(alertname: string, self: string): MetricQuery[] {
+  if (alertname === "PrometheusTargetLimitHit") {
+    return [
+      { id: "limit_pools", title: "Scrape pools over their target limit", unit: "targets", query: `max by (scrape_job) (prometheus_target_scrape_pool_targets${self}) > max by (scrape_job) (prometheus_target_scrape_pool_target_limit${self} > 0)`, maxSeries: 10 },
+      { id: "limit_pool_limits", title: "Target limit of each scrape pool", unit: "targets", query: `max by (scrape_job) (prometheus_target_scrape_pool_target_limit${self} > 0)`, maxSeries: 50 },
+    ];
+  }
+  const refused = { id: "limit_refused_targets", title: "Targets that answer with samples but are marked down", unit: "samples", query: "topk(10, scrape_samples_scraped > 0 and up == 0)", maxSeries: 10 };
+  if (alertname === "PrometheusScrapeSampleLimitHit") {
+    return [{ id: "limit_targets", title: "Targets at or over their sample_limit (samples after relabelling)", unit: "samples", query: "topk(10, scrape_samples_post_metric_relabeling >= (scrape_sample_limit > 0))", maxSeries: 10 }, refused];
+  }
+  if (alertname === "PrometheusScrapeBodySizeLimitHit") {
+    return [{ id: "limit_targets", title: "Targets whose last scrape exceeded body_size_limit", unit: "bytes", query: "topk(10, scrape_body_size_bytes == -1)", maxSeries: 10 }, refused];
+  }
+  return [refused];
+}
+
+/** `namespace/pod` (or the job and instance) of each series of a per-target query, with its value. */
+function offenders(f: Features, id: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  return f.evidence.metrics.series
+    .filter((s) => (s.id === id || s.id.startsWith(`${id}#`)) && s.stats)
+    .map((s) => {
+      const l = s.labels;
+      const where = l.pod ? `${l.namespace ? `${l.namespace}/` : ""}${l.pod}` : (l.instance ?? "");
+      const name = l.scrape_job ?? [l.job && `job ${l.job}`, where].filter(Boolean).join(" ");
+      return { name, labels: l, value: s.stats?.max ?? 0 };
+    })
+    .filter((o) => o.name);
+}
+
 const limits: Topic = {
   alerts: /^Prometheus(TargetLimitHit|LabelLimitHit|ScrapeBodySizeLimitHit|ScrapeSampleLimitHit)$/,
   queries: (alert) => {
     const limit = scrapeLimits[alert.alertname];
-    return limit ? [{ id: "scrape_limit_hits", title: `Scrapes over a limit (10m, ${limit.metric})`, unit: "scrapes", query: `sum(increase(${limit.metric}${selfOf(alert)}[10m]))` }] : [];
+    if (!limit) return [];
+    const self = selfOf(alert);
+    return [{ id: "scrape_limit_hits", title: `Scrapes over a limit (10m, ${limit.metric})`, unit: "scrapes", query: `sum(increase(${limit.metric}${self}[10m]))` }, ...offendersOf(alert.alertname, self)];
   },
   findings: (f) => {
     const limit = scrapeLimits[f.alert.alertname];
     const hits = stat(f, "scrape_limit_hits");
     if (!limit || !hits || hits.max <= 0) return [];
     const target = f.alert.alertname === "PrometheusTargetLimitHit";
+    const limitOf = new Map(offenders(f, "limit_pool_limits").map((o) => [o.name, o.value]));
+    const named = target
+      ? offenders(f, "limit_pools").map((o) => ({ ...o, line: `scrape pool ${o.name}: ${round(o.value)} targets${limitOf.has(o.name) ? ` over its target_limit of ${round(limitOf.get(o.name) as number)}` : " over its target_limit"}` }))
+      : [
+          ...offenders(f, "limit_targets").map((o) => ({ ...o, line: o.value < 0 ? `target ${o.name}: last scrape over body_size_limit (scrape_body_size_bytes -1)` : `target ${o.name}: ${round(o.value)} samples after relabelling, at or over its sample_limit` })),
+          ...offenders(f, "limit_refused_targets").map((o) => ({ ...o, line: `target ${o.name}: answered with ${round(o.value)} samples yet marked down (up 0), the shape of a refused scrape` })),
+        ].filter((o, i, all) => all.findIndex((x) => x.name === o.name) === i);
+    const which = named.length
+      ? named.slice(0, 5).map((o) => o.line)
+      : [target ? "which scrape pool is over its limit is not known (no prometheus_target_scrape_pool_targets/target_limit series)" : "which targets hit the limit is not known from metrics (no scrape_sample_limit/scrape_body_size_bytes series, and no target answering while marked down)"];
     return [
       {
         id: "suspected_scrape_limit_hit",
         label: "suspected_ingestion_failure",
         category: "alerting_pipeline",
         title: "Scrapes are refused for exceeding a configured limit: those targets' samples are all missing",
-        confidence: 80,
-        why: [`${round(hits.max)} ${limit.what} in 10 min at worst (${limit.metric})`, "a scrape over its limit is dropped whole, so every series of those targets goes stale"],
+        confidence: named.length ? 85 : 80,
+        why: [`${round(hits.max)} ${limit.what} in 10 min at worst (${limit.metric})`, ...which, "a scrape over its limit is dropped whole, so every series of those targets goes stale"],
         steps: [
+          ...named.slice(0, 3).map((o) => (target ? promql(`prometheus_target_scrape_pool_targets${selector({ scrape_job: o.labels.scrape_job })}`) : promql(`scrape_samples_scraped${selector({ job: o.labels.job, instance: o.labels.instance })}`))),
           text("Which targets, and the limit each one hit: curl -s <prometheus>/api/v1/targets | jq '.data.activeTargets[] | select(.lastError | test(\"limit\")) | {scrapePool, scrapeUrl, lastError}'"),
-          promql(target ? "topk(10, sum by (scrape_job) (prometheus_target_scrape_pool_targets))" : "topk(10, max by (job) (scrape_samples_post_metric_relabeling))"),
-          text(`Raise ${limit.setting} on the ServiceMonitor/PodMonitor (or the Prometheus resource's enforced limit), or drop the offending series with metricRelabelings.`),
+          ...(named.length ? [] : [promql(target ? "topk(10, sum by (scrape_job) (prometheus_target_scrape_pool_targets))" : "topk(10, max by (job) (scrape_samples_post_metric_relabeling))")]),
+          text(`Raise ${limit.setting} on the ServiceMonitor/PodMonitor${named.length ? ` of ${named.slice(0, 3).map((o) => (target ? o.name : (o.labels.job ?? o.name))).filter((x, i, a) => a.indexOf(x) === i).join(", ")}` : ""} (or the Prometheus resource's enforced limit), or drop the offending series with metricRelabelings.`),
         ],
       },
     ];

@@ -7,6 +7,7 @@ import { round } from "../triage";
 import { type Finding, findingsModule } from "./findings";
 import { alertExprQuery } from "../alert-expression";
 import { trendOf } from "./trend";
+import { formatBytes } from "../units";
 import type { MetricQuery } from "./types";
 
 type Broker = "kafka" | "rabbitmq" | "sqs" | "nats" | null;
@@ -84,6 +85,7 @@ function queries(t: Target, alert: NormalizedAlert): MetricQuery[] {
   const l = alert.labels;
   const out: MetricQuery[] = [...alertExprQuery(alert)];
   const broker = brokerOf(alert);
+  if (isNatsServer(alert)) out.push(...natsServerQueries(alert));
   if (broker === "kafka") {
     out.push(
       { id: "backlog", title: `Consumer group ${l.consumergroup} lag`, unit: "messages", query: `sum(kafka_consumergroup_lag${selector({ consumergroup: l.consumergroup, topic: l.topic })})` },
@@ -171,7 +173,58 @@ function brokerStep(alert: NormalizedAlert): Step[] {
   return [];
 }
 
+/**
+ * A NATS server alert (slow consumers, pending bytes) names no stream or consumer: the server cuts
+ * clients that do not read fast enough, so prometheus-nats-exporter's varz/connz series for the
+ * server the alert names are the evidence.
+ */
+function isNatsServer(alert: NormalizedAlert): boolean {
+  return /^(Nats|NATS)|SlowConsumer/.test(alert.alertname) && brokerOf(alert) === null;
+}
+
+function natsServerQueries(alert: NormalizedAlert): MetricQuery[] {
+  const l = alert.labels;
+  const sel = selector({ server_id: l.server_id, namespace: l.namespace, pod: l.pod, instance: l.instance });
+  return [
+    { id: "nats_slow_consumers", title: "NATS slow consumers cut (5m)", unit: "clients", query: `sum(increase(gnatsd_varz_slow_consumers${sel}[5m]))` },
+    { id: "nats_pending_bytes", title: "NATS bytes pending to clients", unit: "bytes", query: `sum(gnatsd_connz_pending_bytes${sel})` },
+    { id: "nats_connections", title: "NATS client connections", unit: "connections", query: `sum(gnatsd_varz_connections${sel})` },
+    { id: "nats_max_connections", title: "NATS connection limit", unit: "connections", query: `sum(gnatsd_varz_max_connections${sel})` },
+  ];
+}
+
+function natsServerFindings(f: Features): Finding[] {
+  const slow = stat(f, "nats_slow_consumers");
+  if (!slow || slow.max <= 0) return [];
+  const pending = stat(f, "nats_pending_bytes");
+  const conns = stat(f, "nats_connections");
+  const max = stat(f, "nats_max_connections");
+  const l = f.alert.labels;
+  const ns = nsFlag(f.target.namespace ?? l.namespace);
+  return [
+    {
+      label: "suspected_worker_starvation",
+      category: "queue_starvation",
+      title: "NATS clients read slower than messages arrive: the server cuts them as slow consumers",
+      confidence: pending && pending.max > 0 ? 85 : 80,
+      why: [
+        `${round(slow.max)} slow consumer(s) cut in 5 min at worst (gnatsd_varz_slow_consumers)`,
+        ...(pending ? [`${formatBytes(pending.max)} pending to clients at peak (gnatsd_connz_pending_bytes): subscribers do not drain their buffers`] : []),
+        ...(conns ? [`${round(conns.last)} client connections${max && max.last > 0 ? ` of a ${round(max.last)} limit` : ""}`] : []),
+        "a cut subscriber loses its in-flight core-NATS messages and reconnects; the slow client is the consumer to scale or fix",
+      ],
+      steps: [
+        text(`Which clients are slow (pending bytes per connection): ${sh`nats server report connections --sort pending --top 10`}`),
+        kubectl`${ns}logs ${l.pod ?? placeholder("nats-pod")} --tail=500 | grep -i ${"slow consumer"}`,
+        promql(`sum(gnatsd_connz_pending_bytes${selector({ server_id: l.server_id, namespace: l.namespace, pod: l.pod, instance: l.instance })})`),
+        text("Scale or speed up the subscriber the log line names (its client name and address), or move it to a JetStream pull consumer so it reads at its own pace."),
+      ],
+    },
+  ];
+}
+
 function findings(f: Features): Finding[] {
+  if (isNatsServer(f.alert)) return natsServerFindings(f);
   const backlogId = stat(f, "backlog") ? "backlog" : "alert_expr";
   const backlog = trendOf(f, backlogId);
   if (!backlog || backlog.last < backlog.first * 0.9) return [];
@@ -265,6 +318,7 @@ export const queueBacklog = findingsModule({
   queries,
   findings,
   unknowns(f) {
+    if (isNatsServer(f.alert)) return ["slow consumers cut by the NATS server or bytes pending to its clients (gnatsd_varz_slow_consumers, gnatsd_connz_pending_bytes from prometheus-nats-exporter)"];
     const backlog = trendOf(f, stat(f, "backlog") ? "backlog" : "alert_expr");
     const out = [];
     if (!backlog) out.push("the backlog over the window (name the queue with a `queue`, `consumergroup`, `consumer_name`/`stream_name` (NATS) or `queue_name`/`dimension_QueueName` (SQS) label, or keep the rule's generatorURL)");

@@ -82,6 +82,7 @@ function expectDiagnosis(report: Report, family: string, e: Expected): void {
   const a = report.analysis;
   const said = [...a.decision.why, ...a.enrichment.why, ...a.hypotheses.flatMap((h) => [h.title, ...h.why, ...h.counter])].join("\n");
   for (const m of e.mentions ?? []) expect(said).toContain(m);
+  for (const m of e.absent ?? []) expect(said).not.toContain(m);
   if (e.minConfidence) expect(a.hypotheses[0]?.confidence).toBeGreaterThanOrEqual(e.minConfidence);
   // A workload found behind the alert is its identity: "target identity missing" would be untrue.
   if (report.evidence.k8s.resolution?.status === "resolved") expect(a.blockers).not.toContain("A");
