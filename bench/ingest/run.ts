@@ -456,7 +456,7 @@ async function main(): Promise<void> {
   const recorded = byDisposition.reduce((n, d) => n + d.n, 0);
   console.log(`\nzero-loss check: ${recorded} alerts in the ledger; dispositions ${byDisposition.map((d) => `${d.disposition}=${d.n}`).join(", ")}`);
   console.log(
-    `worker drain (concurrency 8) ${drain.outcome} after ${drainS.toFixed(1)} s (limit ${(drain.limitMs / 1000).toFixed(0)} s for ${fingerprints.length} alerts; ${(check.reported / drainS).toFixed(0)} reports/s)`,
+    `worker drain (concurrency 8) ${drain.outcome} after ${drainS.toFixed(1)} s (limit ${(drain.limitMs / 1000).toFixed(0)} s for ${fingerprints.length} alerts; ${(fingerprints.length / drainS).toFixed(0)} alerts settled/s)`,
   );
   console.log(`alerts answered 2xx: ${accepted} (${fingerprints.length} distinct); recorded in the ledger: ${recorded}`);
   console.log(`receipt by receipt: ${check.reported} distinct alerts reported, ${check.skipped} recorded skips, ${check.deadLettered.length} dead-lettered, ${check.stillQueued.length} still queued`);
