@@ -159,7 +159,7 @@ const DRAIN_MS_PER_ALERT = 40;
 /** Stop early when no alert settled for this long: the worker is stuck, waiting longer tells nothing new. */
 const DRAIN_STALL_MS = 120_000;
 
-type Drain = { seconds: number; limitMs: number; outcome: "settled" | "stopped at its limit" | "stopped: stalled" };
+type Drain = { seconds: number; settledAlerts: number; limitMs: number; outcome: "settled" | "stopped at its limit" | "stopped: stalled" };
 
 /** Run the worker until every alert is settled, its limit passes, or it stalls; prints progress each minute. */
 async function drainQueue(db: Db, fingerprints: string[]): Promise<Drain> {
@@ -172,10 +172,10 @@ async function drainQueue(db: Db, fingerprints: string[]): Promise<Drain> {
     const s = await settlementOf(db, fingerprints);
     const now = performance.now();
     const seconds = (now - start) / 1000;
-    if (s.queued === 0 && s.settledAlerts >= fingerprints.length) return { seconds, limitMs, outcome: "settled" };
+    if (s.queued === 0 && s.settledAlerts >= fingerprints.length) return { seconds, settledAlerts: s.settledAlerts, limitMs, outcome: "settled" };
     if (s.settledAlerts > lastSettled) [lastSettled, lastProgressAt] = [s.settledAlerts, now];
-    if (now - lastProgressAt > DRAIN_STALL_MS) return { seconds, limitMs, outcome: "stopped: stalled" };
-    if (now - start > limitMs) return { seconds, limitMs, outcome: "stopped at its limit" };
+    if (now - lastProgressAt > DRAIN_STALL_MS) return { seconds, settledAlerts: s.settledAlerts, limitMs, outcome: "stopped: stalled" };
+    if (now - start > limitMs) return { seconds, settledAlerts: s.settledAlerts, limitMs, outcome: "stopped at its limit" };
     if (now - lastPrintAt > 60_000) {
       console.log(`drain: ${s.settledAlerts} of ${fingerprints.length} alerts settled, ${s.queued} receipts queued, ${seconds.toFixed(0)} s`);
       lastPrintAt = now;
@@ -434,6 +434,10 @@ async function main(): Promise<void> {
   const fingerprints = [...acceptedCopies.keys()];
   const drain = await drainQueue(runtime.database.db, fingerprints);
   const drainS = drain.seconds;
+  // Counted after the worker stopped: it acks a message only once its receipt is settled, so from here on
+  // every receipt still queued must have its message in the stream.
+  await consumer.stop(10_000);
+  const inQueue = await messagesInStream(names.stream);
   const byDisposition = await runtime.database.db
     .select({ disposition: receivedAlerts.disposition, n: sql<number>`count(*)::int` })
     .from(receivedAlerts)
@@ -445,8 +449,6 @@ async function main(): Promise<void> {
     allowDeadLetters: true,
     acceptedCopies,
   });
-  await consumer.stop(10_000);
-  const inQueue = await messagesInStream(names.stream);
   await runtime.close();
   await deleteStreams(names.prefix);
   await db.drop();
@@ -456,7 +458,7 @@ async function main(): Promise<void> {
   const recorded = byDisposition.reduce((n, d) => n + d.n, 0);
   console.log(`\nzero-loss check: ${recorded} alerts in the ledger; dispositions ${byDisposition.map((d) => `${d.disposition}=${d.n}`).join(", ")}`);
   console.log(
-    `worker drain (concurrency 8) ${drain.outcome} after ${drainS.toFixed(1)} s (limit ${(drain.limitMs / 1000).toFixed(0)} s for ${fingerprints.length} alerts; ${(fingerprints.length / drainS).toFixed(0)} alerts settled/s)`,
+    `worker drain (concurrency 8) ${drain.outcome} after ${drainS.toFixed(1)} s (limit ${(drain.limitMs / 1000).toFixed(0)} s for ${fingerprints.length} alerts; ${drain.settledAlerts} settled, ${(drain.settledAlerts / drainS).toFixed(0)} alerts/s)`,
   );
   console.log(`alerts answered 2xx: ${accepted} (${fingerprints.length} distinct); recorded in the ledger: ${recorded}`);
   console.log(`receipt by receipt: ${check.reported} distinct alerts reported, ${check.skipped} recorded skips, ${check.deadLettered.length} dead-lettered, ${check.stillQueued.length} still queued`);
