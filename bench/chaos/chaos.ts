@@ -183,6 +183,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     }
     const final = await checkReceipts({ db: db.db, fingerprints, storedKeys: new Set(await store.list("chaos/")), allowDeadLetters: false });
     problems.push(...final.problems);
+    problems.push(...final.stillQueued.map((fp) => `${fp}: a receipt is still queued`));
     const latencies = [...sent.latencies].sort((a, b) => a - b);
     stopping = true;
     return {

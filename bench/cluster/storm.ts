@@ -90,6 +90,7 @@ export async function runClusterStorm(o: StormOptions): Promise<StormResult> {
     const store = createStore({ env: loadEnv(env), log: createLogger({ level: "silent" }) });
     const check = await checkReceipts({ db: db.db, fingerprints, storedKeys: new Set(await store.list("storm/")), allowDeadLetters: true });
     problems.push(...check.problems);
+    problems.push(...check.stillQueued.map((fp) => `${fp}: a receipt is still queued`));
     const latencies = [...sent.latencies].sort((a, b) => a - b);
     return {
       alerts: o.alerts,

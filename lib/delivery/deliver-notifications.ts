@@ -19,7 +19,7 @@ export type DeliveryContext = {
   metrics?: Metrics;
   slack: SlackApi | null;
   /** Answers a question asked in a case's Slack thread (lib/slack/answer-mention.ts). */
-  answerMention?: (tx: Tx, row: OutboxRow) => Promise<void>;
+  answerMention?: (row: OutboxRow) => Promise<void>;
   config: {
     maxAttempts: number;
     timeoutMs: number;
@@ -38,11 +38,32 @@ export function backoffMs(attempts: number, random = Math.random): number {
 }
 
 /**
- * The oldest due row whose channel has nothing older pending for the same case (a Slack update must
- * not overtake the post it updates), locked so another worker skips it. The lock is held while the
- * row is sent: a worker that dies mid-send leaves it pending for the next one.
+ * How long a claimed row is kept from other workers while it is sent. Sending happens outside any
+ * transaction (PGlite has one connection: a slow Slack call must not hold it), so the claim is a
+ * lease, not a lock: a worker that dies mid-send leaves the row pending, due again when the lease
+ * ends. Longer than any send: a few HTTP calls under NOTIFICATIONS_TIMEOUT_MS, or a chat answer.
  */
-async function claimDue(tx: Tx): Promise<OutboxRow | undefined> {
+export const CLAIM_LEASE_MS = 10 * 60_000;
+
+/**
+ * The oldest due row whose channel has nothing older pending for the same case (a Slack update must
+ * not overtake the post it updates), claimed in a short transaction of its own: its attempt is
+ * counted and it is not due again before the lease ends. It stays pending, so later rows of its
+ * case still wait for it.
+ */
+async function claimDue(db: Db): Promise<OutboxRow | undefined> {
+  return db.transaction(async (tx) => {
+    const row = await dueRow(tx);
+    if (!row) return undefined;
+    await tx
+      .update(notificationOutbox)
+      .set({ attempts: row.attempts + 1, nextAttemptAt: sql`now() + ${CLAIM_LEASE_MS} * interval '1 millisecond'`, updatedAt: sql`now()` })
+      .where(eq(notificationOutbox.id, row.id));
+    return row;
+  });
+}
+
+async function dueRow(tx: Tx): Promise<OutboxRow | undefined> {
   const [row] = await tx
     .select()
     .from(notificationOutbox)
@@ -61,23 +82,23 @@ async function claimDue(tx: Tx): Promise<OutboxRow | undefined> {
   return row;
 }
 
-async function deliverSlack(ctx: DeliveryContext, tx: Tx, row: OutboxRow): Promise<Sent> {
+async function deliverSlack(ctx: DeliveryContext, row: OutboxRow): Promise<Sent> {
   const slack = ctx.slack;
   if (!slack || !ctx.config.slackChannel) throw new ServiceError("invalid_input", "Slack is no longer configured (SLACK_BOT_TOKEN, SLACK_CHANNEL)");
   if (row.event === "slack.mention") {
     if (!ctx.answerMention) throw new ServiceError("unavailable", "this process cannot answer Slack questions");
-    await ctx.answerMention(tx, row);
+    await ctx.answerMention(row);
     return { responseCode: 200 };
   }
   const payload = row.payload as CaseEventPayload;
   const message = renderCaseMessage(payload, ctx.config.baseUrl);
-  const [existing] = await tx.select().from(slackMessages).where(eq(slackMessages.caseId, payload.case.id));
+  const [existing] = await ctx.db.select().from(slackMessages).where(eq(slackMessages.caseId, payload.case.id));
   if (existing) {
     try {
       await slack.updateMessage({ channel: existing.channel, ts: existing.ts, ...message });
       const reply = renderThreadReply(payload);
       if (reply) await slack.postMessage({ channel: existing.channel, threadTs: existing.ts, text: reply });
-      await tx.update(slackMessages).set({ updatedAt: sql`now()` }).where(eq(slackMessages.caseId, existing.caseId));
+      await ctx.db.update(slackMessages).set({ updatedAt: sql`now()` }).where(eq(slackMessages.caseId, existing.caseId));
       return { responseCode: 200 };
     } catch (e) {
       // Someone deleted the message in Slack: post the case again rather than fail every later event.
@@ -90,15 +111,15 @@ async function deliverSlack(ctx: DeliveryContext, tx: Tx, row: OutboxRow): Promi
     ctx.log.warn({ err: errorMessage(e), caseId: payload.case.id }, "Slack permalink lookup failed; the case page links without it");
     return null;
   });
-  await tx
+  await ctx.db
     .insert(slackMessages)
     .values({ caseId: payload.case.id, channel: posted.channel, ts: posted.ts, permalink })
     .onConflictDoUpdate({ target: slackMessages.caseId, set: { channel: posted.channel, ts: posted.ts, permalink, updatedAt: sql`now()` } });
   return { responseCode: 200 };
 }
 
-async function deliverWebhook(ctx: DeliveryContext, tx: Tx, row: OutboxRow): Promise<Sent> {
-  const [endpoint] = row.endpointId ? await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId)) : [];
+async function deliverWebhook(ctx: DeliveryContext, row: OutboxRow): Promise<Sent> {
+  const [endpoint] = row.endpointId ? await ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId)) : [];
   if (!endpoint) throw new ServiceError("invalid_input", "the webhook endpoint was deleted");
   if (!endpoint.enabled) throw new ServiceError("invalid_input", "the webhook endpoint is disabled");
   const payload = row.payload as CaseEventPayload;
@@ -111,50 +132,49 @@ async function deliverWebhook(ctx: DeliveryContext, tx: Tx, row: OutboxRow): Pro
   return { responseCode };
 }
 
+/** Claim one due row, send it holding no transaction, then record the outcome. */
 async function deliverOne(ctx: DeliveryContext): Promise<boolean> {
-  return ctx.db.transaction(async (tx) => {
-    const row = await claimDue(tx);
-    if (!row) return false;
-    const started = performance.now();
-    const attempts = row.attempts + 1;
-    try {
-      const sent = row.channel === "slack" ? await deliverSlack(ctx, tx, row) : await deliverWebhook(ctx, tx, row);
-      const durationMs = Math.round(performance.now() - started);
-      await tx
-        .update(notificationOutbox)
-        .set({ status: "delivered", attempts, deliveredAt: sql`now()`, lastError: null, responseCode: sent.responseCode, durationMs, updatedAt: sql`now()` })
-        .where(eq(notificationOutbox.id, row.id));
-      ctx.metrics?.notificationsDelivered.inc({ channel: row.channel, outcome: "delivered" });
-      ctx.metrics?.notificationDuration.observe({ channel: row.channel }, durationMs / 1000);
-    } catch (e) {
-      const durationMs = Math.round(performance.now() - started);
-      const details = (isServiceError(e) ? e.details : undefined) as { retryAfterMs?: number | null; responseCode?: number } | undefined;
-      const retry = queueDisposition(e) === "retry" && attempts < ctx.config.maxAttempts;
-      const delayMs = details?.retryAfterMs ?? backoffMs(attempts);
-      const lastError = redactText(errorMessage(e)).slice(0, 500);
-      await tx
-        .update(notificationOutbox)
-        .set({
-          status: retry ? "pending" : "failed",
-          attempts,
-          lastError,
-          responseCode: details?.responseCode ?? null,
-          durationMs,
-          nextAttemptAt: retry ? new Date(Date.now() + delayMs) : row.nextAttemptAt,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(notificationOutbox.id, row.id));
-      ctx.metrics?.notificationsDelivered.inc({ channel: row.channel, outcome: retry ? "retry" : "failed" });
-      ctx.log.warn(
-        { channel: row.channel, event: row.event, caseId: row.caseId, endpointId: row.endpointId, attempts, err: lastError, ...(retry ? { retryInMs: delayMs } : {}) },
-        retry ? "notification not delivered; will retry" : "notification failed for good",
-      );
-    }
-    return true;
-  });
+  const row = await claimDue(ctx.db);
+  if (!row) return false;
+  const started = performance.now();
+  const attempts = row.attempts + 1;
+  try {
+    const sent = row.channel === "slack" ? await deliverSlack(ctx, row) : await deliverWebhook(ctx, row);
+    const durationMs = Math.round(performance.now() - started);
+    await ctx.db
+      .update(notificationOutbox)
+      .set({ status: "delivered", attempts, deliveredAt: sql`now()`, lastError: null, responseCode: sent.responseCode, durationMs, updatedAt: sql`now()` })
+      .where(eq(notificationOutbox.id, row.id));
+    ctx.metrics?.notificationsDelivered.inc({ channel: row.channel, outcome: "delivered" });
+    ctx.metrics?.notificationDuration.observe({ channel: row.channel }, durationMs / 1000);
+  } catch (e) {
+    const durationMs = Math.round(performance.now() - started);
+    const details = (isServiceError(e) ? e.details : undefined) as { retryAfterMs?: number | null; responseCode?: number } | undefined;
+    const retry = queueDisposition(e) === "retry" && attempts < ctx.config.maxAttempts;
+    const delayMs = details?.retryAfterMs ?? backoffMs(attempts);
+    const lastError = redactText(errorMessage(e)).slice(0, 500);
+    await ctx.db
+      .update(notificationOutbox)
+      .set({
+        status: retry ? "pending" : "failed",
+        attempts,
+        lastError,
+        responseCode: details?.responseCode ?? null,
+        durationMs,
+        nextAttemptAt: retry ? new Date(Date.now() + delayMs) : row.nextAttemptAt,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(notificationOutbox.id, row.id));
+    ctx.metrics?.notificationsDelivered.inc({ channel: row.channel, outcome: retry ? "retry" : "failed" });
+    ctx.log.warn(
+      { channel: row.channel, event: row.event, caseId: row.caseId, endpointId: row.endpointId, attempts, err: lastError, ...(retry ? { retryInMs: delayMs } : {}) },
+      retry ? "notification not delivered; will retry" : "notification failed for good",
+    );
+  }
+  return true;
 }
 
-/** Send what is due, up to `limit` rows, one transaction each; returns how many rows were tried. */
+/** Send what is due, up to `limit` rows, one at a time; returns how many rows were tried. */
 export async function deliverDueNotifications({ ctx, input }: { ctx: DeliveryContext; input: { limit: number } }): Promise<number> {
   let tried = 0;
   while (tried < input.limit && (await deliverOne(ctx))) tried++;

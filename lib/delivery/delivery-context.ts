@@ -12,13 +12,12 @@ export function deliveryContext(rt: Runtime): DeliveryContext {
     metrics: rt.metrics,
     slack,
     answerMention: slack
-      ? async (tx, row) => {
+      ? async (row) => {
           // The chat engine (and the AI SDK under it) is loaded on the first question, not by every worker.
           const { answerSlackMention } = await import("@/lib/slack/answer-mention");
           await answerSlackMention({
             ctx: {
-              // The row's transaction, not the pool: PGlite (embedded mode) has one connection, held by it.
-              db: tx,
+              db: rt.database.db,
               store: rt.store,
               queue: rt.queue,
               providers: rt.providers,

@@ -9,7 +9,8 @@ import { listenOnLoopback } from "./listen";
  *
  * Methods: chat.postMessage, chat.update, chat.postEphemeral, chat.getPermalink, users.info,
  * users.lookupByEmail. A test in another process drives it with `POST /__users` (`{id: email}`) and
- * `POST /__fail` (`{method, failures}`), and reads what was posted from `GET /__messages`.
+ * `POST /__fail` (`{method, failures}`), and reads what was posted from `GET /__messages`. A test in
+ * this process can also make the next calls of a method answer late (`delayNext`), as a slow Slack does.
  */
 
 export type FakeSlackMessage = { channel: string; ts: string; text: string; blocks: unknown[]; threadTs: string | null; updates: number };
@@ -29,6 +30,8 @@ export type FakeSlack = {
   users: Map<string, string>;
   /** The next calls of `method` (or any method with "*") fail like this, in order. */
   failNext(method: string, ...failures: FakeSlackFailure[]): void;
+  /** The next call of `method` is answered only after `ms` (it is recorded in `calls` on arrival). */
+  delayNext(method: string, ms: number): void;
   /** Top-level messages (not thread replies) in a channel. */
   topLevel(channel?: string): FakeSlackMessage[];
   replies(ts: string): FakeSlackMessage[];
@@ -51,13 +54,14 @@ export async function startFakeSlack(options: { token?: string; port?: number } 
   const ephemerals: FakeSlack["ephemerals"] = [];
   const users = new Map<string, string>();
   const failures = new Map<string, FakeSlackFailure[]>();
+  const delays = new Map<string, number[]>();
   let clock = 1_700_000_000;
   const nextTs = () => `${++clock}.000100`;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const raw = Buffer.concat(chunks).toString("utf8");
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
@@ -77,6 +81,8 @@ export async function startFakeSlack(options: { token?: string; port?: number } 
       const method = path.replace(/^\/api\//, "");
       const args = parseBody(raw, req.headers["content-type"] ?? "");
       calls.push({ method, args });
+      const delay = delays.get(method)?.shift();
+      if (delay) await new Promise((r) => setTimeout(r, delay));
       if (req.headers.authorization !== `Bearer ${token}`) return send(200, { ok: false, error: "invalid_auth" });
       const queued = failures.get(method)?.length ? failures.get(method) : failures.get("*");
       const failure = queued?.shift();
@@ -131,6 +137,9 @@ export async function startFakeSlack(options: { token?: string; port?: number } 
     users,
     failNext(method, ...f) {
       failures.set(method, [...(failures.get(method) ?? []), ...f]);
+    },
+    delayNext(method, ms) {
+      delays.set(method, [...(delays.get(method) ?? []), ms]);
     },
     topLevel: (channel) => messages.filter((m) => m.threadTs === null && (!channel || m.channel === channel)),
     replies: (ts) => messages.filter((m) => m.threadTs === ts),
