@@ -202,22 +202,21 @@ async function applyPlan(db: DbOrTx, actor: Actor, c: CaseRow, plan: Map<string,
  * leave its one-liner behind, and a newer run that moved in speaks for the case.
  */
 async function refreshRunColumns(db: DbOrTx, caseId: string): Promise<void> {
-  await db.execute(sql`
-    update ${cases} set
-      run_count = (select count(*) from ${investigationRuns} r where r.case_id = ${caseId}),
-      latest_run_id = (select r.id from ${investigationRuns} r where r.case_id = ${caseId} order by r.finished_at desc limit 1),
-      first_seen_at = coalesce((select min(r.alert_starts_at) from ${investigationRuns} r where r.case_id = ${caseId}), first_seen_at),
-      last_seen_at = coalesce((select max(r.finished_at) from ${investigationRuns} r where r.case_id = ${caseId}), last_seen_at)
-    where id = ${caseId}`);
   const [latest] = await db
     .select({ classification: investigationRuns.classification, oneLiner: investigationRuns.oneLiner, topHypotheses: investigationRuns.topHypotheses })
     .from(investigationRuns)
     .where(eq(investigationRuns.caseId, caseId))
     .orderBy(desc(investigationRuns.finishedAt))
     .limit(1);
-  if (!latest) return;
-  await db
-    .update(cases)
-    .set({ classification: latest.classification, oneLiner: latest.oneLiner, memoryText: caseMemoryText(latest.oneLiner ?? "", latest.topHypotheses) })
-    .where(eq(cases.id, caseId));
+  const verdict = latest
+    ? sql`, classification = ${latest.classification}, one_liner = ${latest.oneLiner}, memory_text = ${caseMemoryText(latest.oneLiner ?? "", latest.topHypotheses)}`
+    : sql``;
+  await db.execute(sql`
+    update ${cases} set
+      run_count = (select count(*) from ${investigationRuns} r where r.case_id = ${caseId}),
+      latest_run_id = (select r.id from ${investigationRuns} r where r.case_id = ${caseId} order by r.finished_at desc limit 1),
+      first_seen_at = coalesce((select min(r.alert_starts_at) from ${investigationRuns} r where r.case_id = ${caseId}), first_seen_at),
+      last_seen_at = coalesce((select max(r.finished_at) from ${investigationRuns} r where r.case_id = ${caseId}), last_seen_at)
+      ${verdict}
+    where id = ${caseId}`);
 }

@@ -182,9 +182,14 @@ function isNatsServer(alert: NormalizedAlert): boolean {
   return /^(Nats|NATS)|SlowConsumer/.test(alert.alertname) && brokerOf(alert) === null;
 }
 
-function natsServerQueries(alert: NormalizedAlert): MetricQuery[] {
+/** The server the alert names, as prometheus-nats-exporter labels it. */
+function natsServerSelector(alert: NormalizedAlert): string {
   const l = alert.labels;
-  const sel = selector({ server_id: l.server_id, namespace: l.namespace, pod: l.pod, instance: l.instance });
+  return selector({ server_id: l.server_id, namespace: l.namespace, pod: l.pod, instance: l.instance });
+}
+
+function natsServerQueries(alert: NormalizedAlert): MetricQuery[] {
+  const sel = natsServerSelector(alert);
   return [
     { id: "nats_slow_consumers", title: "NATS slow consumers cut (5m)", unit: "clients", query: `sum(increase(gnatsd_varz_slow_consumers${sel}[5m]))` },
     { id: "nats_pending_bytes", title: "NATS bytes pending to clients", unit: "bytes", query: `sum(gnatsd_connz_pending_bytes${sel})` },
@@ -216,7 +221,7 @@ function natsServerFindings(f: Features): Finding[] {
       steps: [
         text(`Which clients are slow (pending bytes per connection): ${sh`nats server report connections --sort pending --top 10`}`),
         kubectl`${ns}logs ${l.pod ?? placeholder("nats-pod")} --tail=500 | grep -i ${"slow consumer"}`,
-        promql(`sum(gnatsd_connz_pending_bytes${selector({ server_id: l.server_id, namespace: l.namespace, pod: l.pod, instance: l.instance })})`),
+        promql(`sum(gnatsd_connz_pending_bytes${natsServerSelector(f.alert)})`),
         text("Scale or speed up the subscriber the log line names (its client name and address), or move it to a JetStream pull consumer so it reads at its own pace."),
       ],
     },
