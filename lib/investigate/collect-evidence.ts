@@ -297,14 +297,10 @@ export async function collectEvidence({
   const logs = await withKubernetesLogs(rec.call, providers, target, k8s, providerLogs, resolvedPods);
   // A line without a pod label came from the pods its selector covers. Only one such pod attributes it:
   // among several, naming them all would make every revision look like it logged the error.
-  const selectedPods = target.pod ? [target.pod] : resolvedPods.map((p) => p.name);
-  const unlabelled = selectedPods.length === 1 ? selectedPods : [];
+  const unlabelled = target.pod || (resolvedPods.length === 1 ? resolvedPods[0].name : null);
   logs.matches = matchLogPatterns(
     logs.entries.map((e) => e.line),
-    (i) => {
-      const pod = logs.entries[i]?.labels.pod;
-      return pod ? [pod] : unlabelled;
-    },
+    (i) => logs.entries[i]?.labels.pod || unlabelled,
   );
   if (input.readDependencies && logs.matches.length) {
     const dependencies = await checkDependencies({

@@ -158,19 +158,19 @@ export function logPatternIdOf(line: string): string | null {
 }
 
 /** Which known failure patterns the lines show, most frequent first (ties keep library order). */
-export function matchLogPatterns(lines: string[], podsOf: (index: number) => string[] = () => []): LogMatch[] {
+export function matchLogPatterns(lines: string[], podOf: (index: number) => string | null = () => null): LogMatch[] {
   const hits = new Map<string, { pattern: LogPattern; count: number; sample: string; detail: string | null; pods: Set<string> }>();
   for (const [i, line] of lines.entries()) {
     const pattern = patternOf(line);
     if (!pattern) continue;
-    const pods = podsOf(i);
+    const pod = podOf(i);
     const hit = hits.get(pattern.id);
     if (hit) {
       hit.count += 1;
       hit.detail ??= pattern.detail?.(line) ?? null;
-      for (const pod of pods) hit.pods.add(pod);
+      if (pod) hit.pods.add(pod);
     } else {
-      hits.set(pattern.id, { pattern, count: 1, sample: line.slice(0, maxSampleLength), detail: pattern.detail?.(line) ?? null, pods: new Set(pods) });
+      hits.set(pattern.id, { pattern, count: 1, sample: line.slice(0, maxSampleLength), detail: pattern.detail?.(line) ?? null, pods: new Set(pod ? [pod] : []) });
     }
   }
   const order = new Map(logPatterns.map((p, i) => [p.id, i]));

@@ -213,11 +213,12 @@ function findings(f: Features): Finding[] {
   const io = stat(f, "io_running");
   // MySQL reports no Seconds_Behind_Source while the IO thread is stopped: the stopped thread is the evidence then.
   const ioStopped = !!io && io.min < 1;
-  if ((!lag || lag.max < 10) && !ioStopped) return [];
+  const lagging = !!lag && lag.max >= 10;
+  if (!lagging && !ioStopped) return [];
   const t = f.target;
   const q = queries(t, f.alert);
   const queryOf = (id: string) => q.find((x) => x.id === id)?.query ?? "";
-  const lagLine = lag && lag.max >= 10
+  const lagLine = lagging
     ? `replication lag ${formatSeconds(lag.first)} → ${formatSeconds(lag.last)} (peak ${formatSeconds(lag.max)})`
     : "replication lag says nothing here: Seconds_Behind_Source is null or 0 while the IO thread is stopped (it counts only what was received)";
   const receive = stat(f, "receive_lag");
@@ -244,7 +245,7 @@ function findings(f: Features): Finding[] {
     });
   }
 
-  if (!lag || lag.max < 10) return out;
+  if (!lagging) return out;
   const arrives = (receive && receive.last < Math.max(5, 0.2 * lag.last)) || (io?.min === 1 && sql?.min === 1);
   if (arrives && !network.length && lag.last >= lag.first) {
     const arrivesLine = receive ? `WAL arrives (write lag only ${formatDuration(receive.last)}) while replay falls behind` : "IO and SQL threads both run: changes arrive but are applied late";
