@@ -113,6 +113,20 @@ describe("API tokens", () => {
     expect(row.lastUsedAt).not.toBeNull();
   });
 
+  it("refreshes when a token was last used at most once a minute", async () => {
+    const { token, secret } = await newToken("viewer");
+    const lastUsed = async () => (await t.db.select().from(apiTokens).where(eq(apiTokens.id, token.id)))[0].lastUsedAt?.getTime();
+    const t0 = new Date("2026-12-06T10:00:00Z");
+    const use = (at: Date) => resolveApiToken({ ctx: { db: t.db, now: at }, input: { token: secret } });
+    expect(await use(t0)).not.toBeNull();
+    expect(await lastUsed()).toBe(t0.getTime());
+    expect(await use(new Date(t0.getTime() + 30_000))).not.toBeNull();
+    expect(await lastUsed()).toBe(t0.getTime());
+    const later = new Date(t0.getTime() + 61_000);
+    expect(await use(later)).not.toBeNull();
+    expect(await lastUsed()).toBe(later.getTime());
+  });
+
   it("skips the CSRF header for bearer tokens only; a viewer token is refused a state change with 403", async () => {
     const viewer = await newToken("viewer");
     const responder = await newToken("responder");

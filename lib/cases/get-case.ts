@@ -1,10 +1,11 @@
-import { desc, eq, sql, sum } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { requireRole, type Actor } from "@/lib/auth/actor";
 import type { DbOrTx } from "@/lib/db/client";
-import { auditEvents, cases, chatMessages, chatThreads, investigationRuns } from "@/lib/db/schema";
+import { auditEvents, cases, investigationRuns } from "@/lib/db/schema";
 import type { RunTrigger } from "@/lib/db/schema/constants";
 import { ServiceError } from "@/lib/errors";
 import { assertCaseId } from "./case-state";
+import { caseChatUsage } from "./chat-usage";
 import { toCaseSummary, type CaseSummary } from "./list-cases";
 
 export type RunSummary = {
@@ -57,14 +58,10 @@ export async function getCase({
   requireRole(ctx.actor, "viewer");
   const [row] = await ctx.db.select().from(cases).where(eq(cases.id, assertCaseId(input.caseId)));
   if (!row) throw new ServiceError("not_found", `no case ${input.caseId}`);
-  const [runs, audit, [usage]] = await Promise.all([
+  const [runs, audit, chatUsage] = await Promise.all([
     ctx.db.select().from(investigationRuns).where(eq(investigationRuns.caseId, row.id)).orderBy(desc(investigationRuns.finishedAt)).limit(200),
     ctx.db.select().from(auditEvents).where(eq(auditEvents.caseId, row.id)).orderBy(desc(auditEvents.createdAt)).limit(500),
-    ctx.db
-      .select({ tokens: sum(sql`${chatMessages.inputTokens} + ${chatMessages.outputTokens}`), costUsd: sum(chatMessages.costUsd) })
-      .from(chatMessages)
-      .innerJoin(chatThreads, eq(chatThreads.id, chatMessages.threadId))
-      .where(eq(chatThreads.caseId, row.id)),
+    caseChatUsage(ctx.db, row.id),
   ]);
   return {
     ...toCaseSummary(row, ctx.now),
@@ -97,6 +94,6 @@ export async function getCase({
       after: a.after ?? null,
       at: a.createdAt.toISOString(),
     })),
-    chatUsage: { tokens: Number(usage?.tokens ?? 0), costUsd: Number(usage?.costUsd ?? 0) },
+    chatUsage,
   };
 }

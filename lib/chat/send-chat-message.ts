@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { asc, eq, sql, sum } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { createUIMessageStream, type ModelMessage, type UIMessageChunk } from "ai";
 import { z } from "zod";
 import { requireRole, type Actor } from "@/lib/auth/actor";
+import { caseChatUsage } from "@/lib/cases/chat-usage";
 import type { DbOrTx } from "@/lib/db/client";
 import { describeDbError } from "@/lib/db/describe-db-error";
 import { chatMessages, chatThreads } from "@/lib/db/schema";
@@ -53,15 +54,6 @@ export type ChatMessageMetadata = { threadId: string; mode: ChatMode; model: str
 
 const HISTORY_MESSAGES = 20;
 
-async function caseTokensUsed(db: DbOrTx, caseId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sum(sql`${chatMessages.inputTokens} + ${chatMessages.outputTokens}`) })
-    .from(chatMessages)
-    .innerJoin(chatThreads, eq(chatThreads.id, chatMessages.threadId))
-    .where(eq(chatThreads.caseId, caseId));
-  return Number(row?.n ?? 0);
-}
-
 /**
  * The thread the message continues: it must be the actor's own and belong to the case named (if any).
  * A thread named by the caller must exist; a keyed one (`threadKey`) may not exist yet (null).
@@ -79,7 +71,7 @@ async function ownThread(db: DbOrTx, actor: Actor, input: Pick<SendChatMessageIn
 async function loadCase(ctx: ChatContext, caseId: string | null): Promise<{ subject: ChatSubject; tokensUsed: number }> {
   const [subject, tokensUsed] = await Promise.all([
     loadChatSubject({ ctx, input: { caseId } }),
-    ctx.chatModel && caseId ? caseTokensUsed(ctx.db, caseId) : 0,
+    ctx.chatModel && caseId ? caseChatUsage(ctx.db, caseId).then((u) => u.tokens) : 0,
   ]);
   return { subject, tokensUsed };
 }
@@ -105,7 +97,7 @@ export async function sendChatMessage({
   // continued without its case named must be read before its case.
   const caseKnown = input.caseId !== undefined || continued === undefined;
   const [asked, existing, history, known] = await Promise.all([
-    questionsInLastMinute(ctx.db, actor.username, ctx.now),
+    questionsInLastMinute(ctx.db, actor.username, ctx.now, ctx.limits.ratePerMinute),
     continued ? ownThread(ctx.db, actor, { caseId: input.caseId, threadId: continued, mayBeNew: !input.threadId }) : null,
     continued
       ? ctx.db
@@ -169,6 +161,7 @@ export async function sendChatMessage({
       await recordAnswer(ctx.db, {
         id: randomUUID(),
         threadId,
+        caseId,
         content: redactText(transcript.finalText()),
         mode,
         model: modelId,

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
+import { chatCaseUsage, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
 import { bothDatabases } from "@/test/helpers/database";
+import { seedCase } from "@/test/helpers/cases";
+import { caseChatUsage } from "@/lib/cases/chat-usage";
 import { questionsInLastMinute, recordAnswer, recordQuestion, type Answer } from "./turn-records";
 
 const databases = bothDatabases("turn-records");
 
-function answerOf(threadId: string, toolCalls: Answer["toolCalls"]): Answer {
-  return { id: randomUUID(), threadId, content: "the answer", mode: "model", model: "fake-1", inputTokens: 10, outputTokens: 20, costUsd: 0.001, error: null, durationMs: 42, toolCalls };
+function answerOf(threadId: string, toolCalls: Answer["toolCalls"], caseId: string | null = null): Answer {
+  return { id: randomUUID(), threadId, caseId, content: "the answer", mode: "model", model: "fake-1", inputTokens: 10, outputTokens: 20, costUsd: 0.001, error: null, durationMs: 42, toolCalls };
 }
 
 const call = (toolCallId: string) => ({
@@ -45,7 +47,7 @@ describe.each([
     ]);
     const [after] = await db.select().from(chatThreads).where(eq(chatThreads.id, threadId));
     expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(thread.updatedAt.getTime());
-    expect(await questionsInLastMinute(db, owner, new Date())).toBe(1);
+    expect(await questionsInLastMinute(db, owner, new Date(), 12)).toBe(1);
   });
 
   it("stores nothing of an answer when one of its tool calls cannot be stored, and leaves the thread as it was", async () => {
@@ -70,8 +72,39 @@ describe.each([
     const hourAgo = new Date(Date.now() - 3_600_000);
     await db.update(chatThreads).set({ updatedAt: hourAgo }).where(eq(chatThreads.id, threadId));
     await db.update(chatMessages).set({ createdAt: hourAgo }).where(eq(chatMessages.threadId, threadId));
-    expect(await questionsInLastMinute(db, owner, new Date())).toBe(0);
+    expect(await questionsInLastMinute(db, owner, new Date(), 12)).toBe(0);
     await recordQuestion(db, { threadId, newThread: null, content: "again" });
-    expect(await questionsInLastMinute(db, owner, new Date())).toBe(1);
+    expect(await questionsInLastMinute(db, owner, new Date(), 12)).toBe(1);
+  });
+
+  it("counts the owner's questions only up to the limit asked about", async () => {
+    const db = dbOf();
+    const owner = `user-${randomUUID()}`;
+    for (let i = 0; i < 5; i++) await recordQuestion(db, { threadId: randomUUID(), newThread: { owner, caseId: null, title: "q" }, content: `q${i}` });
+    expect(await questionsInLastMinute(db, owner, new Date(), 100)).toBe(5);
+    expect(await questionsInLastMinute(db, owner, new Date(), 3)).toBe(3);
+  });
+
+  it("adds each model answer's tokens and cost to its case's running total, and nothing for a deterministic one", async () => {
+    const db = dbOf();
+    const { case: { id: caseId } } = await seedCase(db);
+    expect(await caseChatUsage(db, caseId)).toEqual({ tokens: 0, costUsd: 0 });
+    for (let i = 0; i < 3; i++) {
+      const threadId = randomUUID();
+      await recordQuestion(db, { threadId, newThread: { owner: "sam", caseId, title: "q" }, content: "q" });
+      await recordAnswer(db, answerOf(threadId, [], caseId));
+    }
+    const deterministicThread = randomUUID();
+    await recordQuestion(db, { threadId: deterministicThread, newThread: { owner: "sam", caseId, title: "q" }, content: "q" });
+    await recordAnswer(db, { ...answerOf(deterministicThread, [], caseId), mode: "deterministic", model: null, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    const usage = await caseChatUsage(db, caseId);
+    expect(usage.tokens).toBe(90);
+    expect(usage.costUsd).toBeCloseTo(0.003, 9);
+    // A failed answer adds nothing: the total moves with the message or not at all.
+    const threadId = randomUUID();
+    await recordQuestion(db, { threadId, newThread: { owner: "sam", caseId, title: "q" }, content: "q" });
+    await expect(recordAnswer(db, answerOf(threadId, [{ ...call("c1"), toolCallId: null as unknown as string }], caseId))).rejects.toThrow();
+    expect((await caseChatUsage(db, caseId)).tokens).toBe(90);
+    expect(await db.select().from(chatCaseUsage).where(eq(chatCaseUsage.caseId, caseId))).toHaveLength(1);
   });
 });

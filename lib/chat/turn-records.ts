@@ -1,6 +1,6 @@
 import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
+import { chatCaseUsage, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
 import type { ChatMode } from "@/lib/db/schema/constants";
 import type { RecordedToolCall } from "./turn-transcript";
 
@@ -10,16 +10,20 @@ import type { RecordedToolCall } from "./turn-transcript";
  */
 
 /**
- * Questions the owner asked in the last minute. Only threads touched in that minute are looked at:
- * every question bumps its thread's `updated_at`, so the owner's older threads are never scanned.
+ * Questions the owner asked in the last minute, counted up to `limit` (all the rate limit needs to
+ * know), so the count costs at most `limit` rows however busy the owner is. Only threads touched in
+ * that minute are looked at: every question bumps its thread's `updated_at`.
  */
-export async function questionsInLastMinute(db: DbOrTx, owner: string, now: Date): Promise<number> {
+export async function questionsInLastMinute(db: DbOrTx, owner: string, now: Date, limit: number): Promise<number> {
   const since = new Date(now.getTime() - 60_000);
-  const [row] = await db
-    .select({ n: count() })
+  const asked = db
+    .select({ one: sql`1` })
     .from(chatMessages)
     .innerJoin(chatThreads, eq(chatThreads.id, chatMessages.threadId))
-    .where(and(eq(chatThreads.owner, owner), gt(chatThreads.updatedAt, since), eq(chatMessages.role, "user"), gt(chatMessages.createdAt, since)));
+    .where(and(eq(chatThreads.owner, owner), gt(chatThreads.updatedAt, since), eq(chatMessages.role, "user"), gt(chatMessages.createdAt, since)))
+    .limit(limit)
+    .as("asked");
+  const [row] = await db.select({ n: count() }).from(asked);
   return row?.n ?? 0;
 }
 
@@ -40,6 +44,8 @@ export async function recordQuestion(db: DbOrTx, input: { threadId: string; newT
 export type Answer = {
   id: string;
   threadId: string;
+  /** The thread's case, whose running usage total the answer's tokens and cost are added to. */
+  caseId: string | null;
   content: string;
   mode: ChatMode;
   model: string | null;
@@ -51,9 +57,10 @@ export type Answer = {
   toolCalls: RecordedToolCall[];
 };
 
-/** Store an answer with its tool calls and bump its thread, in one statement (so all or nothing). */
+/** Store an answer with its tool calls, bump its thread and add its usage to the case's, in one statement (so all or nothing). */
 export async function recordAnswer(db: DbOrTx, answer: Answer): Promise<void> {
-  const { toolCalls, ...message } = answer;
+  const { toolCalls, caseId, ...message } = answer;
+  const tokens = answer.inputTokens + answer.outputTokens;
   const inserted = db.$with("answer").as(db.insert(chatMessages).values({ ...message, role: "assistant" }).returning({ id: chatMessages.id }));
   const calls = toolCalls.length
     ? [
@@ -78,8 +85,23 @@ export async function recordAnswer(db: DbOrTx, answer: Answer): Promise<void> {
         ),
       ]
     : [];
+  const usage =
+    caseId && (tokens > 0 || answer.costUsd > 0)
+      ? [
+          db.$with("usage").as(
+            db
+              .insert(chatCaseUsage)
+              .values({ caseId, tokens, costUsd: answer.costUsd })
+              .onConflictDoUpdate({
+                target: chatCaseUsage.caseId,
+                set: { tokens: sql`${chatCaseUsage.tokens} + excluded.tokens`, costUsd: sql`${chatCaseUsage.costUsd} + excluded.cost_usd`, updatedAt: sql`now()` },
+              })
+              .returning({ caseId: chatCaseUsage.caseId }),
+          ),
+        ]
+      : [];
   await db
-    .with(inserted, ...calls)
+    .with(inserted, ...calls, ...usage)
     .update(chatThreads)
     .set({ updatedAt: sql`now()` })
     .where(eq(chatThreads.id, answer.threadId));

@@ -1,4 +1,4 @@
-import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { cases } from "./cases";
 import { chatModes, chatRoles, toolOutcomes } from "./constants";
 
@@ -61,3 +61,16 @@ export const chatToolCalls = pgTable(
   },
   (t) => [index("chat_tool_calls_message_idx").on(t.messageId, t.seq)],
 );
+
+/**
+ * Model tokens and cost spent on a case's chat, kept as a running total by every answer's statement:
+ * the per-turn budget check reads one row instead of summing every message the case's threads hold.
+ */
+export const chatCaseUsage = pgTable("chat_case_usage", {
+  caseId: uuid("case_id")
+    .primaryKey()
+    .references(() => cases.id, { onDelete: "cascade" }),
+  tokens: bigint("tokens", { mode: "number" }).notNull().default(0),
+  costUsd: doublePrecision("cost_usd").notNull().default(0),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

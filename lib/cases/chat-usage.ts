@@ -1,0 +1,11 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/lib/db/client";
+import { chatCaseUsage } from "@/lib/db/schema";
+
+export type CaseChatUsage = { tokens: number; costUsd: number };
+
+/** Model tokens and estimated cost of every chat answer about the case (the running total recordAnswer keeps). */
+export async function caseChatUsage(db: DbOrTx, caseId: string): Promise<CaseChatUsage> {
+  const [row] = await db.select({ tokens: chatCaseUsage.tokens, costUsd: chatCaseUsage.costUsd }).from(chatCaseUsage).where(eq(chatCaseUsage.caseId, caseId));
+  return row ?? { tokens: 0, costUsd: 0 };
+}
