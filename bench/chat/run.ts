@@ -11,14 +11,19 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { freePort } from "@/test/helpers/free-port";
-import { createTestDatabase } from "@/test/helpers/database";
+import type { Actor } from "@/lib/auth/actor";
+import { createApiToken } from "@/lib/auth/create-api-token";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { postExampleAlert } from "@/test/helpers/example-case";
-import { startFakeLlm, type FakeLlm } from "@/test/helpers/fake-llm";
 import { startWebServer } from "@/test/helpers/web-server";
 import { processCpuMicros } from "../shared/process-cpu";
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 100);
-const USERS = [1, 20];
+/** Turns sent at the row's concurrency before it is measured, so the server runs warm (JIT, pools). */
+const WARMUP = Number(process.env.BENCH_WARMUP_TURNS ?? 100);
+const USERS = (process.env.BENCH_USERS ?? "1,20").split(",").map(Number);
+/** Which rows to run: any of baseline, deterministic, model (comma-separated). */
+const ROWS = new Set((process.env.BENCH_CHAT_ROWS ?? "baseline,deterministic,model").split(",").map((s) => s.trim()));
 /** The fake model's scripted time per turn: two calls (tool call, then answer) of DELAY ms + 8 chunks of CHUNK ms. */
 const DELAY_MS = 100;
 const CHUNK_MS = 10;
@@ -29,15 +34,16 @@ const BASELINE_APP = path.join(ROOT, "bench/chat/fixed-stream-app");
 
 type Sample = { ttftMs: number; totalMs: number };
 
-/** CPU per turn while `run` goes: the server's, and this process's (the clients and the fake model), which shares the cores. */
-async function withCpu<T extends Sample[]>(pid: number, run: () => Promise<T>): Promise<{ samples: T; cpu: string }> {
+/** CPU per turn while `run` goes: the server's, the clients' (this process) and the fake model's, which share the cores. */
+async function withCpu<T extends Sample[]>(pid: number, run: () => Promise<T>, modelPid?: number): Promise<{ samples: T; cpu: string }> {
   const before = processCpuMicros(pid);
+  const modelBefore = modelPid ? processCpuMicros(modelPid) : 0;
   const own = process.cpuUsage();
   const samples = await run();
-  const server = (processCpuMicros(pid) - before) / 1000 / samples.length;
+  const perTurn = (micros: number) => (micros / 1000 / samples.length).toFixed(1);
   const { user, system } = process.cpuUsage(own);
-  const bench = (user + system) / 1000 / samples.length;
-  return { samples, cpu: `CPU ms/turn: server ${server.toFixed(1)}, this process (clients and fake model) ${bench.toFixed(1)}` };
+  const model = modelPid ? `, fake model ${perTurn(processCpuMicros(modelPid) - modelBefore)}` : "";
+  return { samples, cpu: `CPU ms/turn: server ${perTurn(processCpuMicros(pid) - before)}, clients ${perTurn(user + system)}${model}` };
 }
 
 function pct(values: number[], p: number): number {
@@ -45,25 +51,27 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function pool(total: number, concurrency: number, fn: () => Promise<Sample>): Promise<Sample[]> {
+/** `total` calls of `fn` by `concurrency` clients, each sending one after the other; `fn` is told which client it is. */
+async function pool(total: number, concurrency: number, fn: (client: number) => Promise<Sample>): Promise<Sample[]> {
   const out: Sample[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, client) => {
       while (next < total) {
         next += 1;
-        out.push(await fn());
+        out.push(await fn(client));
       }
     }),
   );
   return out;
 }
 
-async function turn(url: string, csrf: string, body: Record<string, unknown>): Promise<Sample> {
+/** One turn, read to the end of its stream; `mode` is what the answer's metadata must say (a case out of model budget answers deterministically, cheaper). */
+async function turn(url: string, headers: Record<string, string>, body: Record<string, unknown>, mode?: string): Promise<Sample> {
   const t0 = performance.now();
   const res = await fetch(`${url}/api/v1/chat`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-tarka-csrf": csrf },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${await res.text()}`);
@@ -78,12 +86,13 @@ async function turn(url: string, csrf: string, body: Record<string, unknown>): P
     if (Number.isNaN(ttftMs) && text.includes('"type":"text-delta"')) ttftMs = performance.now() - t0;
   }
   if (!text.includes("data: [DONE]")) throw new Error("stream ended without [DONE]");
+  if (mode && !text.includes(`"mode":"${mode}"`)) throw new Error(`the answer was not in ${mode} mode: ${text.slice(0, 300)}`);
   return { ttftMs, totalMs: performance.now() - t0 };
 }
 
-async function get(url: string): Promise<Sample> {
+async function get(url: string, headers: Record<string, string>): Promise<Sample> {
   const t0 = performance.now();
-  const res = await fetch(url);
+  const res = await fetch(url, { headers });
   await res.arrayBuffer();
   const ms = performance.now() - t0;
   return { ttftMs: ms, totalMs: ms };
@@ -115,29 +124,71 @@ function report(label: string, users: number, samples: Sample[], extra = "") {
   console.log(rows.at(-1));
 }
 
-async function scenario(mode: "deterministic" | "model", llm: FakeLlm) {
+async function scenario(mode: "deterministic" | "model", llm: FakeModel | null) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-bench-chat-"));
   const db = await createTestDatabase();
-  const env: Record<string, string> = { DATA_DIR: dataDir, DATABASE_URL: db.url, LOG_LEVEL: "warn", CHAT_RATE_LIMIT_PER_MINUTE: "1000000" };
-  if (mode === "model") Object.assign(env, { LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: "fake-bench", LLM_ENRICHMENT_TIMEOUT_MS: "1" });
+  // The case's model budget is raised so that every measured turn is a model turn (checked per turn).
+  const env: Record<string, string> = { DATA_DIR: dataDir, DATABASE_URL: db.url, LOG_LEVEL: "warn", CHAT_RATE_LIMIT_PER_MINUTE: "1000000", CHAT_CASE_TOKEN_BUDGET: "1000000000" };
+  // For profiling: BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  if (process.env.BENCH_SERVER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS;
+  if (llm) Object.assign(env, { LLM_ENABLED: "true", LLM_PROVIDER: "openai-compatible", LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: "fake-bench", LLM_ENRICHMENT_TIMEOUT_MS: "1" });
   const server = await startWebServer(env);
   try {
     const { caseId } = await postExampleAlert(server.url, 60_000);
-    const csrf = ((await (await fetch(`${server.url}/api/v1/me`)).json()) as { csrfToken: string }).csrfToken;
+    const logins = await benchUsers(db);
     const message = mode === "model" ? "why does it crash?" : "summary";
-    for (let i = 0; i < 10; i++) await turn(server.url, csrf, { message, caseId });
+    const send = (client: number) => turn(server.url, logins[client], { message, caseId }, mode);
+    for (let i = 0; i < 10; i++) await send(0);
     for (const users of USERS) {
+      await pool(WARMUP, users, send);
       const before = await rowsWritten(db.url);
-      const { samples, cpu } = await withCpu(server.pid, () => pool(TURNS, users, () => turn(server.url, csrf, { message, caseId })));
+      const { samples, cpu } = await withCpu(server.pid, () => pool(TURNS, users, send), llm?.pid);
       const perTurn = ((await rowsWritten(db.url)) - before) / samples.length;
       report(`chat, ${mode}`, users, samples, `${mode === "model" ? `${overhead(samples)}; ` : ""}${cpu}; ${perTurn.toFixed(1)} chat rows written per turn`);
-      report("GET /api/v1/chat/threads (auth + one query)", users, await pool(TURNS, users, () => get(`${server.url}/api/v1/chat/threads?caseId=${caseId}`)));
+      report("GET /api/v1/chat/threads (auth + one query)", users, await pool(TURNS, users, (client) => get(`${server.url}/api/v1/chat/threads?caseId=${caseId}`, logins[client])));
     }
   } finally {
     await server.stop();
     await db.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One responder API token per concurrent client, so 20 users are 20 people: each has their own
+ * per-minute question count, and each request pays for its credential's lookup as a signed-in one does.
+ */
+async function benchUsers(db: TestDatabase): Promise<Record<string, string>[]> {
+  const actor: Actor = { id: null, username: "bench", name: "bench/chat", role: "admin", sessionId: null };
+  const logins: Record<string, string>[] = [];
+  for (let i = 0; i < Math.max(...USERS); i++) {
+    const { secret } = await createApiToken({ ctx: { db: db.db, actor, now: new Date() }, input: { name: `bench-user-${i}`, role: "responder" } });
+    logins.push({ authorization: `Bearer ${secret}` });
+  }
+  return logins;
+}
+
+type FakeModel = { url: string; pid: number; stop(): Promise<void> };
+
+/** bench/chat/fake-model-process.ts, started with this process's Node and tsx. */
+async function startFakeModel(): Promise<FakeModel> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/chat/fake-model-process.ts"), String(DELAY_MS), String(CHUNK_MS)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString("utf8");
+      if (out.includes("\n")) resolve(out.trim());
+    });
+    child.once("exit", (code) => reject(new Error(`the fake model exited with ${code}`)));
+  });
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", () => resolve()), child.kill("SIGTERM")))),
+  };
 }
 
 /** The baseline app, built with webpack from its own folder as bench/ingest's (Turbopack would take this repo as its root). */
@@ -169,11 +220,12 @@ async function baseline() {
   const app = await startBaseline();
   try {
     const scripted = { message: "x", scripted: true, delayMs: DELAY_MS, chunkDelayMs: CHUNK_MS };
-    for (let i = 0; i < 10; i++) await turn(app.url, "", { message: "x" });
+    for (let i = 0; i < 10; i++) await turn(app.url, {}, { message: "x" });
     for (const users of USERS) {
-      const fixed = await withCpu(app.pid, () => pool(TURNS, users, () => turn(app.url, "", { message: "x" })));
+      await pool(WARMUP, users, () => turn(app.url, {}, scripted));
+      const fixed = await withCpu(app.pid, () => pool(TURNS, users, () => turn(app.url, {}, { message: "x" })));
       report("baseline: fixed UI message stream", users, fixed.samples, fixed.cpu);
-      const { samples, cpu } = await withCpu(app.pid, () => pool(TURNS, users, () => turn(app.url, "", scripted)));
+      const { samples, cpu } = await withCpu(app.pid, () => pool(TURNS, users, () => turn(app.url, {}, scripted)));
       report("baseline: fixed stream, the fake model's timing", users, samples, `${overhead(samples)}; ${cpu}`);
     }
   } finally {
@@ -181,18 +233,14 @@ async function baseline() {
   }
 }
 
-const llm = await startFakeLlm();
-// Each turn: the model asks for a report section, then answers in 8 chunks.
-llm.script((req) =>
-  req.messages.some((m) => m.role === "tool")
-    ? { text: "The container is killed for memory; raise the limit or find the leak.", chunks: 8, chunkDelayMs: CHUNK_MS, delayMs: DELAY_MS }
-    : { toolCalls: [{ name: "get_report_section", args: { section: "verdict" } }], delayMs: DELAY_MS },
-);
 console.log(`| what | users | turns | first token p50 ms | p95 | turn p50 ms | p95 | notes |\n| --- | --- | --- | --- | --- | --- | --- | --- |`);
-try {
-  await baseline();
-  await scenario("deterministic", llm);
-  await scenario("model", llm);
-} finally {
-  await llm.stop();
+if (ROWS.has("baseline")) await baseline();
+if (ROWS.has("deterministic")) await scenario("deterministic", null);
+if (ROWS.has("model")) {
+  const llm = await startFakeModel();
+  try {
+    await scenario("model", llm);
+  } finally {
+    await llm.stop();
+  }
 }
