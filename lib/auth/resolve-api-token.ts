@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
+import { preparedQuery } from "@/lib/db/prepared";
 import { apiTokens, users } from "@/lib/db/schema";
 import type { Actor } from "./actor";
 import { apiTokenPrefix, hashApiToken } from "./api-token";
@@ -8,6 +9,16 @@ import { roleRank, type Role } from "./roles";
 
 /** `last_used_at` is refreshed at most this often, so a busy script does not write on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Every request with a token reads its candidates: prepared once (see preparedQuery). */
+const tokensWithPrefix = preparedQuery((db) =>
+  db
+    .select({ token: apiTokens, creator: { role: users.role, disabled: users.disabled } })
+    .from(apiTokens)
+    .leftJoin(users, eq(users.id, apiTokens.createdBy))
+    .where(eq(apiTokens.prefix, sql.placeholder("prefix")))
+    .prepare("api_tokens_with_prefix"),
+);
 
 /**
  * The actor behind `tarka_<secret>`, or null when the token is malformed, unknown, revoked, expired,
@@ -17,11 +28,7 @@ export async function resolveApiToken({ ctx, input }: { ctx: { db: DbOrTx; now: 
   const prefix = apiTokenPrefix(input.token);
   if (!prefix) return null;
   const given = hashApiToken(input.token);
-  const candidates = await ctx.db
-    .select({ token: apiTokens, creator: { role: users.role, disabled: users.disabled } })
-    .from(apiTokens)
-    .leftJoin(users, eq(users.id, apiTokens.createdBy))
-    .where(eq(apiTokens.prefix, prefix));
+  const candidates = await tokensWithPrefix(ctx.db).execute({ prefix });
   const match = candidates.find((c) => timingSafeEqual(Buffer.from(c.token.tokenHash, "hex"), given));
   if (!match) return null;
   const { token, creator } = match;

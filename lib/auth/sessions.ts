@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "@/lib/db/client";
+import { preparedQuery } from "@/lib/db/prepared";
 import { sessions, users } from "@/lib/db/schema";
 import type { Actor } from "./actor";
 
@@ -24,6 +25,16 @@ export async function createSession({
 }
 
 /** The actor behind a session id, or null when the session is unknown, revoked, expired or its user disabled. */
+/** Every console request reads its session: prepared once (see preparedQuery). */
+const liveSession = preparedQuery((db) =>
+  db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sql.placeholder("sessionId")), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder("now")), eq(users.disabled, false)))
+    .prepare("live_session"),
+);
+
 export async function resolveSession({
   ctx,
   input,
@@ -32,11 +43,7 @@ export async function resolveSession({
   input: { sessionId: string };
 }): Promise<{ actor: Actor; csrfToken: string } | null> {
   if (!z.uuid().safeParse(input.sessionId).success) return null;
-  const [row] = await ctx.db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, input.sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, ctx.now), eq(users.disabled, false)));
+  const [row] = await liveSession(ctx.db).execute({ sessionId: input.sessionId, now: ctx.now.toISOString() });
   if (!row) return null;
   return {
     actor: { id: row.user.id, username: row.user.username, name: row.user.name, role: row.user.role, sessionId: row.session.id },

@@ -1,5 +1,6 @@
 import { and, count, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
+import { preparedQuery } from "@/lib/db/prepared";
 import { chatCaseUsage, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
 import type { ChatMode } from "@/lib/db/schema/constants";
 import type { RecordedToolCall } from "./turn-transcript";
@@ -15,17 +16,21 @@ import type { RecordedToolCall } from "./turn-transcript";
  * that minute are looked at: every question bumps its thread's `updated_at`.
  */
 export async function questionsInLastMinute(db: DbOrTx, owner: string, now: Date, limit: number): Promise<number> {
-  const since = new Date(now.getTime() - 60_000);
+  const [row] = await questionsSince(db).execute({ owner, since: new Date(now.getTime() - 60_000).toISOString(), limit });
+  return row?.n ?? 0;
+}
+
+const questionsSince = preparedQuery((db) => {
+  const since = sql.placeholder("since");
   const asked = db
     .select({ one: sql`1` })
     .from(chatMessages)
     .innerJoin(chatThreads, eq(chatThreads.id, chatMessages.threadId))
-    .where(and(eq(chatThreads.owner, owner), gt(chatThreads.updatedAt, since), eq(chatMessages.role, "user"), gt(chatMessages.createdAt, since)))
-    .limit(limit)
+    .where(and(eq(chatThreads.owner, sql.placeholder("owner")), gt(chatThreads.updatedAt, since), eq(chatMessages.role, "user"), gt(chatMessages.createdAt, since)))
+    .limit(sql.placeholder("limit"))
     .as("asked");
-  const [row] = await db.select({ n: count() }).from(asked);
-  return row?.n ?? 0;
-}
+  return db.select({ n: count() }).from(asked).prepare("chat_questions_since");
+});
 
 export type NewThread = { owner: string; caseId: string | null; title: string };
 
