@@ -36,15 +36,29 @@ export type NewThread = { owner: string; caseId: string | null; title: string };
 
 /** Store a question: with its new thread, or bumping the thread it continues, in one statement. */
 export async function recordQuestion(db: DbOrTx, input: { threadId: string; newThread: NewThread | null; content: string }): Promise<void> {
+  const { threadId, newThread, content } = input;
+  if (newThread) await questionInNewThread(db).execute({ threadId, content, ...newThread });
+  else await questionInThread(db).execute({ threadId, content });
+}
+
+const questionInNewThread = preparedQuery((db) => {
+  const threadId = sql.placeholder("threadId");
   const thread = db
     .$with("thread")
     .as(
-      input.newThread
-        ? db.insert(chatThreads).values({ id: input.threadId, ...input.newThread }).returning({ id: chatThreads.id })
-        : db.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, input.threadId)).returning({ id: chatThreads.id }),
+      db
+        .insert(chatThreads)
+        .values({ id: threadId, owner: sql.placeholder("owner"), caseId: sql.placeholder("caseId"), title: sql.placeholder("title") })
+        .returning({ id: chatThreads.id }),
     );
-  await db.with(thread).insert(chatMessages).values({ threadId: input.threadId, role: "user", content: input.content });
-}
+  return db.with(thread).insert(chatMessages).values({ threadId, role: "user", content: sql.placeholder("content") }).prepare("chat_question_new_thread");
+});
+
+const questionInThread = preparedQuery((db) => {
+  const threadId = sql.placeholder("threadId");
+  const thread = db.$with("thread").as(db.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, threadId)).returning({ id: chatThreads.id }));
+  return db.with(thread).insert(chatMessages).values({ threadId, role: "user", content: sql.placeholder("content") }).prepare("chat_question");
+});
 
 export type Answer = {
   id: string;
