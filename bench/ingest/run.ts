@@ -35,6 +35,8 @@ const acceptedCopies = new Map<string, number>();
 const RUN_TAG = Date.now().toString(36);
 /** Numbers the requests of every scenario: a scenario run twice sends new alerts and new delivery ids. */
 let requestSeq = 0;
+/** Alertmanager's bearer token for /alerts (`http_config.authorization`), sent on every row but the signed source's. */
+const ALERTS_TOKEN = "bench-alertmanager-token-0123456789";
 /** A generic source signed with Standard Webhooks, as an operator configures one in HTTP_SOURCES_FILE. */
 const SOURCE_ID = "bench";
 const SOURCE_SECRET = `whsec_${Buffer.from("tarka-bench-source-secret-32byte").toString("base64")}`;
@@ -209,7 +211,7 @@ async function load(name: string, url: string, alertsPerRequest: number, distinc
     method: "POST",
     connections: CONNECTIONS,
     duration: DURATION_S,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${ALERTS_TOKEN}` },
     requests: [
       {
         setupRequest: (req, context: Context) => {
@@ -263,7 +265,7 @@ async function fixedRate(name: string, url: string, rate: number): Promise<Row> 
     const fire = (seq: number) => {
       const due = start + (seq * 1000) / rate;
       const { body, fingerprints } = request(1, seq, false);
-      const req = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      const req = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${ALERTS_TOKEN}` } }, (res) => {
         res.resume();
         res.on("end", () => {
           if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
@@ -362,8 +364,8 @@ async function main(): Promise<void> {
   const names = uniqueQueueNames();
   const queueEnv = {
     ...jetStreamEnv(names),
-    // The benchmark posts without a token, as before the start-up check existed.
-    WEBHOOK_AUTH: "none",
+    // /alerts checks its sender as deployed (a bearer token), so the signed source is compared with an authenticated route.
+    WEBHOOK_BEARER_TOKEN: ALERTS_TOKEN,
   };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tarka-bench-"));
   const tarkaPort = await freePort();
