@@ -24,7 +24,6 @@ export async function createSession({
   return { id: row.id, csrfToken };
 }
 
-/** The actor behind a session id, or null when the session is unknown, revoked, expired or its user disabled. */
 /** Every console request reads its session: prepared once (see preparedQuery). */
 const liveSession = preparedQuery((db) =>
   db
@@ -35,6 +34,7 @@ const liveSession = preparedQuery((db) =>
     .prepare("live_session"),
 );
 
+/** The actor behind a session id, or null when the session is unknown, revoked, expired or its user disabled. */
 export async function resolveSession({
   ctx,
   input,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { chatCaseUsage, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
-import { bothDatabases } from "@/test/helpers/database";
-import { seedCase } from "@/test/helpers/cases";
 import { caseChatUsage } from "@/lib/cases/chat-usage";
+import { chatCaseUsage, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
+import { seedCase } from "@/test/helpers/cases";
+import { bothDatabases } from "@/test/helpers/database";
 import { questionsInLastMinute, recordAnswer, recordQuestion, type Answer } from "./turn-records";
 
 const databases = bothDatabases("turn-records");
