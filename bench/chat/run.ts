@@ -28,6 +28,9 @@ const ROWS = new Set((process.env.BENCH_CHAT_ROWS ?? "baseline,deterministic,mod
 const DELAY_MS = 100;
 const CHUNK_MS = 10;
 const SCRIPTED_MS = 2 * DELAY_MS + 8 * CHUNK_MS;
+/** A question the fake model answers at once (one call: DELAY ms + 8 chunks), for the tool call's own overhead. */
+const NO_TOOL_QUESTION = "in one line, without tools: why does it crash?";
+const SCRIPTED_NO_TOOL_MS = DELAY_MS + 8 * CHUNK_MS;
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const BASELINE_APP = path.join(ROOT, "bench/chat/fixed-stream-app");
@@ -110,8 +113,22 @@ async function rowsWritten(dbUrl: string): Promise<number> {
 }
 
 /** Tarka's own time in a turn against the fake model: the turn minus what the model was scripted to take. */
-function overhead(samples: Sample[]): string {
-  return `overhead p95 ${pct(samples.map((s) => s.totalMs - SCRIPTED_MS), 95).toFixed(0)} ms (scripted ${SCRIPTED_MS} ms)`;
+function overhead(samples: Sample[], scriptedMs = SCRIPTED_MS): string {
+  const over = samples.map((s) => s.totalMs - scriptedMs);
+  return `overhead p50 ${pct(over, 50).toFixed(0)}, p95 ${pct(over, 95).toFixed(0)} ms (scripted ${scriptedMs} ms)`;
+}
+
+/** The tool step's share of a turn: its recorded run time, and what a turn with the call costs over one without it. */
+async function toolCallOverhead(dbUrl: string, since: Date, withTool: Sample[], without: Sample[]): Promise<string> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select percentile_cont(0.5) within group (order by duration_ms) as p50, percentile_cont(0.95) within group (order by duration_ms) as p95
+      from chat_tool_calls where created_at >= ${since}`;
+    const extra = (p: number) => (pct(withTool.map((s) => s.totalMs - SCRIPTED_MS), p) - pct(without.map((s) => s.totalMs - SCRIPTED_NO_TOOL_MS), p)).toFixed(0);
+    return `the tool's run p50 ${Number(row.p50).toFixed(0)} / p95 ${Number(row.p95).toFixed(0)} ms; a turn with the call (2 model calls) over one without (1 call), overhead p50 +${extra(50)} / p95 +${extra(95)} ms`;
+  } finally {
+    await sql.end();
+  }
 }
 
 const rows: string[] = [];
@@ -142,9 +159,17 @@ async function scenario(mode: "deterministic" | "model", llm: FakeModel | null) 
     for (const users of USERS) {
       await pool(WARMUP, users, send);
       const before = await rowsWritten(db.url);
+      const started = new Date();
       const { samples, cpu } = await withCpu(server.pid, () => pool(TURNS, users, send), llm?.pid);
       const perTurn = ((await rowsWritten(db.url)) - before) / samples.length;
       report(`chat, ${mode}`, users, samples, `${mode === "model" ? `${overhead(samples)}; ` : ""}${cpu}; ${perTurn.toFixed(1)} chat rows written per turn`);
+      if (mode === "model") {
+        const direct = (client: number) => turn(server.url, logins[client], { message: NO_TOOL_QUESTION, caseId }, mode);
+        const noTool = await withCpu(server.pid, () => pool(TURNS, users, direct), llm?.pid);
+        report("chat, model, answered without a tool call", users, noTool.samples, `${overhead(noTool.samples, SCRIPTED_NO_TOOL_MS)}; ${noTool.cpu}`);
+        rows.push(`| tool-call overhead | ${users} | ${samples.length} | | | | | ${await toolCallOverhead(db.url, started, samples, noTool.samples)} |`);
+        console.log(rows.at(-1));
+      }
       report("GET /api/v1/chat/threads (auth + one query)", users, await pool(TURNS, users, (client) => get(`${server.url}/api/v1/chat/threads?caseId=${caseId}`, logins[client])));
     }
   } finally {
@@ -172,7 +197,7 @@ type FakeModel = { url: string; pid: number; stop(): Promise<void> };
 
 /** bench/chat/fake-model-process.ts, started with this process's Node and tsx. */
 async function startFakeModel(): Promise<FakeModel> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/chat/fake-model-process.ts"), String(DELAY_MS), String(CHUNK_MS)], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/chat/fake-model-process.ts"), String(DELAY_MS), String(CHUNK_MS), NO_TOOL_QUESTION], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
