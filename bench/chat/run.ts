@@ -1,10 +1,11 @@
 // npm run bench:chat — POST /api/v1/chat on the production build (PostgreSQL, embedded worker): time to
-// first token and whole-turn time, deterministic and against the fake model with scripted latency, at 1
-// and 20 concurrent users, beside a baseline: the same kind of route handler streaming fixed text as a UI
-// message stream (bench/chat/fixed-stream-app: no session, database or tools), at once and with the fake
-// model's script. Tarka's overhead = turn time − the scripted model time, p95. Also GET
-// /api/v1/chat/threads (auth + one query) and PostgreSQL rows written per turn. Needs `npx next build`;
-// builds the baseline app on first use. Prints figures only.
+// first token and whole-turn time, deterministic and against the fake model (a process of its own) with
+// scripted latency, at 1 and 20 concurrent users (each with an API token of their own), beside a
+// baseline: the same kind of route handler streaming fixed text as a UI message stream
+// (bench/chat/fixed-stream-app: no session, database or tools), at once and with the fake model's
+// script. Tarka's overhead = turn time − the scripted model time; the tool-call overhead compares turns
+// with and without the tool call. Also GET /api/v1/chat/threads (auth + one query) and PostgreSQL rows
+// written per turn. Needs `npx next build`; builds the baseline app on first use. Prints figures only.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
