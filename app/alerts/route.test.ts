@@ -40,7 +40,7 @@ describe("POST /alerts on the production build, embedded mode (PGlite, folder, i
     const started = Date.now();
     const res = await post(server, sample);
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } });
+    expect(await res.json()).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0, invalid: 0 }, refused: [] });
     // The store writes through a temporary file and a rename: wait for both final names.
     const files = await eventually(() => {
       const f = listFiles(path.join(dataDir, "reports"));
@@ -181,19 +181,20 @@ describe("POST /alerts under large and hostile payloads", () => {
     ["a NUL byte", '"pod":"api\\u0000x"', "alerts.1.labels.pod"],
     ["a lone surrogate", '"pod":"api\\ud800x"', "alerts.1.labels.pod"],
     ["a label value over 800 bytes", `"pod":"${"x".repeat(801)}"`, "alerts.1.labels.pod"],
-  ])("answers 400 for %s, naming the alert and field, without echoing it", async (_what, label, field) => {
+  ])("takes the group's valid alert and refuses one with %s, naming the alert and field, without echoing it", async (_what, label, field) => {
     const body = payload([alertAt(0), alertAt(1)]).replace('"pod":"checkout-api-1"', label);
     const res = await post(server, body);
-    expect(res.status).toBe(400);
-    const error = (await res.json()).error;
-    expect(error.details.issues[0].path).toBe(field);
-    expect(JSON.stringify(error)).not.toContain("api");
+    expect(res.status).toBe(202);
+    const result = await res.json();
+    expect(result).toMatchObject({ received: 2, skipped: { invalid: 1 } });
+    expect(result.refused).toEqual([{ index: 1, reason: expect.stringContaining(`${field}: `) }]);
+    expect(JSON.stringify(result)).not.toContain("api");
   });
 
-  it("answers 400 for a startsAt PostgreSQL cannot store, and for broken JSON without quoting it", async () => {
-    const future = await post(server, payload([alertAt(0), { ...alertAt(1), startsAt: "+275760-09-13T00:00:00Z" }]));
+  it("answers 400 when no alert of the payload is valid, naming the first failing field, and for broken JSON without quoting it", async () => {
+    const future = await post(server, payload([{ ...alertAt(0), startsAt: "+275760-09-13T00:00:00Z" }, { ...alertAt(1), labels: { pod: "x\u0000" } }]));
     expect(future.status).toBe(400);
-    expect((await future.json()).error.details.issues[0].path).toBe("alerts.1.startsAt");
+    expect((await future.json()).error.details.issues[0].path).toBe("alerts.0.startsAt");
     const broken = await post(server, '{"alerts": [{"labels": {"secret-looking": "hunter2"');
     expect(broken.status).toBe(400);
     expect(JSON.stringify(await broken.json())).not.toContain("hunter2");

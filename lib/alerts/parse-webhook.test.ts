@@ -32,12 +32,25 @@ describe("parseWebhook", () => {
     ["an unreadable endsAt", { endsAt: "yesterday" }, "alerts.2.endsAt", "RFC 3339"],
     ["a label value over 800 bytes", { labels: { ...alert.labels, pod: "é".repeat(401) } }, "alerts.2.labels.pod", "800 bytes"],
     ["a label name over 256 bytes", { labels: { ...alert.labels, ["k".repeat(257)]: "v" } }, `alerts.2.labels.${"k".repeat(257)}`, "256 bytes"],
-  ])("refuses %s with invalid_input naming the alert and field", async (_what, bad, path, words) => {
-    const e = await failure(payloadWith(bad));
+  ])("sets aside an alert with %s, naming the alert and field; a payload with no valid alert is invalid_input", async (_what, bad, path, words) => {
+    const parsed = await parseWebhook(payloadWith(bad), { maxAlerts: 1000 });
+    expect(parsed.alerts.map((a) => a.labels.pod)).toEqual(["p-0", "p-1"]);
+    expect(parsed.refused.map((r) => r.index)).toEqual([2]);
+    expect(parsed.refused[0].reason).toContain(`${path}: `);
+    expect(parsed.refused[0].reason).toContain(words);
+    // What the ledger keeps of it is storable and bounded.
+    for (const [name, value] of Object.entries(parsed.refused[0].alert.labels)) {
+      expect(`${name}${value}`).not.toMatch(/\0|[\uD800-\uDFFF]/);
+      expect(Buffer.byteLength(value)).toBeLessThanOrEqual(800);
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(256);
+    }
+
+    const alone = path.replace("alerts.2", "alerts.0");
+    const e = await failure({ ...sample, alerts: [payloadWith(bad).alerts[2]] });
     expect(e.code).toBe("invalid_input");
-    expect(e.message).toContain(path);
+    expect(e.message).toContain(alone);
     expect(e.message).toContain(words);
-    expect(e.details).toMatchObject({ issues: [expect.objectContaining({ path })] });
+    expect(e.details).toMatchObject({ issues: [expect.objectContaining({ path: alone })] });
   });
 
   it("refuses more alerts than the cap before validating any, with payload_too_large", async () => {

@@ -9,7 +9,7 @@ export const LABEL_NAME_MAX_BYTES = 256;
 export const LABEL_VALUE_MAX_BYTES = 800;
 export const TEXT_MAX_BYTES = 64 * 1024;
 
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const encoder = new TextEncoder();
 const bytes = (s: string) => encoder.encode(s).length;
 

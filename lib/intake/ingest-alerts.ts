@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { familyOf } from "@/lib/alerts/family";
 import { identityOf } from "@/lib/alerts/identity";
 import { normalizeAlert } from "@/lib/alerts/normalize";
-import { yieldToEventLoop } from "@/lib/alerts/parse-webhook";
+import { yieldToEventLoop, type RefusedAlert } from "@/lib/alerts/parse-webhook";
 import { createReceiptLedger, type DeliveryClaim, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
 import type { AlertmanagerWebhook, NormalizedAlert } from "@/lib/alerts/schema";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
@@ -21,7 +21,9 @@ import { SpanKind, traceparentOf, withSpan } from "@/lib/tracing/spans";
 export type IngestResult = {
   received: number;
   enqueued: number;
-  skipped: { resolved: number; allowlist: number; snoozed: number; duplicate: number };
+  skipped: { resolved: number; allowlist: number; snoozed: number; duplicate: number; invalid: number };
+  /** Alerts of the payload the schema refused: recorded as `skipped_invalid` with this reason. */
+  refused: Array<{ index: number; reason: string }>;
 };
 
 export type IngestContext = {
@@ -53,7 +55,8 @@ function messageId(alert: NormalizedAlert): string {
  * caller answers 5xx and Alertmanager retries: nothing answered 2xx is ever lost.
  */
 export type IngestInput = {
-  payload: AlertmanagerWebhook;
+  /** The valid alerts; `refused` (from parseWebhook) are recorded with their reason and nothing else. */
+  payload: AlertmanagerWebhook & { refused?: RefusedAlert[] };
   /** The configured source the payload came through (its alerts are already in Alertmanager's shape); absent for /alerts. */
   source?: string;
   /** The signed request's delivery id: recorded with the receipts, and a replay records nothing (conflict). */
@@ -93,7 +96,7 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
     throw new ServiceError("unavailable", `database unavailable: ${describeDbError(e)}`, { cause: e });
   });
 
-  const rows = alerts.map((alert) => {
+  const rows: Array<{ id: string; alert: NormalizedAlert; disposition: AlertDisposition; reason: string | null }> = alerts.map((alert) => {
     let disposition: AlertDisposition = "queued";
     let reason: string | null = null;
     if (alert.status === "resolved") {
@@ -116,6 +119,12 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
       reason,
     };
   });
+  const refused = input.payload.refused ?? [];
+  for (const r of refused) {
+    const normalized = normalizeAlert(r.alert, input.payload, now);
+    const alert = input.source ? { ...normalized, source: input.source } : normalized;
+    rows.push({ id: randomUUID(), alert, disposition: "skipped_invalid", reason: r.reason });
+  }
 
   const ledger = ctx.ledger ?? createReceiptLedger(ctx.db);
   let recorded: boolean;
@@ -195,7 +204,9 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
       allowlist: count("skipped_allowlist"),
       snoozed: count("skipped_snoozed"),
       duplicate: duplicates.length,
+      invalid: refused.length,
     },
+    refused: refused.map((r) => ({ index: r.index, reason: r.reason })),
   };
   if (ctx.metrics) {
     ctx.metrics.alertsReceived.inc({ status: "firing" }, firing.length);

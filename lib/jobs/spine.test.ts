@@ -3,6 +3,7 @@ import http from "node:http";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestAlerts } from "@/lib/intake/ingest-alerts";
+import { parseWebhook } from "@/lib/alerts/parse-webhook";
 import { alertmanagerWebhookSchema, type AlertmanagerWebhook } from "@/lib/alerts/schema";
 import { cases, deadLetters, investigationRuns, receivedAlerts } from "@/lib/db/schema";
 import { loadEnv } from "@/lib/env";
@@ -99,7 +100,7 @@ describe("spine: /alerts intake → JetStream → worker → S3 report + case (r
       ctx: ingestCtx(web),
       input: { payload: payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod } }]) },
     });
-    expect(result).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 } });
+    expect(result).toEqual({ received: 1, enqueued: 1, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0, invalid: 0 }, refused: [] });
 
     const row = await eventually(async () => {
       const [c] = await web.database.db.select().from(cases).where(eq(cases.targetName, pod));
@@ -116,6 +117,32 @@ describe("spine: /alerts intake → JetStream → worker → S3 report + case (r
     const [receipt] = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' = ${pod}`);
     expect(receipt.disposition).toBe("investigated");
     expect(receipt.caseId).toBe(row.id);
+  });
+
+  it("investigates a group's valid alerts and records the one the schema refused, with the reason and a storable copy", async () => {
+    const web = await runtime();
+    const worker = await runtime();
+    consumers.push(await startWorker(worker));
+    const pod = `mixed-${Date.now()}`;
+    const hostile = `${pod}-\u0000${"é".repeat(500)}`;
+    const valid = payload([{ labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod } }]);
+    const body = { ...valid, alerts: [...valid.alerts, { labels: { alertname: "KubePodCrashLooping", namespace: "payments", pod: hostile }, startsAt: new Date().toISOString() }] };
+    const parsed = await parseWebhook(body, { maxAlerts: 100 });
+    const result = await ingestAlerts({ ctx: ingestCtx(web), input: { payload: parsed } });
+    expect(result).toMatchObject({ received: 2, enqueued: 1, skipped: { invalid: 1 } });
+    expect(result.refused).toEqual([{ index: 1, reason: expect.stringMatching(/^alerts\.1\.labels\.pod: /) }]);
+    expect(JSON.stringify(result)).not.toContain("é");
+
+    await eventually(async () => {
+      const [c] = await web.database.db.select().from(cases).where(eq(cases.targetName, pod));
+      return c?.latestRunId ? c : undefined;
+    }, 30_000, "the valid alert's case");
+    const receipts = await web.database.db.select().from(receivedAlerts).where(sql`${receivedAlerts.labels}->>'pod' like ${`${pod}%`}`);
+    const refused = receipts.find((r) => r.disposition === "skipped_invalid");
+    expect(refused?.dispositionReason).toMatch(/alerts\.1\.labels\.pod: (contains a NUL byte|longer than 800 bytes)/);
+    expect(Buffer.byteLength(refused!.labels.pod)).toBeLessThanOrEqual(800);
+    expect(refused!.labels.pod.startsWith(`${pod}-é`)).toBe(true);
+    expect(receipts.filter((r) => r.disposition === "investigated")).toHaveLength(1);
   });
 
   it("closes the case when the alert resolves and reopens it when it fires again", async () => {

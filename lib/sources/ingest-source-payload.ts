@@ -99,7 +99,7 @@ export async function ingestSourcePayload({
     if (deliveryId && !(await claimDeliveryId(ctx, source.id, deliveryId))) {
       throw new ServiceError("conflict", `delivery ${deliveryId} was already accepted (replay refused)`);
     }
-    return { received: 0, enqueued: 0, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0 }, source: source.id, ignored: true };
+    return { received: 0, enqueued: 0, skipped: { resolved: 0, allowlist: 0, snoozed: 0, duplicate: 0, invalid: 0 }, refused: [], source: source.id, ignored: true };
   }
 
   const claim: DeliveryClaim | undefined = deliveryId ? { sourceId: source.id, deliveryId } : undefined;

@@ -11,6 +11,7 @@ export const alertDispositions = [
   "skipped_allowlist",
   "skipped_snoozed",
   "skipped_duplicate",
+  "skipped_invalid",
   "dead_letter",
   "enqueue_failed",
 ] as const;
