@@ -203,7 +203,7 @@ async function applyPlan(db: DbOrTx, actor: Actor, c: CaseRow, plan: Map<string,
  */
 async function refreshRunColumns(db: DbOrTx, caseId: string): Promise<void> {
   const [latest] = await db
-    .select({ classification: investigationRuns.classification, oneLiner: investigationRuns.oneLiner, topHypotheses: investigationRuns.topHypotheses })
+    .select({ id: investigationRuns.id, classification: investigationRuns.classification, oneLiner: investigationRuns.oneLiner, topHypotheses: investigationRuns.topHypotheses })
     .from(investigationRuns)
     .where(eq(investigationRuns.caseId, caseId))
     .orderBy(desc(investigationRuns.finishedAt))
@@ -214,7 +214,7 @@ async function refreshRunColumns(db: DbOrTx, caseId: string): Promise<void> {
   await db.execute(sql`
     update ${cases} set
       run_count = (select count(*) from ${investigationRuns} r where r.case_id = ${caseId}),
-      latest_run_id = (select r.id from ${investigationRuns} r where r.case_id = ${caseId} order by r.finished_at desc limit 1),
+      latest_run_id = ${latest?.id ?? null},
       first_seen_at = coalesce((select min(r.alert_starts_at) from ${investigationRuns} r where r.case_id = ${caseId}), first_seen_at),
       last_seen_at = coalesce((select max(r.finished_at) from ${investigationRuns} r where r.case_id = ${caseId}), last_seen_at)
       ${verdict}
