@@ -1,4 +1,4 @@
-import { and, count, eq, gt, sql } from "drizzle-orm";
+import { and, count, eq, gt, sql, type WithSubquery } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { preparedQuery } from "@/lib/db/prepared";
 import { chatCaseUsage, chatMessages, chatThreads, chatToolCalls } from "@/lib/db/schema";
@@ -41,23 +41,19 @@ export async function recordQuestion(db: DbOrTx, input: { threadId: string; newT
   else await questionInThread(db).execute({ threadId, content });
 }
 
+/** The question's insert, after `thread` (the thread's insert or bump) in the same statement. */
+function questionAfter(db: DbOrTx, thread: WithSubquery, name: string) {
+  return db.with(thread).insert(chatMessages).values({ threadId: sql.placeholder("threadId"), role: "user", content: sql.placeholder("content") }).prepare(name);
+}
+
 const questionInNewThread = preparedQuery((db) => {
-  const threadId = sql.placeholder("threadId");
-  const thread = db
-    .$with("thread")
-    .as(
-      db
-        .insert(chatThreads)
-        .values({ id: threadId, owner: sql.placeholder("owner"), caseId: sql.placeholder("caseId"), title: sql.placeholder("title") })
-        .returning({ id: chatThreads.id }),
-    );
-  return db.with(thread).insert(chatMessages).values({ threadId, role: "user", content: sql.placeholder("content") }).prepare("chat_question_new_thread");
+  const values = { id: sql.placeholder("threadId"), owner: sql.placeholder("owner"), caseId: sql.placeholder("caseId"), title: sql.placeholder("title") };
+  return questionAfter(db, db.$with("thread").as(db.insert(chatThreads).values(values).returning({ id: chatThreads.id })), "chat_question_new_thread");
 });
 
 const questionInThread = preparedQuery((db) => {
-  const threadId = sql.placeholder("threadId");
-  const thread = db.$with("thread").as(db.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, threadId)).returning({ id: chatThreads.id }));
-  return db.with(thread).insert(chatMessages).values({ threadId, role: "user", content: sql.placeholder("content") }).prepare("chat_question");
+  const bump = db.update(chatThreads).set({ updatedAt: sql`now()` }).where(eq(chatThreads.id, sql.placeholder("threadId"))).returning({ id: chatThreads.id });
+  return questionAfter(db, db.$with("thread").as(bump), "chat_question");
 });
 
 export type Answer = {
