@@ -4,7 +4,7 @@ import { identityOf } from "@/lib/alerts/identity";
 import { normalizeAlert } from "@/lib/alerts/normalize";
 import { yieldToEventLoop, type RefusedAlert } from "@/lib/alerts/parse-webhook";
 import { createReceiptLedger, type DeliveryClaim, type ReceiptLedger } from "@/lib/alerts/receipt-ledger";
-import type { AlertmanagerWebhook, NormalizedAlert } from "@/lib/alerts/schema";
+import type { AlertmanagerAlert, AlertmanagerWebhook, NormalizedAlert } from "@/lib/alerts/schema";
 import { closeResolvedCases } from "@/lib/cases/close-resolved-cases";
 import { findSnoozed, type SnoozeCache } from "@/lib/cases/find-snoozed-cases";
 import type { DbOrTx } from "@/lib/db/client";
@@ -73,12 +73,15 @@ export function ingestAlerts(args: { ctx: IngestContext; input: IngestInput }): 
 
 async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }): Promise<IngestResult> {
   const now = ctx.now?.() ?? new Date();
+  const normalize = (raw: AlertmanagerAlert): NormalizedAlert => {
+    const normalized = normalizeAlert(raw, input.payload, now);
+    return input.source ? { ...normalized, source: input.source } : normalized;
+  };
   const alerts: NormalizedAlert[] = [];
   const identityKeyOf = new Map<NormalizedAlert, string>();
   for (const [i, raw] of input.payload.alerts.entries()) {
     if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop();
-    const normalized = normalizeAlert(raw, input.payload, now);
-    const alert = input.source ? { ...normalized, source: input.source } : normalized;
+    const alert = normalize(raw);
     alerts.push(alert);
     if (alert.status === "firing") {
       identityKeyOf.set(alert, identityOf(alert, familyOf(alert.alertname, alert.labels), { defaultCluster: ctx.config.clusterName, scrapers: ctx.config.scrapers }).key);
@@ -120,11 +123,7 @@ async function ingest({ ctx, input }: { ctx: IngestContext; input: IngestInput }
     };
   });
   const refused = input.payload.refused ?? [];
-  for (const r of refused) {
-    const normalized = normalizeAlert(r.alert, input.payload, now);
-    const alert = input.source ? { ...normalized, source: input.source } : normalized;
-    rows.push({ id: randomUUID(), alert, disposition: "skipped_invalid", reason: r.reason });
-  }
+  for (const r of refused) rows.push({ id: randomUUID(), alert: normalize(r.alert), disposition: "skipped_invalid", reason: r.reason });
 
   const ledger = ctx.ledger ?? createReceiptLedger(ctx.db);
   let recorded: boolean;
