@@ -36,17 +36,12 @@ export async function resolveApiToken({ ctx, input }: { ctx: { db: DbOrTx; now: 
   if (token.createdBy && (!creator || creator.disabled)) return null;
   const role: Role = creator && roleRank(creator.role) < roleRank(token.role) ? creator.role : token.role;
   // The row just read says whether the refresh is due; most requests of a busy script skip the round trip.
-  const due = !token.lastUsedAt || token.lastUsedAt.getTime() < ctx.now.getTime() - LAST_USED_RESOLUTION_MS;
-  if (due) {
+  const staleBefore = new Date(ctx.now.getTime() - LAST_USED_RESOLUTION_MS);
+  if (!token.lastUsedAt || token.lastUsedAt < staleBefore) {
     await ctx.db
       .update(apiTokens)
       .set({ lastUsedAt: ctx.now })
-      .where(
-        and(
-          eq(apiTokens.id, token.id),
-          or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(ctx.now.getTime() - LAST_USED_RESOLUTION_MS))),
-        ),
-      );
+      .where(and(eq(apiTokens.id, token.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))));
   }
   return { id: token.createdBy, username: `token:${token.name}`, name: `API token ${token.name} (${token.prefix}…)`, role, sessionId: null };
 }
