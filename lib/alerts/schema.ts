@@ -11,7 +11,8 @@ export const TEXT_MAX_BYTES = 64 * 1024;
 
 export const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const encoder = new TextEncoder();
-const bytes = (s: string) => encoder.encode(s).length;
+/** The length of `s` in UTF-8 bytes, the unit of the bounds above. */
+export const utf8Bytes = (s: string) => encoder.encode(s).length;
 
 /**
  * Text PostgreSQL can store: no NUL byte (text columns refuse it) and no unpaired UTF-16 surrogate
@@ -22,7 +23,7 @@ function storableText(maxBytes: number) {
     .string()
     .refine((s) => !s.includes("\0"), { message: "contains a NUL byte" })
     .refine((s) => !loneSurrogate.test(s), { message: "contains an unpaired UTF-16 surrogate" })
-    .refine((s) => bytes(s) <= maxBytes, { message: `longer than ${maxBytes} bytes` });
+    .refine((s) => utf8Bytes(s) <= maxBytes, { message: `longer than ${maxBytes} bytes` });
 }
 
 const labelSet = z.record(storableText(LABEL_NAME_MAX_BYTES), storableText(LABEL_VALUE_MAX_BYTES));

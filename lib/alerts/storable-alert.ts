@@ -1,17 +1,16 @@
-import { LABEL_NAME_MAX_BYTES, LABEL_VALUE_MAX_BYTES, loneSurrogate, type AlertmanagerAlert } from "./schema";
+import { LABEL_NAME_MAX_BYTES, LABEL_VALUE_MAX_BYTES, loneSurrogate, utf8Bytes, type AlertmanagerAlert } from "./schema";
 
 const MAX_LABELS = 64;
-const encoder = new TextEncoder();
 const loneSurrogates = new RegExp(loneSurrogate.source, "g");
 
 /** `s` without NUL bytes or unpaired surrogates, cut to at most `maxBytes` of UTF-8 on a character boundary. */
 export function storable(s: string, maxBytes: number): string {
   const clean = s.replace(/\0/g, "").replace(loneSurrogates, "\uFFFD");
-  if (encoder.encode(clean).length <= maxBytes) return clean;
+  if (utf8Bytes(clean) <= maxBytes) return clean;
   let out = "";
   let bytes = 0;
   for (const ch of clean) {
-    bytes += encoder.encode(ch).length;
+    bytes += utf8Bytes(ch);
     if (bytes > maxBytes) break;
     out += ch;
   }
