@@ -114,8 +114,12 @@ async function rowsWritten(dbUrl: string): Promise<number> {
 }
 
 /** Tarka's own time in a turn against the fake model: the turn minus what the model was scripted to take. */
+function overheads(samples: Sample[], scriptedMs: number): number[] {
+  return samples.map((s) => s.totalMs - scriptedMs);
+}
+
 function overhead(samples: Sample[], scriptedMs = SCRIPTED_MS): string {
-  const over = samples.map((s) => s.totalMs - scriptedMs);
+  const over = overheads(samples, scriptedMs);
   return `overhead p50 ${pct(over, 50).toFixed(0)}, p95 ${pct(over, 95).toFixed(0)} ms (scripted ${scriptedMs} ms)`;
 }
 
@@ -125,7 +129,7 @@ async function toolCallOverhead(dbUrl: string, since: Date, withTool: Sample[], 
   try {
     const [row] = await sql`select percentile_cont(0.5) within group (order by duration_ms) as p50, percentile_cont(0.95) within group (order by duration_ms) as p95
       from chat_tool_calls where created_at >= ${since}`;
-    const extra = (p: number) => (pct(withTool.map((s) => s.totalMs - SCRIPTED_MS), p) - pct(without.map((s) => s.totalMs - SCRIPTED_NO_TOOL_MS), p)).toFixed(0);
+    const extra = (p: number) => (pct(overheads(withTool, SCRIPTED_MS), p) - pct(overheads(without, SCRIPTED_NO_TOOL_MS), p)).toFixed(0);
     return `the tool's run p50 ${Number(row.p50).toFixed(0)} / p95 ${Number(row.p95).toFixed(0)} ms; a turn with the call (2 model calls) over one without (1 call), overhead p50 +${extra(50)} / p95 +${extra(95)} ms`;
   } finally {
     await sql.end();
